@@ -1,0 +1,90 @@
+// mail_server.hpp — one mail server: it receives, queues, delivers, bounces.
+//
+// As Postfix splits the work (smtpd, qmgr, smtp, bounce), a MailServer
+// composes (STYLE.md #6):
+//   SmtpReceiver   answers SMTP on port 25 (from other servers) and 587
+//                  (submission from its own users' agents): who is a local
+//                  user, relaying only for its own users, storing in mailboxes
+//   OutgoingQueue  holds what must go elsewhere (incoming/active/deferred)
+//   queue scans    every queue_run_delay: what is due goes to the Deliverer;
+//                  a scan runs to completion; what arrives meanwhile waits
+//                  for the next one (Postfix qmgr_scan.c)
+//   Deliverer      MX lookup, connection to each MX in preference order,
+//                  SMTP client; reports each recipient's fate
+//   Bouncer        reports for the sender: refused for good, or given up
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agents/config.hpp"
+#include "agents/mailbox.hpp"
+#include "agents/outgoing_queue.hpp"
+#include "agents/smtp_connection.hpp"
+
+namespace mailsim::agents {
+
+class World;
+class Deliverer;
+class SmtpReceiver;
+
+class MailServer : public SmtpServerOwner {
+public:
+    MailServer(World& world, MailServerConfig config);
+    ~MailServer() override;
+
+    void start();  // listen, and schedule the first queue scan
+
+    const std::string& host() const { return config_.host; }
+    const std::string& domain() const { return config_.domain; }
+    MailServerConfig& config() { return config_; }
+    const MailServerConfig& config() const { return config_; }
+    World& world() { return world_; }
+
+    const Mailboxes& mailboxes() const { return mailboxes_; }
+    Mailboxes& mailboxes() { return mailboxes_; }
+    const OutgoingQueue& queue() const { return queue_; }
+    OutgoingQueue& queue() { return queue_; }
+    bool idle() const;  // nothing queued, nothing being delivered, nobody connected
+
+    // A message enters the outgoing queue (from a local user, a forward, a bounce).
+    // `queue_id` is the id the SMTP reply announced ("queued as ..."), if any.
+    std::string enqueue(std::string sender, std::vector<std::string> rcpts, std::string content,
+                        std::string queue_id = {}, smtp::MailMode mode = smtp::MailMode::mail);
+    // Stores into a local user's mailbox, adding Return-Path (RFC 5321 §4.4).
+    void store_locally(const std::string& user, const std::string& rcpt, const std::string& sender,
+                       const std::string& content, const std::string& queue_id, bool bounce);
+    const UserConfig* find_user(const std::string& local_part) const;
+    bool is_local_domain(const std::string& domain) const;
+    std::string new_queue_id();
+
+    // The Deliverer reports what happened to one recipient of one message.
+    void recipient_result(const std::string& queue_id, const std::string& rcpt, bool delivered, bool permanent,
+                          const std::string& reply, const std::string& remote_host, const std::string& stage);
+    // …and when it is done with a message for now.
+    void attempt_over(const std::string& queue_id);
+
+    // SmtpServerOwner
+    smtp::ServerPolicy& policy_for(ConnectionId id, bool submission) override;
+    const smtp::ServerSettings& smtp_settings() const override { return config_.smtp; }
+    SmtpClientOwner* turn_to_client(const std::string& peer_name, smtp::ClientSession& client) override;
+    void conversation_closed(ConnectionId id) override;
+
+private:
+    void scan();
+    void finalize(const std::string& queue_id);
+    void bounce(QueuedMessage& m, bool expired);
+
+    World& world_;
+    MailServerConfig config_;
+    Mailboxes mailboxes_;
+    OutgoingQueue queue_;
+    std::unique_ptr<Deliverer> deliverer_;
+    std::map<ConnectionId, std::unique_ptr<SmtpReceiver>> receivers_;
+    bool scan_scheduled_ = false;
+    std::uint64_t id_counter_ = 0;
+};
+
+}  // namespace mailsim::agents

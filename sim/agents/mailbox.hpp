@@ -1,0 +1,54 @@
+// mailbox.hpp — users' mailboxes on a mail server: where SMTP's push ends
+// and POP3/IMAP/HTTP's pull begins.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace mailsim::agents {
+
+struct StoredMessage {
+    std::string id;            // the server's queue id for it
+    std::string sender;        // envelope reverse-path ("" for a bounce)
+    std::string recipient;     // envelope forward-path it was delivered for
+    std::string content;       // with Return-Path and Received prepended
+    SimTime arrived = 0;
+    bool bounce = false;       // a non-delivery report
+};
+
+class Mailboxes {
+public:
+    void store(const std::string& user, StoredMessage m) {
+        bytes_ += m.content.size();
+        used_[user] += m.content.size();
+        boxes_[user].push_back(std::move(m));
+    }
+    const std::vector<StoredMessage>& of(const std::string& user) const {
+        static const std::vector<StoredMessage> none;
+        auto it = boxes_.find(user);
+        return it == boxes_.end() ? none : it->second;
+    }
+    std::vector<StoredMessage>& mutable_of(const std::string& user) { return boxes_[user]; }
+    std::uint64_t used(const std::string& user) const {
+        auto it = used_.find(user);
+        return it == used_.end() ? 0 : it->second;
+    }
+    std::uint64_t total_bytes() const { return bytes_; }
+    const std::map<std::string, std::vector<StoredMessage>>& all() const { return boxes_; }
+    size_t count() const {
+        size_t n = 0;
+        for (auto& [u, v] : boxes_) n += v.size();
+        return n;
+    }
+
+private:
+    std::map<std::string, std::vector<StoredMessage>> boxes_;
+    std::map<std::string, std::uint64_t> used_;
+    std::uint64_t bytes_ = 0;
+};
+
+}  // namespace mailsim::agents

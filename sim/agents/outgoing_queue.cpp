@@ -1,0 +1,94 @@
+// outgoing_queue.cpp — queue bookkeeping, retry delays and snapshots.
+#include "agents/outgoing_queue.hpp"
+
+#include <algorithm>
+
+namespace mailsim::agents {
+
+std::string_view to_string(QueuedMessage::Queue q) {
+    switch (q) {
+        case QueuedMessage::Queue::incoming: return "incoming";
+        case QueuedMessage::Queue::active: return "active";
+        case QueuedMessage::Queue::deferred: return "deferred";
+    }
+    return "?";
+}
+
+std::string_view to_string(QueuedRecipient::State s) {
+    switch (s) {
+        case QueuedRecipient::State::pending: return "pending";
+        case QueuedRecipient::State::sent: return "sent";
+        case QueuedRecipient::State::failed: return "failed";
+    }
+    return "?";
+}
+
+QueuedMessage& OutgoingQueue::add(QueuedMessage m) {
+    std::uint64_t key = next_++;
+    by_id_[m.id] = key;
+    return messages_.emplace(key, std::move(m)).first->second;
+}
+
+QueuedMessage* OutgoingQueue::find(const std::string& id) {
+    auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : &messages_.at(it->second);
+}
+
+void OutgoingQueue::remove(const std::string& id) {
+    auto it = by_id_.find(id);
+    if (it == by_id_.end()) return;
+    messages_.erase(it->second);
+    by_id_.erase(it);
+}
+
+size_t OutgoingQueue::count(QueuedMessage::Queue q) const {
+    size_t n = 0;
+    for (const auto& [k, m] : messages_) n += m.queue == q;
+    return n;
+}
+
+std::vector<std::string> OutgoingQueue::take_due(SimTime now) {
+    std::vector<std::string> due;
+    for (auto& [key, m] : messages_) {
+        bool ready = m.queue == QueuedMessage::Queue::incoming ||
+                     (m.queue == QueuedMessage::Queue::deferred && m.next_attempt <= now);
+        if (!ready) continue;
+        m.queue = QueuedMessage::Queue::active;
+        ++m.attempts;
+        due.push_back(m.id);
+    }
+    return due;
+}
+
+SimTime OutgoingQueue::backoff(const QueueSettings& s, int attempts) {
+    if (!s.retry_schedule.empty()) {
+        size_t i = static_cast<size_t>(std::max(attempts, 1) - 1);
+        return s.retry_schedule[std::min(i, s.retry_schedule.size() - 1)];
+    }
+    SimTime d = s.minimal_backoff_time;
+    for (int i = 1; i < attempts && d < s.maximal_backoff_time; ++i) d *= 2;
+    return std::min(d, s.maximal_backoff_time);
+}
+
+nlohmann::json OutgoingQueue::entry_json(const QueuedMessage& m) {
+    nlohmann::json rcpts = nlohmann::json::array();
+    for (const auto& r : m.rcpts) {
+        nlohmann::json o = {{"to", r.address}, {"state", to_string(r.state)}};
+        if (!r.last_reply.empty()) o["reply"] = r.last_reply;
+        rcpts.push_back(o);
+    }
+    nlohmann::json e = {{"id", m.id},           {"from", m.sender},         {"queue", to_string(m.queue)},
+                        {"attempts", m.attempts}, {"arrived", m.arrived},   {"rcpts", rcpts},
+                        {"size", m.content.size()}};
+    if (!m.message_id.empty()) e["message_id"] = m.message_id;
+    if (m.queue == QueuedMessage::Queue::deferred) e["next_attempt"] = m.next_attempt;
+    return e;
+}
+
+nlohmann::json OutgoingQueue::snapshot() const {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& [key, m] : messages_) list.push_back(entry_json(m));
+    return {{"messages", list}};
+}
+
+}  // namespace mailsim::agents

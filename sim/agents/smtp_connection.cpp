@@ -1,0 +1,153 @@
+// smtp_connection.cpp — engines on the simulated network.
+#include "agents/smtp_connection.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "agents/world.hpp"
+
+namespace mailsim::agents {
+
+SmtpConnection::SmtpConnection(World& world, std::unique_ptr<smtp::ClientSession> client, SmtpClientOwner* owner,
+                               SmtpServerOwner* server_owner)
+    : world_(world), tcp_side_(Side::client), client_(std::move(client)), client_owner_(owner),
+      server_owner_(server_owner) {}
+
+SmtpConnection::SmtpConnection(World& world, SmtpServerOwner& server_owner, bool submission)
+    : world_(world), tcp_side_(Side::server), server_owner_(&server_owner), submission_(submission) {}
+
+SmtpConnection::~SmtpConnection() = default;
+
+void SmtpConnection::on_open(Network&, ConnectionId id) {
+    id_ = id;
+    if (tcp_side_ == Side::server) {
+        server_ = std::make_unique<smtp::ServerSession>(server_owner_->smtp_settings(),
+                                                        server_owner_->policy_for(id, submission_));
+        server_->start();
+        pump();
+    }
+}
+
+void SmtpConnection::on_data(Network&, ConnectionId, std::string_view bytes) {
+    if (over_) return;
+    if (client_) {
+        greeted_ = true;
+        client_->receive(bytes);
+    } else if (server_) {
+        server_->receive(bytes);
+    }
+    pump();
+}
+
+void SmtpConnection::on_close(Network&, ConnectionId, CloseReason why) {
+    if (over_) return;
+    over_ = true;
+    if (client_) {
+        client_->connection_failed(
+            smtp::Reply(421, "4.4.2",
+                        why == CloseReason::refused     ? "Connection refused"
+                        : why == CloseReason::timed_out ? "No answer from host (connection timed out)"
+                        : why == CloseReason::lost      ? "Connection lost"
+                                                        : "Connection closed by the server"),
+            greeted_ ? "CONNECTION" : "CONNECT");
+        pump();
+        if (client_owner_) client_owner_->on_conversation_over(greeted_, why);
+    }
+    if (server_owner_) server_owner_->conversation_closed(id_);
+}
+
+void SmtpConnection::state_event(std::string_view role, std::string_view from, std::string_view to) {
+    Network& net = world_.network();
+    if (!world_.trace().recording()) return;
+    nlohmann::json d = {{"role", role}, {"from", from}, {"to", to}};
+    std::string key = "smtp.state." + std::string(to);
+    std::string args = std::string(from) + " → " + std::string(to);
+    world_.emit(EventKind::state_change, net.host_of(id_, tcp_side_), to, args, key, d,
+                net.host_of(id_, other(tcp_side_)), id_, "smtp");
+}
+
+void SmtpConnection::pump() {
+    Network& net = world_.network();
+    // Events first: a state change happens before the bytes that announce it travel.
+    for (bool again = true; again;) {
+        again = false;
+        if (server_) {
+            while (auto e = server_->next_event()) {
+                if (e->type == smtp::ServerSession::SessionEvent::Type::state_change) {
+                    state_event("server", smtp::ServerSession::state_name(e->from),
+                                smtp::ServerSession::state_name(e->to));
+                }
+            }
+            for (auto& o : server_->take_output())
+                net.send(id_, tcp_side_, std::move(o.bytes), Annotation{"smtp", o.verb, o.args, o.key});
+            if (server_->state() == smtp::ServerSession::State::Turned) {
+                become_client();
+                again = true;
+                continue;
+            }
+            if (server_->wants_close()) {
+                net.close(id_, tcp_side_);
+                return;
+            }
+        }
+        if (client_) {
+            bool turned = false;
+            while (auto e = client_->next_event()) {
+                using T = smtp::ClientSession::SessionEvent::Type;
+                if (e->type == T::state_change) {
+                    state_event("client", smtp::ClientSession::state_name(e->from),
+                                smtp::ClientSession::state_name(e->to));
+                } else if (e->type == T::transaction_done) {
+                    if (client_owner_) client_owner_->on_transaction_done(e->result);
+                } else if (e->type == T::turned) {
+                    turned = true;
+                }
+            }
+            for (auto& o : client_->take_output())
+                net.send(id_, tcp_side_, std::move(o.bytes), Annotation{"smtp", o.verb, o.args, o.key});
+            if (turned && server_owner_) {
+                become_server();
+                again = true;
+                continue;
+            }
+            if (client_->wants_close()) {
+                net.close(id_, tcp_side_);
+                return;
+            }
+        }
+    }
+}
+
+// RFC 821 §3.8: after 250 to TURN, the old receiver is the sender. We were
+// the client; now we answer, starting with a greeting.
+void SmtpConnection::become_server() {
+    std::string rest = client_->take_unread();
+    if (client_owner_) client_owner_->on_conversation_over(true, CloseReason::peer_closed);
+    client_owner_ = nullptr;
+    client_.reset();
+    server_ = std::make_unique<smtp::ServerSession>(server_owner_->smtp_settings(),
+                                                    server_owner_->policy_for(id_, false));
+    world_.emit(EventKind::note, world_.network().host_of(id_, tcp_side_), "TURN", "now the receiver-SMTP",
+                "smtp.turn.now_server", nullptr, world_.network().host_of(id_, other(tcp_side_)), id_, "smtp");
+    server_->start();
+    if (!rest.empty()) server_->receive(rest);
+}
+
+// We were the server and said 250 to TURN: now we send, waiting first for
+// the new server's greeting.
+void SmtpConnection::become_client() {
+    std::string peer_name = server_->envelope().client_name;
+    std::string rest = server_->take_unread();
+    smtp::ClientSettings cs;
+    cs.helo_name = server_owner_->smtp_settings().hostname;
+    client_ = std::make_unique<smtp::ClientSession>(cs);
+    server_.reset();
+    world_.emit(EventKind::note, world_.network().host_of(id_, tcp_side_), "TURN", "now the sender-SMTP",
+                "smtp.turn.now_client", nullptr, world_.network().host_of(id_, other(tcp_side_)), id_, "smtp");
+    client_owner_ = server_owner_->turn_to_client(peer_name, *client_);
+    if (!rest.empty()) {
+        greeted_ = true;
+        client_->receive(rest);
+    }
+}
+
+}  // namespace mailsim::agents

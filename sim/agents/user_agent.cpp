@@ -1,0 +1,159 @@
+// user_agent.cpp — composing and submitting mail.
+#include "agents/user_agent.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "agents/world.hpp"
+#include "protocol/smtp/path.hpp"
+
+namespace mailsim::agents {
+
+namespace {
+
+// A display name with specials must be a quoted-string (RFC 5322 §3.2.4).
+std::string mailbox_field(const std::string& name, const std::string& address) {
+    if (name.empty()) return address;
+    bool special = name.find_first_of("()<>[]:;@\\,.\"") != std::string::npos;
+    if (!special) return fmt::format("{} <{}>", name, address);
+    std::string q;
+    for (char c : name) {
+        if (c == '"' || c == '\\') q += '\\';
+        q += c;
+    }
+    return fmt::format("\"{}\" <{}>", q, address);
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
+
+// Body text with every line end made CRLF.
+std::string crlf(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 16);
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+        out += text[i];
+    }
+    if (!out.empty() && out.back() != '\n') out += "\r\n";
+    return out;
+}
+
+}  // namespace
+
+UserAgent::UserAgent(World& world, UserAgentConfig config) : world_(world), config_(std::move(config)) {}
+
+std::string UserAgent::compose(const OutgoingMail& mail, std::string& message_id) {
+    std::string domain = smtp::domain_of(config_.address);
+    message_id = fmt::format("<{}.{}@{}>", world_.now() / kMillisecond, world_.make_id(10), domain);
+    std::string out;
+    out += "From: " + mailbox_field(config_.display_name, config_.address) + "\r\n";
+    if (!mail.to.empty()) out += "To: " + join(mail.to) + "\r\n";
+    if (!mail.cc.empty()) out += "Cc: " + join(mail.cc) + "\r\n";
+    out += "Subject: " + mail.subject + "\r\n";
+    out += "Date: " + world_.date_now() + "\r\n";
+    out += "Message-ID: " + message_id + "\r\n";
+    bool eight_bit = std::any_of(mail.body.begin(), mail.body.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    if (eight_bit) {
+        out += "MIME-Version: 1.0\r\n";
+        out += "Content-Type: text/plain; charset=UTF-8\r\n";
+        out += "Content-Transfer-Encoding: 8bit\r\n";
+    }
+    for (const auto& [name, value] : mail.headers) out += name + ": " + value + "\r\n";
+    out += "\r\n";
+    out += crlf(mail.body);
+    return out;
+}
+
+void UserAgent::send(const OutgoingMail& mail) {
+    smtp::Transaction t;
+    t.id = next_id_++;
+    t.mode = mail.mode;
+    t.reverse_path = config_.address;
+    for (const auto* list : {&mail.to, &mail.cc, &mail.bcc})
+        for (const auto& a : *list) t.recipients.push_back(a);
+    std::string message_id;
+    t.content = compose(mail, message_id);
+    if (world_.trace().recording()) {
+        world_.emit(EventKind::note, config_.host, "compose",
+                    fmt::format("{} writes \"{}\" to {} ({} bytes, {})", config_.address, mail.subject,
+                                join(t.recipients), t.content.size(), message_id),
+                    "agent.compose",
+                    {{"from", config_.address}, {"rcpts", t.recipients}, {"subject", mail.subject},
+                     {"message_id", message_id}, {"size", t.content.size()}});
+    }
+    if (session_ && (session_->state() == smtp::ClientSession::State::Connect ||
+                     session_->state() == smtp::ClientSession::State::Ehlo ||
+                     session_->state() == smtp::ClientSession::State::Helo)) {
+        // Still greeting: this mail rides on the same connection.
+        in_flight_.push_back(t);
+        session_->add(std::move(t));
+        return;
+    }
+    outbox_.push_back(std::move(t));
+    if (!session_) submit();
+}
+
+void UserAgent::submit() {
+    if (outbox_.empty() || session_) return;
+    smtp::ClientSettings cs;
+    cs.helo_name = config_.host;
+    auto client = std::make_unique<smtp::ClientSession>(cs);
+    session_ = client.get();
+    while (!outbox_.empty()) {
+        in_flight_.push_back(outbox_.front());
+        client->add(std::move(outbox_.front()));
+        outbox_.pop_front();
+    }
+    world_.network().connect(config_.host, config_.server, config_.port,
+                             std::make_unique<SmtpConnection>(world_, std::move(client), this));
+}
+
+void UserAgent::on_transaction_done(const smtp::TransactionResult& r) {
+    auto it = std::find_if(in_flight_.begin(), in_flight_.end(), [&](auto& t) { return t.id == r.id; });
+    if (it == in_flight_.end()) return;
+    smtp::Transaction t = std::move(*it);
+    in_flight_.erase(it);
+    std::vector<std::string> retry;
+    for (const auto& rr : r.recipients) {
+        if (rr.outcome == smtp::RecipientResult::Outcome::transient) {
+            retry.push_back(rr.mailbox);
+        } else if (rr.outcome == smtp::RecipientResult::Outcome::permanent) {
+            std::string msg = fmt::format("your server refused <{}>: {}", rr.mailbox, rr.reply.summary());
+            errors_.push_back(msg);
+            world_.emit(EventKind::notice, config_.host, "refused", msg, "agent.ua.refused",
+                        {{"rcpt", rr.mailbox}, {"reply", rr.reply.summary()}});
+        }
+    }
+    if (!retry.empty()) {
+        had_transient_ = true;
+        t.recipients = std::move(retry);
+        outbox_.push_back(std::move(t));
+    }
+}
+
+void UserAgent::on_conversation_over(bool, CloseReason) {
+    session_ = nullptr;
+    bool failed = had_transient_;
+    had_transient_ = false;
+    if (outbox_.empty() || retry_scheduled_) return;
+    if (!failed) {  // mails written while the last conversation was busy: send them now
+        world_.scheduler().after(0, [this] { submit(); });
+        return;
+    }
+    retry_scheduled_ = true;
+    world_.emit(EventKind::note, config_.host, "outbox",
+                fmt::format("{} message(s) stay in the outbox; trying again in {}", outbox_.size(),
+                            format_duration(config_.retry)),
+                "agent.ua.retry", {{"count", outbox_.size()}, {"retry", format_duration(config_.retry)}});
+    world_.scheduler().after(config_.retry, [this] {
+        retry_scheduled_ = false;
+        submit();
+    });
+}
+
+}  // namespace mailsim::agents

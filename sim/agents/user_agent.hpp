@@ -1,0 +1,55 @@
+// user_agent.hpp — a user's mail program (Kurose & Ross §2.3: the user agent).
+//
+// It composes a message (RFC 5322: From, To, Cc, Subject, Date, Message-ID,
+// then a blank line and the body) and submits it to the user's own mail
+// server over SMTP on the submission port (RFC 6409). It does not send to
+// the recipient's server itself: that is the mail servers' job. Messages
+// the server could not take for now stay in the outbox and are tried again.
+#pragma once
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "agents/config.hpp"
+#include "agents/smtp_connection.hpp"
+
+namespace mailsim::agents {
+
+class World;
+
+class UserAgent : public SmtpClientOwner {
+public:
+    UserAgent(World& world, UserAgentConfig config);
+
+    const std::string& host() const { return config_.host; }
+    const std::string& address() const { return config_.address; }
+    const UserAgentConfig& config() const { return config_; }
+
+    // Composes the mail and puts it in the outbox; submission starts at once.
+    void send(const OutgoingMail& mail);
+    // RFC 5322 text of a mail as this agent would write it now.
+    std::string compose(const OutgoingMail& mail, std::string& message_id);
+
+    size_t outbox_size() const { return outbox_.size() + in_flight_.size(); }
+    // What the user was told about mails the server refused.
+    const std::vector<std::string>& errors() const { return errors_; }
+
+    void on_transaction_done(const smtp::TransactionResult& result) override;
+    void on_conversation_over(bool reached, CloseReason why) override;
+
+private:
+    void submit();
+
+    World& world_;
+    UserAgentConfig config_;
+    std::deque<smtp::Transaction> outbox_;
+    std::vector<smtp::Transaction> in_flight_;
+    smtp::ClientSession* session_ = nullptr;  // owned by the connection while it lasts
+    bool retry_scheduled_ = false;
+    bool had_transient_ = false;
+    std::uint64_t next_id_ = 1;
+    std::vector<std::string> errors_;
+};
+
+}  // namespace mailsim::agents

@@ -1,0 +1,92 @@
+// world.cpp — building and running a World.
+#include "agents/world.hpp"
+
+#include <fmt/format.h>
+
+#include "agents/mail_server.hpp"
+#include "agents/user_agent.hpp"
+
+namespace mailsim::agents {
+
+World::World(std::uint64_t seed, std::int64_t start_epoch) : rng_(seed), start_epoch_(start_epoch) {
+    trace_.source.seed = seed;
+    trace_.source.start_epoch = start_epoch;
+}
+
+World::~World() = default;
+
+std::string World::date_now() const { return rfc5322_date(start_epoch_, sched_.now()); }
+
+MailServer& World::add_server(MailServerConfig config) {
+    net_.add_host(config.host);
+    dns_.add_address(config.host);
+    if (!config.domain.empty() && !dns_.has_mx(config.domain)) dns_.add_mx(config.domain, 10, config.host);
+    trace_.hosts.push_back({config.host, "mail-server", config.domain, ""});
+    servers_.push_back(std::make_unique<MailServer>(*this, std::move(config)));
+    servers_.back()->start();
+    return *servers_.back();
+}
+
+UserAgent& World::add_agent(UserAgentConfig config) {
+    net_.add_host(config.host);
+    trace_.hosts.push_back({config.host, "user-agent", "", config.address});
+    agents_.push_back(std::make_unique<UserAgent>(*this, std::move(config)));
+    return *agents_.back();
+}
+
+void World::add_dns_server(const std::string& host) {
+    net_.add_host(host);
+    dns_.set_server(host);
+    trace_.hosts.push_back({host, "dns", "", ""});
+}
+
+MailServer* World::server(const std::string& host) {
+    for (auto& s : servers_)
+        if (s->host() == host) return s.get();
+    return nullptr;
+}
+
+UserAgent* World::agent(const std::string& host) {
+    for (auto& a : agents_)
+        if (a->host() == host) return a.get();
+    return nullptr;
+}
+
+void World::schedule_mail(OutgoingMail mail) {
+    SimTime at = mail.at;
+    sched_.at(at, [this, mail = std::move(mail)] {
+        if (UserAgent* a = agent(mail.agent)) a->send(mail);
+    });
+}
+
+SimTime World::run(SimTime limit) {
+    while (!sched_.empty() && sched_.next_time() <= limit) sched_.step();
+    return sched_.now();
+}
+
+void World::emit(EventKind kind, std::string_view host, std::string_view verb, std::string_view args,
+                 std::string_view key, const nlohmann::json& detail, std::string_view peer, std::uint32_t conn,
+                 std::string_view protocol) {
+    if (!trace_.recording()) return;
+    std::string d = detail.is_null() ? std::string{} : detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    Event e;
+    e.time = sched_.now();
+    e.kind = kind;
+    e.host = host;
+    e.peer = peer;
+    e.conn = conn;
+    e.protocol = protocol;
+    e.verb = verb;
+    e.args = args;
+    e.key = key;
+    e.detail = d;
+    trace_.append(e);
+}
+
+std::string World::make_id(size_t hex_digits) {
+    std::uint64_t v = rng_.next();
+    std::string s = fmt::format("{:016X}", v);
+    return s.substr(0, hex_digits);
+}
+
+}  // namespace mailsim::agents

@@ -1,0 +1,80 @@
+// world.hpp — everything one simulation runs: clock, network, DNS, hosts.
+//
+// A World owns its scheduler, its seeded generator and its Trace, so two
+// Worlds never share state and the same scenario and seed give the same
+// trace bytes. Stepping the World runs one scheduled action; views read the
+// Trace it grows.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "agents/config.hpp"
+#include "core/dns.hpp"
+#include "core/network.hpp"
+#include "core/scheduler.hpp"
+#include "core/trace.hpp"
+
+namespace mailsim::agents {
+
+class MailServer;
+class UserAgent;
+
+class World {
+public:
+    explicit World(std::uint64_t seed = 1, std::int64_t start_epoch = 1795338000 /* 2026-11-22T09:00:00Z */);
+    ~World();
+    World(const World&) = delete;
+    World& operator=(const World&) = delete;
+
+    Scheduler& scheduler() { return sched_; }
+    Trace& trace() { return trace_; }
+    Network& network() { return net_; }
+    Dns& dns() { return dns_; }
+    Rng& rng() { return rng_; }
+    SimTime now() const { return sched_.now(); }
+    std::int64_t start_epoch() const { return start_epoch_; }
+    std::string date_now() const;  // RFC 5322 date of the current simulated time
+
+    MailServer& add_server(MailServerConfig config);
+    UserAgent& add_agent(UserAgentConfig config);
+    void add_dns_server(const std::string& host);
+    MailServer* server(const std::string& host);
+    UserAgent* agent(const std::string& host);
+    const std::vector<std::unique_ptr<MailServer>>& servers() const { return servers_; }
+    const std::vector<std::unique_ptr<UserAgent>>& agents() const { return agents_; }
+
+    // Schedules a user agent to compose and send a mail.
+    void schedule_mail(OutgoingMail mail);
+
+    bool step() { return sched_.step(); }
+    void run_until(SimTime t) { sched_.run_until(t); }
+    // Runs until nothing is left to do or `limit`; returns the time reached.
+    SimTime run(SimTime limit);
+
+    // An event that is not bytes on a connection (queue, delivery, note...).
+    // `detail` is dumped with sorted keys, so the trace stays deterministic.
+    void emit(EventKind kind, std::string_view host, std::string_view verb, std::string_view args,
+              std::string_view key, const nlohmann::json& detail = nullptr, std::string_view peer = {},
+              std::uint32_t conn = 0, std::string_view protocol = {});
+
+    // A fresh queue or message id, deterministic for the seed.
+    std::string make_id(size_t hex_digits);
+
+private:
+    Scheduler sched_;
+    Trace trace_;
+    Network net_{sched_, trace_};
+    Dns dns_{net_};
+    Rng rng_;
+    std::int64_t start_epoch_;
+    std::vector<std::unique_ptr<MailServer>> servers_;
+    std::vector<std::unique_ptr<UserAgent>> agents_;
+};
+
+}  // namespace mailsim::agents

@@ -1,0 +1,39 @@
+// commands.hpp — the subcommands of `mailsim`, one function each.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace mailsim::cli {
+
+struct CommonOptions {
+    std::string lang = "en";
+    bool no_color = false;
+    bool color = false;
+    bool states = false;
+};
+
+struct RunOptions {
+    std::string scenario;
+    std::string trace_out;
+    std::string until;
+    std::optional<std::uint64_t> seed;
+    bool quiet = false;
+    bool print_scenario = false;
+};
+
+struct ReplayOptions {
+    std::string trace;
+};
+
+struct ExplainOptions {
+    std::string what;
+    std::string protocol = "smtp";
+};
+
+int cmd_run(const RunOptions& o, const CommonOptions& c);
+int cmd_replay(const ReplayOptions& o, const CommonOptions& c);
+int cmd_explain(const ExplainOptions& o, const CommonOptions& c);
+
+}  // namespace mailsim::cli

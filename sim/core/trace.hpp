@@ -1,0 +1,100 @@
+// trace.hpp — an ordered list of Events, and what produced them.
+//
+// The Trace is the spine of mailsim (DESIGN.md): the simulation, a live
+// session, a serve session and an imported capture all produce one, and the
+// GUI and the CLI only read it. Storage is compact because traces get long
+// (a million transcript lines must load and scroll): each event is a fixed
+// record, repeated short strings (hosts, verbs, keys) are interned once, and
+// the variable bytes live in one arena.
+//
+// On disk a Trace is JSON, documented in traces/FORMAT.md (trace_json.cpp).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/event.hpp"
+
+namespace mailsim {
+
+struct TraceHost {
+    std::string name;
+    std::string role;    // "user-agent", "mail-server", "dns", "client", "server"
+    std::string domain;  // mail domain served or belonged to, if any
+    std::string user;    // for a user agent: its user's address
+    bool operator==(const TraceHost&) const = default;
+};
+
+struct TraceLink {
+    std::string a, b;
+    SimTime latency = 0;
+    bool operator==(const TraceLink&) const = default;
+};
+
+struct TraceSource {
+    std::string kind = "simulation";  // simulation | live | serve | import
+    std::string clock = "virtual";    // virtual | wall | capture
+    std::string name;                 // scenario or session name
+    std::uint64_t seed = 0;
+    std::int64_t start_epoch = 0;     // Unix seconds of time 0
+    bool operator==(const TraceSource&) const = default;
+};
+
+class Trace {
+public:
+    Trace() = default;
+    Trace(const Trace&) = delete;
+    Trace& operator=(const Trace&) = delete;
+    Trace(Trace&&) = default;
+    Trace& operator=(Trace&&) = default;
+
+    TraceSource source;
+    std::vector<TraceHost> hosts;
+    std::vector<TraceLink> links;
+
+    // When off, producers skip building events at all (benchmarks, replays
+    // to a point). Appending still works.
+    bool recording() const { return recording_; }
+    void set_recording(bool on) { recording_ = on; }
+
+    // Copies the event's strings in; its seq is set to the position.
+    std::uint64_t append(const Event& e);
+
+    size_t size() const { return records_.size(); }
+    bool empty() const { return records_.empty(); }
+    Event at(size_t index) const;
+    Event operator[](size_t index) const { return at(index); }
+
+    // Bytes held: records, arena and interned strings.
+    size_t memory_bytes() const;
+
+    // Called after every append (the CLI prints as a simulation runs).
+    std::function<void(const Event&)> on_append;
+
+    void clear();
+
+private:
+    struct Record {
+        SimTime time;
+        SimTime until;
+        std::uint64_t offset;  // bytes, then args, then detail, in arena_
+        std::uint32_t bytes_len, args_len, detail_len, conn;
+        std::uint32_t host, peer, protocol, verb, key;
+        EventKind kind;
+        Direction dir;
+    };
+    std::uint32_t intern(std::string_view s);
+
+    bool recording_ = true;
+    std::vector<Record> records_;
+    std::string arena_;
+    std::deque<std::string> strings_{std::string{}};  // id 0 is ""
+    std::unordered_map<std::string_view, std::uint32_t> string_ids_{{std::string_view{}, 0}};
+};
+
+}  // namespace mailsim

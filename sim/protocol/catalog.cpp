@@ -1,0 +1,53 @@
+// catalog.cpp — lookups over every protocol's rows.
+#include "protocol/catalog.hpp"
+
+#include <cctype>
+#include <vector>
+
+namespace mailsim::catalog {
+
+std::span<const CommandRow> smtp_command_rows();
+std::span<const ReplyRow> smtp_reply_rows();
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
+
+template <class Row>
+std::vector<Row> join(std::initializer_list<std::span<const Row>> parts) {
+    std::vector<Row> all;
+    for (auto p : parts) all.insert(all.end(), p.begin(), p.end());
+    return all;
+}
+
+}  // namespace
+
+std::span<const CommandRow> commands() {
+    static const std::vector<CommandRow> all = join<CommandRow>({smtp_command_rows()});
+    return all;
+}
+
+std::span<const ReplyRow> replies() {
+    static const std::vector<ReplyRow> all = join<ReplyRow>({smtp_reply_rows()});
+    return all;
+}
+
+const CommandRow* find_command(std::string_view protocol, std::string_view verb) {
+    for (const auto& r : commands())
+        if (r.protocol == protocol && iequals(r.verb, verb)) return &r;
+    return nullptr;
+}
+
+const ReplyRow* find_reply(std::string_view protocol, std::string_view code) {
+    for (const auto& r : replies())
+        if (r.protocol == protocol && iequals(r.code, code)) return &r;
+    return nullptr;
+}
+
+}  // namespace mailsim::catalog

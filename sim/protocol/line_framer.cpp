@@ -1,0 +1,103 @@
+// line_framer.cpp — see line_framer.hpp.
+#include "protocol/line_framer.hpp"
+
+namespace mailsim::protocol {
+
+void LineFramer::set_lf_ends_line(bool on) {
+    if (on != lf_ends_) scan_ = pos_;  // search the current line again under the new rule
+    lf_ends_ = on;
+}
+
+void LineFramer::feed(std::string_view bytes) {
+    if (pos_ > 0 && pos_ >= buf_.size() / 2) {  // compact: keep the buffer small
+        buf_.erase(0, pos_);
+        scan_ -= pos_;
+        pos_ = 0;
+    }
+    buf_.append(bytes);
+}
+
+std::string LineFramer::take_rest() {
+    std::string rest = buf_.substr(pos_);
+    buf_.clear();
+    pos_ = scan_ = 0;
+    return rest;
+}
+
+std::optional<Line> LineFramer::next() {
+    for (;;) {
+        size_t start = scan_ > pos_ ? scan_ : pos_;
+        size_t lf = buf_.find('\n', start);
+        bool bare = false;
+        while (lf != std::string::npos) {
+            bool has_cr = lf > pos_ && buf_[lf - 1] == '\r';
+            if (has_cr || lf_ends_) break;
+            bare = true;  // a LF inside a line (text mode)
+            lf = buf_.find('\n', lf + 1);
+        }
+        if (lf == std::string::npos) {
+            // No line end yet. An over-long line is cut here so memory stays bounded.
+            size_t have = buf_.size() - pos_;
+            if (!discarding_ && have > max_) {
+                discarding_ = true;
+                long_start_.assign(buf_, pos_, max_ > 80 ? 80 : max_);
+                long_size_ = 0;
+            }
+            if (discarding_) {
+                // Keep one trailing CR: it may pair with the next LF.
+                size_t keep = (have > 0 && buf_.back() == '\r') ? 1 : 0;
+                long_size_ += have - keep;
+                for (size_t i = pos_; i + keep < buf_.size(); ++i)
+                    if (buf_[i] == '\n') discard_bare_lf_ = true;
+                buf_.erase(pos_, have - keep);
+                scan_ = pos_;
+            } else {
+                scan_ = buf_.size();
+            }
+            return std::nullopt;
+        }
+        bool has_cr = lf > pos_ && buf_[lf - 1] == '\r';
+        size_t end = has_cr ? lf - 1 : lf;
+        Line line;
+        line.wire_size = lf + 1 - pos_;
+        if (!has_cr) bare = true;
+        if (discarding_) {
+            line.too_long = true;
+            line.bare_lf = bare || discard_bare_lf_;
+            line.wire_size += long_size_;
+            line.text = long_start_;
+            discarding_ = false;
+            discard_bare_lf_ = false;
+            pos_ = scan_ = lf + 1;
+            return line;
+        }
+        line.bare_lf = bare;
+        line.text = std::string_view(buf_).substr(pos_, end - pos_);
+        if (line.wire_size > max_) {
+            line.too_long = true;
+            long_start_.assign(line.text.substr(0, max_ > 80 ? 80 : max_));
+            line.text = long_start_;
+        }
+        pos_ = scan_ = lf + 1;
+        return line;
+    }
+}
+
+std::string dot_stuff(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 32 + 8);
+    size_t i = 0;
+    while (i < text.size()) {
+        size_t lf = text.find('\n', i);
+        size_t end = lf == std::string_view::npos ? text.size() : lf;
+        size_t content_end = (end > i && text[end - 1] == '\r') ? end - 1 : end;
+        if (text[i] == '.') out += '.';
+        out.append(text.substr(i, content_end - i));
+        out += "\r\n";
+        i = lf == std::string_view::npos ? text.size() : lf + 1;
+    }
+    out += ".\r\n";
+    return out;
+}
+
+}  // namespace mailsim::protocol

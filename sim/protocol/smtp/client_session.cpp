@@ -1,0 +1,412 @@
+// client_session.cpp — the sender-SMTP: one handler per awaited reply,
+// reached from on_reply()'s switch; one state, changed only by set_state().
+#include "protocol/smtp/client_session.hpp"
+
+#include <cctype>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace mailsim::smtp {
+
+std::string_view ClientSession::state_name(State s) {
+    static constexpr std::string_view names[] = {"Connect", "Ehlo", "Helo", "Ready", "Mail", "Rcpt",
+                                                 "Data",    "Body", "Rset", "Turn",  "Quit", "Done"};
+    static_assert(std::size(names) == static_cast<size_t>(State::Done) + 1);
+    return names[static_cast<size_t>(s)];
+}
+
+ClientSession::ClientSession(ClientSettings settings) : settings_(std::move(settings)) {
+    framer_.set_lf_ends_line(true);  // be liberal in what we accept from servers
+}
+
+void ClientSession::set_state(State s) {
+    if (s == state_) return;
+    events_.push_back({SessionEvent::Type::state_change, state_, s, {}});
+    state_ = s;
+}
+
+void ClientSession::add(Transaction t) {
+    queue_.push_back(std::move(t));
+    if (state_ == State::Ready && !active_) next_transaction();
+}
+
+std::vector<protocol::Outgoing> ClientSession::take_output() {
+    std::vector<protocol::Outgoing> v;
+    v.swap(out_);
+    return v;
+}
+
+std::optional<ClientSession::SessionEvent> ClientSession::next_event() {
+    if (events_.empty()) return std::nullopt;
+    SessionEvent e = std::move(events_.front());
+    events_.pop_front();
+    return e;
+}
+
+void ClientSession::send_command(std::string verb, std::string args) {
+    protocol::Outgoing o;
+    o.bytes = args.empty() ? verb + "\r\n" : verb + " " + args + "\r\n";
+    o.key = "smtp.cmd." + verb;
+    o.verb = std::move(verb);
+    o.args = std::move(args);
+    out_.push_back(std::move(o));
+}
+
+void ClientSession::receive(std::string_view bytes) {
+    if (state_ == State::Done) return;
+    framer_.feed(bytes);
+    while (state_ != State::Done) {
+        auto line = framer_.next();
+        if (!line) break;
+        auto st = parser_.add_line(line->text);
+        if (st == ReplyParser::Status::incomplete) continue;
+        if (st == ReplyParser::Status::malformed) {
+            // A server that does not speak SMTP: give up on this connection.
+            Reply r(451, "4.5.0", "Protocol error: " + parser_.error());
+            fail_all(r, "CONNECT", false);
+            send_command("QUIT", "");
+            set_state(State::Quit);
+            close_ = true;
+            return;
+        }
+        Reply r = parser_.take();
+        on_reply(r);
+    }
+}
+
+void ClientSession::on_reply(const Reply& r) {
+    switch (state_) {
+        case State::Connect: on_greeting(r); break;
+        case State::Ehlo: on_ehlo_reply(r); break;
+        case State::Helo: on_helo_reply(r); break;
+        case State::Mail: on_mail_reply(r); break;
+        case State::Rcpt: on_rcpt_reply(r); break;
+        case State::Data: on_data_reply(r); break;
+        case State::Body: on_body_reply(r); break;
+        case State::Rset: on_rset_reply(r); break;
+        case State::Turn: on_turn_reply(r); break;
+        case State::Quit: on_quit_reply(r); break;
+        case State::Ready:  // an unsolicited reply; only 421 means anything
+            if (r.code == 421) {
+                fail_all(r, "CONNECT", false);
+                set_state(State::Done);
+                close_ = true;
+            }
+            break;
+        case State::Done: break;
+    }
+}
+
+void ClientSession::on_greeting(const Reply& r) {
+    if (r.code == 220) {
+        if (settings_.try_ehlo) {
+            send_command("EHLO", settings_.helo_name);
+            set_state(State::Ehlo);
+        } else {
+            send_command("HELO", settings_.helo_name);
+            set_state(State::Helo);
+        }
+        return;
+    }
+    // 421: the server is closing. 554: "no SMTP service here"; we QUIT (§3.1).
+    fail_all(r, "CONNECT", r.permanent());
+    if (r.code == 421) {
+        set_state(State::Done);
+        close_ = true;
+        return;
+    }
+    send_command("QUIT", "");
+    set_state(State::Quit);
+}
+
+void ClientSession::on_ehlo_reply(const Reply& r) {
+    if (r.code == 250) {
+        ext_ = Extensions{};
+        ext_.esmtp = true;
+        for (size_t i = 1; i < r.lines.size(); ++i) {
+            std::string line = r.lines[i];
+            for (auto& c : line) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            std::string kw = line.substr(0, line.find(' '));
+            if (kw == "SIZE") {
+                ext_.size = true;
+                if (line.size() > 5) ext_.size_limit = std::strtoull(line.c_str() + 5, nullptr, 10);
+            } else if (kw == "8BITMIME") {
+                ext_.eightbitmime = true;
+            } else if (kw == "PIPELINING") {
+                ext_.pipelining = true;
+            } else if (kw == "ENHANCEDSTATUSCODES") {
+                ext_.enhanced = true;
+            }
+        }
+        set_state(State::Ready);
+        next_transaction();
+        return;
+    }
+    if (r.code == 421) {
+        fail_all(r, "EHLO", false);
+        set_state(State::Done);
+        close_ = true;
+        return;
+    }
+    // The server does not know EHLO (RFC 821 server): fall back to HELO (§3.2).
+    send_command("HELO", settings_.helo_name);
+    set_state(State::Helo);
+}
+
+void ClientSession::on_helo_reply(const Reply& r) {
+    if (r.code == 250) {
+        ext_ = Extensions{};
+        set_state(State::Ready);
+        next_transaction();
+        return;
+    }
+    fail_all(r, "HELO", r.permanent());
+    if (r.code == 421) {
+        set_state(State::Done);
+        close_ = true;
+        return;
+    }
+    send_command("QUIT", "");
+    set_state(State::Quit);
+}
+
+std::string ClientSession::mail_command_args() const {
+    std::string args = "FROM:<" + active_->reverse_path + ">";
+    if (ext_.size) args += fmt::format(" SIZE={}", active_->content.size());
+    if (ext_.eightbitmime) {
+        for (char c : active_->content)
+            if (static_cast<unsigned char>(c) >= 0x80) {
+                args += " BODY=8BITMIME";
+                break;
+            }
+    }
+    return args;
+}
+
+void ClientSession::next_transaction() {
+    if (queue_.empty()) {
+        if (settings_.turn) {
+            send_command("TURN", "");
+            set_state(State::Turn);
+        } else {
+            send_command("QUIT", "");
+            set_state(State::Quit);
+        }
+        return;
+    }
+    active_ = std::move(queue_.front());
+    queue_.pop_front();
+    result_ = TransactionResult{};
+    result_.id = active_->id;
+    for (const auto& m : active_->recipients) result_.recipients.push_back({m, RecipientResult::Outcome::transient, {}, ""});
+    next_rcpt_ = 0;
+    accepted_ = 0;
+    mail_ok_ = false;
+    pipelined_ = settings_.use_pipelining && ext_.pipelining;
+    send_command(std::string(to_string(active_->mode)), mail_command_args());
+    if (pipelined_) {
+        for (const auto& m : active_->recipients) send_command("RCPT", "TO:<" + m + ">");
+        send_command("DATA", "");
+    }
+    set_state(State::Mail);
+}
+
+void ClientSession::fail_pending_recipients(const Reply& r, std::string_view stage) {
+    for (auto& rr : result_.recipients) {
+        if (rr.stage.empty() || rr.outcome == RecipientResult::Outcome::accepted) {
+            rr.outcome = r.permanent() ? RecipientResult::Outcome::permanent : RecipientResult::Outcome::transient;
+            rr.reply = r;
+            rr.stage = std::string(stage);
+        }
+    }
+}
+
+void ClientSession::on_mail_reply(const Reply& r) {
+    if (r.positive()) {
+        mail_ok_ = true;
+        if (!pipelined_) send_command("RCPT", "TO:<" + active_->recipients[0] + ">");
+        set_state(State::Rcpt);
+        return;
+    }
+    fail_pending_recipients(r, "MAIL");
+    if (r.code == 421) {
+        finish_active();
+        fail_all(r, "MAIL", false);
+        set_state(State::Done);
+        close_ = true;
+        return;
+    }
+    if (pipelined_) {  // RCPT and DATA replies are still to come; swallow them
+        set_state(State::Rcpt);
+        return;
+    }
+    finish_active();
+    send_command("RSET", "");
+    set_state(State::Rset);
+}
+
+void ClientSession::on_rcpt_reply(const Reply& r) {
+    if (r.code == 421) {
+        fail_pending_recipients(r, "RCPT");
+        finish_active();
+        fail_all(r, "RCPT", false);
+        set_state(State::Done);
+        close_ = true;
+        return;
+    }
+    if (mail_ok_ && next_rcpt_ < result_.recipients.size()) {
+        auto& rr = result_.recipients[next_rcpt_];
+        rr.reply = r;
+        rr.stage = "RCPT";
+        if (r.positive()) {
+            rr.outcome = RecipientResult::Outcome::accepted;  // for now: until the end of data
+            ++accepted_;
+        } else {
+            rr.outcome = r.permanent() ? RecipientResult::Outcome::permanent : RecipientResult::Outcome::transient;
+        }
+    }
+    ++next_rcpt_;
+    if (next_rcpt_ < active_->recipients.size()) {
+        if (!pipelined_) send_command("RCPT", "TO:<" + active_->recipients[next_rcpt_] + ">");
+        return;
+    }
+    if (pipelined_) {
+        set_state(State::Data);  // DATA already sent
+        return;
+    }
+    if (accepted_ == 0) {
+        finish_active();
+        send_command("RSET", "");
+        set_state(State::Rset);
+        return;
+    }
+    send_command("DATA", "");
+    set_state(State::Data);
+}
+
+void ClientSession::send_body() {
+    protocol::Outgoing o;
+    o.bytes = protocol::dot_stuff(active_->content);
+    o.key = "smtp.message";
+    o.args = fmt::format("{} bytes", active_->content.size());
+    out_.push_back(std::move(o));
+}
+
+void ClientSession::on_data_reply(const Reply& r) {
+    if (r.code == 354) {
+        if (!mail_ok_ || accepted_ == 0) {
+            // Pipelined and nobody was accepted, yet the server wants text:
+            // send an empty message and throw its reply away (RFC 2920 §3.1).
+            active_->content.clear();
+        }
+        send_body();
+        set_state(State::Body);
+        return;
+    }
+    if (mail_ok_) {
+        for (auto& rr : result_.recipients)
+            if (rr.outcome == RecipientResult::Outcome::accepted) {
+                rr.outcome = r.permanent() ? RecipientResult::Outcome::permanent : RecipientResult::Outcome::transient;
+                rr.reply = r;
+                rr.stage = "DATA";
+            }
+    }
+    finish_active();
+    if (r.code == 421) {
+        fail_all(r, "DATA", false);
+        set_state(State::Done);
+        close_ = true;
+        return;
+    }
+    send_command("RSET", "");
+    set_state(State::Rset);
+}
+
+void ClientSession::on_body_reply(const Reply& r) {
+    if (mail_ok_ && accepted_ > 0) {
+        for (auto& rr : result_.recipients)
+            if (rr.outcome == RecipientResult::Outcome::accepted) {
+                if (!r.positive())
+                    rr.outcome = r.permanent() ? RecipientResult::Outcome::permanent : RecipientResult::Outcome::transient;
+                rr.reply = r;
+                rr.stage = "END-OF-DATA";
+            }
+    }
+    finish_active();
+    if (r.code == 421) {
+        fail_all(r, "END-OF-DATA", false);
+        set_state(State::Done);
+        close_ = true;
+        return;
+    }
+    set_state(State::Ready);
+    next_transaction();
+}
+
+void ClientSession::on_rset_reply(const Reply& r) {
+    if (r.code == 421) {
+        fail_all(r, "RSET", false);
+        set_state(State::Done);
+        close_ = true;
+        return;
+    }
+    set_state(State::Ready);
+    next_transaction();
+}
+
+void ClientSession::on_turn_reply(const Reply& r) {
+    if (r.code == 250) {
+        events_.push_back({SessionEvent::Type::turned, state_, State::Done, {}});
+        set_state(State::Done);  // the roles swap; a server session takes over this connection
+        return;
+    }
+    send_command("QUIT", "");
+    set_state(State::Quit);
+}
+
+void ClientSession::on_quit_reply(const Reply&) {
+    set_state(State::Done);
+    close_ = true;
+    events_.push_back({SessionEvent::Type::closed, state_, state_, {}});
+}
+
+void ClientSession::finish_active() {
+    if (!active_) return;
+    events_.push_back({SessionEvent::Type::transaction_done, state_, state_, std::move(result_)});
+    result_ = TransactionResult{};
+    active_.reset();
+}
+
+void ClientSession::fail_all(const Reply& r, std::string_view stage, bool permanent) {
+    if (active_) {
+        fail_pending_recipients(r, stage);
+        finish_active();
+    }
+    while (!queue_.empty()) {
+        Transaction t = std::move(queue_.front());
+        queue_.pop_front();
+        TransactionResult tr;
+        tr.id = t.id;
+        for (const auto& m : t.recipients)
+            tr.recipients.push_back({m,
+                                     permanent ? RecipientResult::Outcome::permanent
+                                               : RecipientResult::Outcome::transient,
+                                     r, std::string(stage)});
+        events_.push_back({SessionEvent::Type::transaction_done, state_, state_, std::move(tr)});
+    }
+}
+
+void ClientSession::connection_failed(const Reply& why, std::string_view stage) {
+    if (state_ == State::Done) return;
+    // Recipients already accepted by a finished DATA are not here any more;
+    // those of the unfinished transaction are not delivered.
+    if (active_)
+        for (auto& rr : result_.recipients)
+            if (rr.outcome == RecipientResult::Outcome::accepted) rr.stage.clear();
+    fail_all(why, stage, false);
+    set_state(State::Done);
+    close_ = true;
+}
+
+}  // namespace mailsim::smtp

@@ -1,0 +1,131 @@
+// client_session.hpp — the sender-SMTP as a sans-I/O engine.
+//
+// RFC 5321 §3–4 (and RFC 821 for SEND/SOML/SAML/TURN), RFC 1870 (declares
+// SIZE=), RFC 6152 (BODY=8BITMIME), RFC 2920 (with PIPELINING: MAIL, every
+// RCPT and DATA go out together, replies are matched in order).
+//
+// The client is given transactions (an envelope and the message text) and
+// carries them over one connection, one after another (SMTP keeps the
+// connection). It greets with EHLO and falls back to HELO when the server
+// does not know EHLO. For each transaction it reports every recipient's
+// fate: accepted by the server, failed for now (4xx, the caller keeps the
+// message queued), or failed for good (5xx, the caller sends a bounce).
+//
+// Not done here: STARTTLS, AUTH, DSN.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/line_framer.hpp"
+#include "protocol/outgoing.hpp"
+#include "protocol/smtp/reply.hpp"
+#include "protocol/smtp/server_session.hpp"
+
+namespace mailsim::smtp {
+
+struct Transaction {
+    std::uint64_t id = 0;  // the caller's, returned in the result
+    MailMode mode = MailMode::mail;
+    std::string reverse_path;
+    std::vector<std::string> recipients;
+    std::string content;   // header + body, CRLF line ends, not dot-stuffed
+};
+
+struct RecipientResult {
+    enum class Outcome { accepted, transient, permanent };
+    std::string mailbox;
+    Outcome outcome = Outcome::transient;
+    Reply reply;           // the reply that decided it
+    std::string stage;     // which command got that reply: "CONNECT", "MAIL", "RCPT", "DATA", "END-OF-DATA"
+};
+
+struct TransactionResult {
+    std::uint64_t id = 0;
+    std::vector<RecipientResult> recipients;
+};
+
+struct ClientSettings {
+    std::string helo_name = "client.example";
+    bool try_ehlo = true;          // RFC 5321 §3.2: start with EHLO
+    bool use_pipelining = true;    // if the server offers PIPELINING
+    bool turn = false;             // RFC 821: ask to TURN when done (server must be in RFC 821 mode)
+};
+
+class ClientSession {
+public:
+    enum class State { Connect, Ehlo, Helo, Ready, Mail, Rcpt, Data, Body, Rset, Turn, Quit, Done };
+
+    struct SessionEvent {
+        enum class Type { state_change, transaction_done, turned, closed } type;
+        State from = State::Connect, to = State::Connect;
+        TransactionResult result;  // for transaction_done
+    };
+
+    explicit ClientSession(ClientSettings settings);
+
+    void add(Transaction t);
+    // Called when the connection could not be made or was lost: every
+    // transaction not finished fails for now with `why`.
+    void connection_failed(const Reply& why, std::string_view stage);
+
+    void receive(std::string_view bytes);
+    std::vector<protocol::Outgoing> take_output();
+    std::optional<SessionEvent> next_event();
+
+    State state() const { return state_; }
+    bool wants_close() const { return close_; }
+    std::string take_unread() { return framer_.take_rest(); }
+    size_t pending_transactions() const { return queue_.size() + (active_ ? 1 : 0); }
+
+    // What the server's EHLO reply offered.
+    struct Extensions {
+        bool esmtp = false, size = false, eightbitmime = false, pipelining = false, enhanced = false;
+        std::uint64_t size_limit = 0;
+    };
+    const Extensions& extensions() const { return ext_; }
+
+    static std::string_view state_name(State s);
+
+private:
+    void set_state(State s);  // the ONLY way to change state
+    void send_command(std::string verb, std::string args);
+    void on_reply(const Reply& r);
+    void on_greeting(const Reply& r);
+    void on_ehlo_reply(const Reply& r);
+    void on_helo_reply(const Reply& r);
+    void on_mail_reply(const Reply& r);
+    void on_rcpt_reply(const Reply& r);
+    void on_data_reply(const Reply& r);
+    void on_body_reply(const Reply& r);
+    void on_rset_reply(const Reply& r);
+    void on_turn_reply(const Reply& r);
+    void on_quit_reply(const Reply& r);
+    void next_transaction();
+    void send_body();
+    void finish_active();
+    void fail_all(const Reply& r, std::string_view stage, bool permanent);
+    void fail_pending_recipients(const Reply& r, std::string_view stage);
+    std::string mail_command_args() const;
+
+    ClientSettings settings_;
+    protocol::LineFramer framer_{65536};
+    ReplyParser parser_;
+    State state_ = State::Connect;
+    Extensions ext_;
+    std::deque<Transaction> queue_;
+    std::optional<Transaction> active_;
+    TransactionResult result_;
+    size_t next_rcpt_ = 0;      // next recipient whose RCPT reply is awaited
+    size_t accepted_ = 0;
+    bool pipelined_ = false;    // current transaction sent MAIL+RCPT+DATA at once
+    bool mail_ok_ = false;
+    bool close_ = false;
+    std::vector<protocol::Outgoing> out_;
+    std::deque<SessionEvent> events_;
+};
+
+}  // namespace mailsim::smtp

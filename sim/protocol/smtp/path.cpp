@@ -1,0 +1,164 @@
+// path.cpp — reverse-path, forward-path and ESMTP parameter parsing.
+#include "protocol/smtp/path.hpp"
+
+#include <cctype>
+
+namespace mailsim::smtp {
+
+namespace {
+
+bool is_atext(char c) {
+    // RFC 5322 §3.2.3 atext
+    if (std::isalnum(static_cast<unsigned char>(c))) return true;
+    switch (c) {
+        case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
+        case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}': case '~':
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool is_dot_string(std::string_view s) {
+    if (s.empty() || s.front() == '.' || s.back() == '.') return false;
+    char prev = 0;
+    for (char c : s) {
+        if (c == '.') {
+            if (prev == '.') return false;
+        } else if (!is_atext(c)) {
+            return false;
+        }
+        prev = c;
+    }
+    return true;
+}
+
+bool is_quoted_string(std::string_view s) {
+    if (s.size() < 2 || s.front() != '"' || s.back() != '"') return false;
+    for (size_t i = 1; i + 1 < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c == '\\') {
+            if (++i + 1 >= s.size()) return false;
+        } else if (c == '"' || c < 32 || c == 127) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool iprefix(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (size_t i = 0; i < prefix.size(); ++i)
+        if (std::toupper(static_cast<unsigned char>(s[i])) != std::toupper(static_cast<unsigned char>(prefix[i])))
+            return false;
+    return true;
+}
+
+}  // namespace
+
+bool is_valid_domain(std::string_view d) {
+    if (d.empty() || d.size() > 255) return false;
+    if (d.front() == '[') return d.back() == ']' && d.size() > 2;  // address literal
+    size_t start = 0;
+    for (;;) {
+        size_t dot = d.find('.', start);
+        std::string_view label = d.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+        for (char c : label)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
+        if (dot == std::string_view::npos) return true;
+        start = dot + 1;
+    }
+}
+
+bool is_valid_mailbox(std::string_view m) {
+    size_t at = m.rfind('@');
+    if (at == std::string_view::npos || at == 0) return false;
+    std::string_view local = m.substr(0, at), domain = m.substr(at + 1);
+    if (local.size() > 64) return false;  // §4.5.3.1.1
+    return (is_dot_string(local) || is_quoted_string(local)) && is_valid_domain(domain);
+}
+
+std::string domain_of(std::string_view m) {
+    size_t at = m.rfind('@');
+    if (at == std::string_view::npos) return {};
+    std::string d(m.substr(at + 1));
+    for (auto& c : d) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return d;
+}
+
+std::string local_part_of(std::string_view m) {
+    size_t at = m.rfind('@');
+    return std::string(at == std::string_view::npos ? m : m.substr(0, at));
+}
+
+PathArgument parse_path_argument(std::string_view args, std::string_view keyword, bool allow_null) {
+    PathArgument r;
+    if (!iprefix(args, keyword)) {
+        r.error = "expected " + std::string(keyword) + "<address>";
+        return r;
+    }
+    std::string_view rest = args.substr(keyword.size());
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);  // tolerated, as Postfix does
+    if (rest.empty() || rest.front() != '<') {
+        r.error = "the address must be in angle brackets: <user@domain>";
+        return r;
+    }
+    size_t close = rest.find('>');
+    if (close == std::string_view::npos) {
+        r.error = "missing '>' after the address";
+        return r;
+    }
+    std::string_view path = rest.substr(1, close - 1);
+    std::string_view tail = rest.substr(close + 1);
+    // ESMTP parameters, separated by spaces
+    while (!tail.empty()) {
+        if (tail.front() != ' ') {
+            r.error = "unexpected text after '>'";
+            return r;
+        }
+        while (!tail.empty() && tail.front() == ' ') tail.remove_prefix(1);
+        if (tail.empty()) break;
+        size_t sp = tail.find(' ');
+        std::string_view param = tail.substr(0, sp);
+        tail = sp == std::string_view::npos ? std::string_view{} : tail.substr(sp);
+        size_t eq = param.find('=');
+        std::string kw(param.substr(0, eq));
+        for (auto& c : kw) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (kw.empty()) {
+            r.error = "empty parameter keyword";
+            return r;
+        }
+        r.params.emplace_back(kw, eq == std::string_view::npos ? std::string{} : std::string(param.substr(eq + 1)));
+    }
+    // Source route "@a,@b:user@domain": keep the mailbox after ':'
+    if (!path.empty() && path.front() == '@') {
+        size_t colon = path.find(':');
+        if (colon == std::string_view::npos) {
+            r.status = PathArgument::Status::bad_mailbox;
+            r.error = "source route without ':'";
+            return r;
+        }
+        path = path.substr(colon + 1);
+    }
+    if (path.empty()) {
+        if (allow_null) {
+            r.status = PathArgument::Status::ok;
+            return r;
+        }
+        r.status = PathArgument::Status::bad_mailbox;
+        r.error = "empty address";
+        return r;
+    }
+    bool postmaster = !allow_null && path.size() == 10 && iprefix(path, "postmaster");
+    if (!postmaster && !is_valid_mailbox(path)) {
+        r.status = PathArgument::Status::bad_mailbox;
+        r.error = "\"" + std::string(path) + "\" is not a mailbox address";
+        return r;
+    }
+    r.status = PathArgument::Status::ok;
+    r.mailbox = std::string(path);
+    return r;
+}
+
+}  // namespace mailsim::smtp

@@ -1,0 +1,114 @@
+// reply.cpp — building, printing and parsing SMTP replies.
+#include "protocol/smtp/reply.hpp"
+
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace mailsim::smtp {
+
+const std::string& Reply::first_line() const {
+    static const std::string none;
+    return lines.empty() ? none : lines.front();
+}
+
+std::string Reply::summary() const {
+    std::string s = std::to_string(code);
+    if (!enhanced.empty()) s += " " + enhanced;
+    for (size_t i = 0; i < lines.size(); ++i) s += (i == 0 ? " " : " / ") + lines[i];
+    return s;
+}
+
+std::string Reply::wire(bool enhanced_codes) const {
+    std::string out;
+    std::string prefix = enhanced_codes && !enhanced.empty() ? enhanced + " " : std::string{};
+    if (lines.empty()) return fmt::format("{} {}\r\n", code, prefix);
+    for (size_t i = 0; i < lines.size(); ++i) {
+        fmt::format_to(std::back_inserter(out), "{}{}{}{}\r\n", code, i + 1 == lines.size() ? ' ' : '-', prefix,
+                       lines[i]);
+    }
+    return out;
+}
+
+protocol::Outgoing Reply::outgoing(bool enhanced_codes) const {
+    protocol::Outgoing o;
+    o.bytes = wire(enhanced_codes);
+    o.verb = std::to_string(code);
+    o.args = (enhanced_codes && !enhanced.empty() ? enhanced + " " : std::string{}) + first_line();
+    o.key = "smtp.reply." + o.verb;
+    return o;
+}
+
+static bool is_code(std::string_view s) {
+    return s.size() >= 3 && s[0] >= '1' && s[0] <= '5' && std::isdigit(static_cast<unsigned char>(s[1])) &&
+           std::isdigit(static_cast<unsigned char>(s[2]));
+}
+
+std::pair<std::string, std::string> split_enhanced(std::string_view text) {
+    // class "." subject "." detail, RFC 3463 §2: 1 digit . 1-3 digits . 1-3 digits
+    size_t i = 0;
+    auto digits = [&](size_t max) {
+        size_t n = 0;
+        while (i < text.size() && n < max && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++n;
+        return n;
+    };
+    if (text.empty() || (text[0] != '2' && text[0] != '4' && text[0] != '5')) return {"", std::string(text)};
+    i = 1;
+    if (i >= text.size() || text[i] != '.') return {"", std::string(text)};
+    ++i;
+    if (digits(3) == 0 || i >= text.size() || text[i] != '.') return {"", std::string(text)};
+    ++i;
+    if (digits(3) == 0) return {"", std::string(text)};
+    if (i < text.size() && text[i] != ' ') return {"", std::string(text)};
+    std::string code(text.substr(0, i));
+    std::string rest(i < text.size() ? text.substr(i + 1) : std::string_view{});
+    return {code, rest};
+}
+
+std::optional<Reply> parse_reply_text(std::string_view text) {
+    ReplyParser p;
+    size_t start = 0;
+    for (;;) {
+        size_t nl = text.find('\n', start);
+        std::string_view line = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        auto st = p.add_line(line);
+        if (st == ReplyParser::Status::malformed) return std::nullopt;
+        if (st == ReplyParser::Status::complete) return p.take();
+        if (nl == std::string_view::npos) return std::nullopt;
+        start = nl + 1;
+    }
+}
+
+ReplyParser::Status ReplyParser::add_line(std::string_view line) {
+    if (!is_code(line) || (line.size() > 3 && line[3] != ' ' && line[3] != '-')) {
+        error_ = fmt::format("not an SMTP reply line: \"{}\"", line.substr(0, 60));
+        cur_ = Reply{};
+        started_ = false;
+        return Status::malformed;
+    }
+    int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+    if (started_ && code != cur_.code) {
+        error_ = fmt::format("reply code changed inside a multi-line reply: {} then {}", cur_.code, code);
+        cur_ = Reply{};
+        started_ = false;
+        return Status::malformed;
+    }
+    cur_.code = code;
+    started_ = true;
+    std::string_view text = line.size() > 4 ? line.substr(4) : std::string_view{};
+    auto [enh, rest] = split_enhanced(text);
+    if (!enh.empty() && cur_.lines.empty()) cur_.enhanced = enh;
+    cur_.lines.push_back(enh.empty() ? std::string(text) : rest);
+    bool last = line.size() == 3 || line[3] == ' ';
+    return last ? Status::complete : Status::incomplete;
+}
+
+Reply ReplyParser::take() {
+    Reply r = std::move(cur_);
+    cur_ = Reply{};
+    started_ = false;
+    return r;
+}
+
+}  // namespace mailsim::smtp

@@ -1,0 +1,509 @@
+// server_session.cpp — the receiver-SMTP: one handler per command, reached
+// from one table; one state, changed only by set_state().
+#include "protocol/smtp/server_session.hpp"
+
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "protocol/catalog.hpp"
+#include "protocol/smtp/path.hpp"
+
+namespace mailsim::smtp {
+
+std::string_view to_string(MailMode m) {
+    switch (m) {
+        case MailMode::mail: return "MAIL";
+        case MailMode::send: return "SEND";
+        case MailMode::soml: return "SOML";
+        case MailMode::saml: return "SAML";
+    }
+    return "?";
+}
+
+namespace {
+
+using State = ServerSession::State;
+constexpr unsigned bit(State s) { return 1u << static_cast<unsigned>(s); }
+constexpr unsigned kAny = bit(State::Greeting) | bit(State::Ready) | bit(State::Mail) | bit(State::Rcpt);
+constexpr unsigned kIdentified = bit(State::Ready) | bit(State::Mail) | bit(State::Rcpt);
+
+std::string upper(std::string_view s) {
+    std::string u(s);
+    for (auto& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return u;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+// verb, handler, states it is allowed in, RFC 821 mode only
+const ServerSession::CommandRow ServerSession::kCommands[] = {
+    {"HELO", &ServerSession::on_helo, kAny, false},
+    {"EHLO", &ServerSession::on_ehlo, kAny, false},
+    {"MAIL", &ServerSession::on_mail, bit(State::Ready), false},
+    {"RCPT", &ServerSession::on_rcpt, bit(State::Mail) | bit(State::Rcpt), false},
+    {"DATA", &ServerSession::on_data, bit(State::Mail) | bit(State::Rcpt), false},
+    {"RSET", &ServerSession::on_rset, kAny, false},
+    {"NOOP", &ServerSession::on_noop, kAny, false},
+    {"QUIT", &ServerSession::on_quit, kAny, false},
+    {"VRFY", &ServerSession::on_vrfy, kAny, false},
+    {"EXPN", &ServerSession::on_expn, kAny, false},
+    {"HELP", &ServerSession::on_help, kAny, false},
+    {"SEND", &ServerSession::on_send, bit(State::Ready), true},
+    {"SOML", &ServerSession::on_soml, bit(State::Ready), true},
+    {"SAML", &ServerSession::on_saml, bit(State::Ready), true},
+    {"TURN", &ServerSession::on_turn, bit(State::Ready), true},
+};
+
+std::string_view ServerSession::state_name(State s) {
+    static constexpr std::string_view names[] = {"Greeting", "Ready", "Mail", "Rcpt", "Data", "Quit", "Turned"};
+    static_assert(std::size(names) == static_cast<size_t>(State::Turned) + 1);
+    return names[static_cast<size_t>(s)];
+}
+
+ServerSession::ServerSession(ServerSettings settings, ServerPolicy& policy)
+    : settings_(std::move(settings)), policy_(policy), framer_(settings_.command_line_limit) {
+    framer_.set_lf_ends_line(settings_.accept_bare_lf_commands);
+}
+
+void ServerSession::set_state(State s) {
+    if (s == state_) return;
+    events_.push_back({SessionEvent::Type::state_change, state_, s, {}});
+    state_ = s;
+    bool text = s == State::Data;
+    framer_.set_max_length(text ? settings_.text_line_limit : settings_.command_line_limit);
+    framer_.set_lf_ends_line(!text && settings_.accept_bare_lf_commands);
+}
+
+void ServerSession::reply(Reply r) {
+    out_.push_back(r.outgoing(enhanced()));
+    if (r.code == 421) {  // RFC 5321 §3.8: the server closes after 421
+        close_ = true;
+        set_state(State::Quit);
+    }
+}
+
+void ServerSession::reply(int code, std::string_view enh, std::string text) {
+    reply(Reply(code, std::string(enh), std::move(text)));
+}
+
+void ServerSession::start() {
+    if (auto o = policy_.override_for("CONNECT", "")) {
+        Reply r = *o;
+        if (r.code == 554) {  // "No SMTP service here": the client should QUIT (§3.1)
+            out_.push_back(r.outgoing(false));
+            return;
+        }
+        if (!r.positive()) {
+            out_.push_back(r.outgoing(false));
+            close_ = true;
+            set_state(State::Quit);
+            return;
+        }
+        out_.push_back(r.outgoing(false));
+        return;
+    }
+    reply(220, "", fmt::format("{} {}", settings_.hostname, settings_.greeting_text));
+}
+
+std::vector<protocol::Outgoing> ServerSession::take_output() {
+    std::vector<protocol::Outgoing> v;
+    v.swap(out_);
+    return v;
+}
+
+std::optional<ServerSession::SessionEvent> ServerSession::next_event() {
+    if (events_.empty()) return std::nullopt;
+    SessionEvent e = std::move(events_.front());
+    events_.pop_front();
+    return e;
+}
+
+void ServerSession::receive(std::string_view bytes) {
+    if (close_ || state_ == State::Turned) return;
+    framer_.feed(bytes);
+    while (!close_ && state_ != State::Turned) {
+        auto line = framer_.next();
+        if (!line) break;
+        if (state_ == State::Data) on_text_line(*line);
+        else on_command_line(*line);
+    }
+}
+
+// command = verb [SP arguments] CRLF   (RFC 5321 §4.1.1)
+void ServerSession::on_command_line(const protocol::Line& line) {
+    if (line.too_long) {
+        reply(500, "5.5.2", fmt::format("Line too long (a command line is at most {} octets, RFC 5321 4.5.3.1.4)",
+                                        settings_.command_line_limit));
+        return;
+    }
+    std::string_view text = line.text;
+    size_t sp = text.find(' ');
+    std::string verb = upper(text.substr(0, sp));
+    std::string_view args = sp == std::string_view::npos ? std::string_view{} : text.substr(sp + 1);
+    const CommandRow* row = nullptr;
+    for (const auto& r : kCommands)
+        if (r.verb == verb) row = &r;
+    if (!row || (verb == "EHLO" && !settings_.esmtp)) {
+        // An RFC 821 server does not know EHLO either: the client falls back to HELO.
+        reply(500, "5.5.2", verb.empty() ? std::string("Error: bad syntax, empty command")
+                                         : fmt::format("Error: command not recognized: {}", verb.substr(0, 20)));
+        return;
+    }
+    std::optional<Reply> forced;
+    if (auto o = policy_.override_for(verb, args)) {
+        if (!o->positive()) {
+            reply(*o);
+            if (o->code == 221) {
+                close_ = true;
+                set_state(State::Quit);
+            }
+            return;
+        }
+        forced = *o;
+    }
+    if (row->rfc821_only && !settings_.rfc821_mode) {
+        reply(502, "5.5.1", fmt::format("{} command not implemented", verb));
+        return;
+    }
+    if (!(row->allowed & bit(state_)) && !forced) {
+        std::string why;
+        if (state_ == State::Greeting && (row->allowed & kIdentified)) why = "Error: send HELO/EHLO first";
+        else if (verb == "RCPT") why = "Error: need MAIL command";
+        else if (verb == "DATA") why = "Error: need RCPT command";
+        else if (verb == "MAIL" || row->rfc821_only) why = "Error: nested MAIL command";
+        else why = "Bad sequence of commands";
+        reply(503, "5.5.1", why);
+        return;
+    }
+    (this->*(row->handler))(args, forced);
+}
+
+void ServerSession::on_text_line(const protocol::Line& line) {
+    if (!line.too_long && line.text == ".") {
+        end_of_data();
+        return;
+    }
+    if (line.too_long) data_too_long_line_ = true;
+    std::string_view content = protocol::dot_unstuff(line.text);
+    data_size_ += content.size() + 2;
+    if (!data_8bit_)
+        for (char c : content)
+            if (static_cast<unsigned char>(c) >= 0x80) {
+                data_8bit_ = true;
+                break;
+            }
+    if (settings_.size && data_size_ > settings_.message_size_limit) data_over_size_ = true;
+    if (!data_over_size_) {
+        data_.append(content);
+        data_ += "\r\n";
+    }
+}
+
+void ServerSession::end_of_data() {
+    Reply r;
+    std::optional<Reply> forced = policy_.override_for("END-OF-DATA", "");
+    if (forced && !forced->positive()) {
+        r = *forced;
+    } else if (data_too_long_line_) {
+        r = Reply(500, "5.5.2",
+                  fmt::format("Line too long (a text line is at most {} octets, RFC 5321 4.5.3.1.6); message refused",
+                              settings_.text_line_limit));
+    } else if (data_over_size_) {
+        r = Reply(552, "5.3.4", fmt::format("Message size exceeds fixed maximum message size ({} bytes)",
+                                            settings_.message_size_limit));
+    } else if (data_8bit_ && !settings_.eightbitmime) {
+        r = Reply(554, "5.6.7", "Message contains 8-bit data, but this server does not offer 8BITMIME");
+    } else {
+        r = policy_.accept_message(env_, data_);
+        if (forced) r = *forced;
+    }
+    reply(r);
+    if (r.code != 421) {
+        reset_transaction();
+        set_state(State::Ready);
+    }
+}
+
+void ServerSession::reset_transaction() {
+    MailMode mode = MailMode::mail;
+    std::string client = env_.client_name;
+    bool esmtp = env_.esmtp;
+    env_ = Envelope{};
+    env_.mode = mode;
+    env_.client_name = std::move(client);
+    env_.esmtp = esmtp;
+    rcpt_attempts_ = 0;
+    data_.clear();
+    data_size_ = 0;
+    data_too_long_line_ = data_over_size_ = data_8bit_ = false;
+}
+
+// helo = "HELO" SP Domain CRLF
+void ServerSession::on_helo(std::string_view args, const std::optional<Reply>& forced) {
+    args = trim(args);
+    if (args.empty()) {
+        reply(501, "5.5.4", "Syntax: HELO hostname");
+        return;
+    }
+    reset_transaction();
+    env_.client_name = std::string(args);
+    env_.esmtp = false;
+    identified_ = true;
+    reply(forced ? *forced : Reply(250, "", fmt::format("{} Hello {}", settings_.hostname, args)));
+    set_state(State::Ready);
+}
+
+// ehlo = "EHLO" SP ( Domain / address-literal ) CRLF
+void ServerSession::on_ehlo(std::string_view args, const std::optional<Reply>& forced) {
+    args = trim(args);
+    if (args.empty()) {
+        reply(501, "5.5.4", "Syntax: EHLO hostname");
+        return;
+    }
+    reset_transaction();
+    env_.client_name = std::string(args);
+    env_.esmtp = true;
+    identified_ = true;
+    Reply r(250, "", fmt::format("{} Hello {}", settings_.hostname, args));
+    if (settings_.size) r.lines.push_back(fmt::format("SIZE {}", settings_.message_size_limit));
+    if (settings_.eightbitmime) r.lines.push_back("8BITMIME");
+    if (settings_.pipelining) r.lines.push_back("PIPELINING");
+    if (settings_.enhancedstatuscodes) r.lines.push_back("ENHANCEDSTATUSCODES");
+    if (settings_.vrfy) r.lines.push_back("VRFY");
+    if (settings_.expn) r.lines.push_back("EXPN");
+    r.lines.push_back("HELP");
+    if (forced) r.lines.front() = forced->first_line();
+    // EHLO's reply carries no enhanced code (RFC 2034 §3)
+    out_.push_back(r.outgoing(false));
+    set_state(State::Ready);
+}
+
+void ServerSession::begin_transaction(MailMode mode, std::string_view args, const std::optional<Reply>& forced) {
+    if (!identified_) {
+        reply(503, "5.5.1", "Error: send HELO/EHLO first");
+        return;
+    }
+    auto p = parse_path_argument(args, "FROM:", true);
+    if (p.status != PathArgument::Status::ok) {
+        reply(501, "5.5.4", fmt::format("Syntax: {} FROM:<address> ({})", to_string(mode), p.error));
+        return;
+    }
+    Envelope env = env_;
+    env.mode = mode;
+    for (const auto& [kw, value] : p.params) {
+        if (kw == "SIZE" && settings_.size && env_.esmtp) {
+            char* end = nullptr;
+            unsigned long long n = std::strtoull(value.c_str(), &end, 10);
+            if (value.empty() || *end != '\0') {
+                reply(501, "5.5.4", "Bad SIZE parameter: " + value);
+                return;
+            }
+            if (settings_.message_size_limit > 0 && n > settings_.message_size_limit) {
+                reply(552, "5.3.4",
+                      fmt::format("Message size exceeds fixed maximum message size ({} bytes declared, limit {})",
+                                  n, settings_.message_size_limit));
+                return;
+            }
+            env.declared_size = n;
+        } else if (kw == "BODY" && settings_.eightbitmime && env_.esmtp) {
+            std::string v = upper(value);
+            if (v == "8BITMIME") env.body_8bit = true;
+            else if (v != "7BIT") {
+                reply(504, "5.5.4", fmt::format("BODY={} not implemented", value));
+                return;
+            }
+        } else {
+            reply(555, "5.5.4", fmt::format("Unsupported option: {}", kw));
+            return;
+        }
+    }
+    Reply r = forced ? *forced : policy_.check_sender(env, p.mailbox);
+    if (!r.positive()) {
+        reply(r);
+        return;
+    }
+    env_ = std::move(env);
+    env_.reverse_path = p.mailbox;
+    reply(r);
+    set_state(State::Mail);
+}
+
+// mail = "MAIL FROM:" Reverse-path [SP Mail-parameters] CRLF
+void ServerSession::on_mail(std::string_view args, const std::optional<Reply>& forced) {
+    if (state_ != State::Ready) {  // only reachable when an override forced it
+        reply(forced ? *forced : Reply(503, "5.5.1", "Error: nested MAIL command"));
+        return;
+    }
+    begin_transaction(MailMode::mail, args, forced);
+}
+void ServerSession::on_send(std::string_view args, const std::optional<Reply>& forced) {
+    begin_transaction(MailMode::send, args, forced);
+}
+void ServerSession::on_soml(std::string_view args, const std::optional<Reply>& forced) {
+    begin_transaction(MailMode::soml, args, forced);
+}
+void ServerSession::on_saml(std::string_view args, const std::optional<Reply>& forced) {
+    begin_transaction(MailMode::saml, args, forced);
+}
+
+// rcpt = "RCPT TO:" ( "<Postmaster@" Domain ">" / "<Postmaster>" / Forward-path ) [SP Rcpt-parameters] CRLF
+void ServerSession::on_rcpt(std::string_view args, const std::optional<Reply>& forced) {
+    if (state_ != State::Mail && state_ != State::Rcpt) {
+        reply(forced ? *forced : Reply(503, "5.5.1", "Error: need MAIL command"));
+        return;
+    }
+    auto p = parse_path_argument(args, "TO:", false);
+    if (p.status == PathArgument::Status::syntax) {
+        reply(501, "5.5.4", fmt::format("Syntax: RCPT TO:<address> ({})", p.error));
+        return;
+    }
+    if (p.status == PathArgument::Status::bad_mailbox) {
+        reply(553, "5.1.3", fmt::format("Requested action not taken: mailbox name not allowed ({})", p.error));
+        return;
+    }
+    if (!p.params.empty()) {
+        reply(555, "5.5.4", fmt::format("Unsupported option: {}", p.params.front().first));
+        return;
+    }
+    if (env_.forward_paths.size() >= settings_.recipient_limit) {
+        reply(452, "4.5.3", fmt::format("Error: too many recipients (limit {})", settings_.recipient_limit));
+        return;
+    }
+    ++rcpt_attempts_;
+    Reply r = forced ? *forced : policy_.check_recipient(env_, p.mailbox);
+    if (r.positive()) {
+        env_.forward_paths.push_back(p.mailbox);
+        reply(r);
+        set_state(State::Rcpt);
+    } else {
+        reply(r);
+    }
+}
+
+// data = "DATA" CRLF
+void ServerSession::on_data(std::string_view args, const std::optional<Reply>& forced) {
+    if (!trim(args).empty()) {
+        reply(501, "5.5.4", "Syntax: DATA (no arguments)");
+        return;
+    }
+    if (env_.forward_paths.empty() && !forced) {
+        // After pipelined RCPTs that all failed (RFC 2920 §3.1)
+        reply(rcpt_attempts_ > 0 ? Reply(554, "5.5.1", "Error: no valid recipients")
+                                 : Reply(503, "5.5.1", "Error: need RCPT command"));
+        return;
+    }
+    reply(forced ? *forced : Reply(354, "", "End data with <CR><LF>.<CR><LF>"));
+    data_.clear();
+    data_size_ = 0;
+    set_state(State::Data);
+}
+
+// rset = "RSET" CRLF
+void ServerSession::on_rset(std::string_view args, const std::optional<Reply>& forced) {
+    if (!trim(args).empty()) {
+        reply(501, "5.5.4", "Syntax: RSET (no arguments)");
+        return;
+    }
+    reset_transaction();
+    reply(forced ? *forced : Reply(250, "2.0.0", "Ok"));
+    set_state(identified_ ? State::Ready : State::Greeting);
+}
+
+// noop = "NOOP" [ SP String ] CRLF
+void ServerSession::on_noop(std::string_view, const std::optional<Reply>& forced) {
+    reply(forced ? *forced : Reply(250, "2.0.0", "Ok"));
+}
+
+// quit = "QUIT" CRLF
+void ServerSession::on_quit(std::string_view args, const std::optional<Reply>& forced) {
+    if (!trim(args).empty()) {
+        reply(501, "5.5.4", "Syntax: QUIT (no arguments)");
+        return;
+    }
+    reply(forced ? *forced : Reply(221, "2.0.0", fmt::format("{} Service closing transmission channel", settings_.hostname)));
+    close_ = true;
+    set_state(State::Quit);
+}
+
+// vrfy = "VRFY" SP String CRLF
+void ServerSession::on_vrfy(std::string_view args, const std::optional<Reply>& forced) {
+    args = trim(args);
+    if (args.empty()) {
+        reply(501, "5.5.4", "Syntax: VRFY address");
+        return;
+    }
+    if (forced) return reply(*forced);
+    if (!settings_.vrfy) {
+        reply(252, "2.0.0", "Cannot VRFY user, but will accept message and attempt delivery");
+        return;
+    }
+    reply(policy_.verify(std::string(args)));
+}
+
+// expn = "EXPN" SP String CRLF
+void ServerSession::on_expn(std::string_view args, const std::optional<Reply>& forced) {
+    args = trim(args);
+    if (args.empty()) {
+        reply(501, "5.5.4", "Syntax: EXPN mailing-list");
+        return;
+    }
+    if (forced) return reply(*forced);
+    if (!settings_.expn) {
+        reply(502, "5.5.1", "EXPN command not implemented");
+        return;
+    }
+    reply(policy_.expand(std::string(args)));
+}
+
+// help = "HELP" [ SP String ] CRLF
+void ServerSession::on_help(std::string_view args, const std::optional<Reply>& forced) {
+    if (forced) return reply(*forced);
+    std::string topic = upper(trim(args));
+    if (topic.empty()) {
+        Reply r(214, "2.0.0", "Commands:");
+        std::string list;
+        for (const auto& c : kCommands) {
+            if (c.rfc821_only && !settings_.rfc821_mode) continue;
+            if (c.verb == "EHLO" && !settings_.esmtp) continue;
+            list += (list.empty() ? "" : " ") + std::string(c.verb);
+        }
+        r.lines.push_back(list);
+        r.lines.push_back("HELP <command> describes one; HELP STATUS gives the system status (211)");
+        reply(r);
+        return;
+    }
+    if (topic == "STATUS") {
+        Reply r(211, "2.0.0", fmt::format("{} system status", settings_.hostname));
+        for (auto& l : policy_.status_lines()) r.lines.push_back(std::move(l));
+        reply(r);
+        return;
+    }
+    const catalog::CommandRow* row = catalog::find_command("smtp", topic);
+    bool known = false;
+    for (const auto& c : kCommands) known = known || c.verb == topic;
+    if (!row || !known) {
+        reply(504, "5.5.4", fmt::format("HELP topic \"{}\" not implemented", topic.substr(0, 20)));
+        return;
+    }
+    reply(214, "2.0.0", fmt::format("{} ({})", row->syntax, row->rfc));
+}
+
+// turn = "TURN" CRLF   (RFC 821 §4.1.1; removed by RFC 5321)
+void ServerSession::on_turn(std::string_view args, const std::optional<Reply>& forced) {
+    if (!trim(args).empty()) {
+        reply(501, "5.5.4", "Syntax: TURN (no arguments)");
+        return;
+    }
+    reply(forced ? *forced : Reply(250, "2.0.0", "OK, turning around: I am now the sender"));
+    events_.push_back({SessionEvent::Type::turn, state_, State::Turned, env_.client_name});
+    set_state(State::Turned);
+}
+
+}  // namespace mailsim::smtp

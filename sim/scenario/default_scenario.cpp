@@ -1,0 +1,57 @@
+// default_scenario.cpp — the scenario `mailsim run` runs when given none.
+//
+// Kurose & Ross's example: alice@crepes.fr writes to bob@hamburger.edu.
+// Mail 1 goes to bob and to nobody@hamburger.edu, who does not exist: bob
+// gets it, nobody's RCPT gets 550 and alice gets a bounce. Mail 2 is sent
+// while mail.hamburger.edu answers 421 at connect: it waits in
+// mail.crepes.fr's queue and gets through at a later scan.
+#include "scenario/scenario.hpp"
+
+namespace mailsim::scenario {
+
+std::string_view default_scenario_json() {
+    return R"JSON({
+  "name": "default",
+  "title": {
+    "en": "Alice sends mail to Bob: one unknown recipient, one retry",
+    "zh": "Alice 给 Bob 发邮件：一个收件人不存在，一封信要重试"
+  },
+  "seed": 1,
+  "start": "2026-11-22T09:00:00Z",
+  "latency": "20ms",
+  "dns": { "host": "dns.isp.net" },
+  "servers": [
+    { "host": "mail.crepes.fr", "domain": "crepes.fr",
+      "users": [ { "name": "alice", "display_name": "Alice" } ],
+      "settings": { "queue_run_delay": "30s", "minimal_backoff_time": "45s",
+                    "maximal_queue_lifetime": "1h" } },
+    { "host": "mail.hamburger.edu", "domain": "hamburger.edu",
+      "users": [ { "name": "bob", "display_name": "Bob" } ] }
+  ],
+  "agents": [
+    { "host": "alice-pc", "user": "alice@crepes.fr", "name": "Alice", "server": "mail.crepes.fr" },
+    { "host": "bob-pc", "user": "bob@hamburger.edu", "name": "Bob", "server": "mail.hamburger.edu" }
+  ],
+  "links": [
+    { "between": ["alice-pc", "mail.crepes.fr"], "latency": "2ms" },
+    { "between": ["bob-pc", "mail.hamburger.edu"], "latency": "2ms" },
+    { "between": ["mail.crepes.fr", "mail.hamburger.edu"], "latency": "40ms" },
+    { "between": ["mail.crepes.fr", "dns.isp.net"], "latency": "10ms" }
+  ],
+  "mails": [
+    { "at": "1s", "from": "alice@crepes.fr",
+      "to": ["bob@hamburger.edu", "nobody@hamburger.edu"],
+      "subject": "Do you like ketchup?",
+      "body": "Do you like ketchup?\nHow about pickles?\n" },
+    { "at": "40s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu",
+      "subject": "Crepes tonight",
+      "body": "Come over at eight.\n.\nA line with a single dot above: it travels dot-stuffed.\n" }
+  ],
+  "faults": [
+    { "type": "greeting-421", "host": "mail.hamburger.edu", "from": "45s", "until": "75s" }
+  ]
+}
+)JSON";
+}
+
+}  // namespace mailsim::scenario

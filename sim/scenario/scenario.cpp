@@ -1,0 +1,498 @@
+// scenario.cpp — reading, checking and building scenarios.
+#include "scenario/scenario.hpp"
+
+#include <functional>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "agents/mail_server.hpp"
+#include "agents/user_agent.hpp"
+#include "core/json_input.hpp"
+#include "protocol/smtp/path.hpp"
+
+namespace mailsim::scenario {
+
+namespace ji = json_input;
+using nlohmann::json;
+
+std::string_view to_string(FaultSpec::Type t) {
+    switch (t) {
+        case FaultSpec::Type::host_down: return "host-down";
+        case FaultSpec::Type::service_down: return "service-down";
+        case FaultSpec::Type::link_down: return "link-down";
+        case FaultSpec::Type::greeting_421: return "greeting-421";
+    }
+    return "?";
+}
+
+namespace {
+
+using Setter = std::function<void(agents::MailServerConfig&, const json&, const std::string&)>;
+
+struct SettingRow {
+    SettingInfo info;
+    Setter set;
+};
+
+Setter boolean(bool smtp::ServerSettings::*field) {
+    return [field](agents::MailServerConfig& c, const json& v, const std::string& p) { c.smtp.*field = ji::as_bool(v, p); };
+}
+Setter count(size_t smtp::ServerSettings::*field, std::int64_t min) {
+    return [field, min](agents::MailServerConfig& c, const json& v, const std::string& p) {
+        c.smtp.*field = static_cast<size_t>(ji::as_int(v, p, min, 1LL << 40));
+    };
+}
+Setter duration(SimTime agents::QueueSettings::*field) {
+    return [field](agents::MailServerConfig& c, const json& v, const std::string& p) { c.queue.*field = ji::as_duration(v, p); };
+}
+
+const std::vector<SettingRow>& setting_rows() {
+    static const std::vector<SettingRow> rows = {
+        {{"greeting", "RFC 5321 §4.2", "text after the host name in the 220 greeting"},
+         [](auto& c, const json& v, const std::string& p) { c.smtp.greeting_text = ji::as_string(v, p); }},
+        {{"esmtp", "RFC 5321 §4.1.1.1", "answer EHLO; false makes an RFC 821 server that only knows HELO"},
+         boolean(&smtp::ServerSettings::esmtp)},
+        {{"extensions", "RFC 5321 §4.1.1.1", "ESMTP extensions offered: any of SIZE, 8BITMIME, PIPELINING, ENHANCEDSTATUSCODES"},
+         [](auto& c, const json& v, const std::string& p) {
+             ji::as_array(v, p);
+             c.smtp.size = c.smtp.eightbitmime = c.smtp.pipelining = c.smtp.enhancedstatuscodes = false;
+             for (size_t i = 0; i < v.size(); ++i) {
+                 std::string e = ji::as_string(v[i], ji::index(p, i));
+                 for (auto& ch : e) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+                 if (e == "SIZE") c.smtp.size = true;
+                 else if (e == "8BITMIME") c.smtp.eightbitmime = true;
+                 else if (e == "PIPELINING") c.smtp.pipelining = true;
+                 else if (e == "ENHANCEDSTATUSCODES") c.smtp.enhancedstatuscodes = true;
+                 else ji::fail(ji::index(p, i), "unknown extension \"" + e + "\"; expected SIZE, 8BITMIME, PIPELINING or ENHANCEDSTATUSCODES");
+             }
+         }},
+        {{"size", "RFC 1870", "offer SIZE and refuse larger messages"}, boolean(&smtp::ServerSettings::size)},
+        {{"message_size_limit", "RFC 1870 §4", "largest message accepted, in bytes (552 above it)"},
+         [](auto& c, const json& v, const std::string& p) {
+             c.smtp.message_size_limit = static_cast<std::uint64_t>(ji::as_int(v, p, 1, 1LL << 40));
+         }},
+        {{"8bitmime", "RFC 6152", "offer 8BITMIME; without it 8-bit message text is refused"},
+         boolean(&smtp::ServerSettings::eightbitmime)},
+        {{"pipelining", "RFC 2920", "offer PIPELINING: the client may send MAIL, RCPT and DATA at once"},
+         boolean(&smtp::ServerSettings::pipelining)},
+        {{"enhancedstatuscodes", "RFC 2034", "add X.Y.Z enhanced status codes to replies"},
+         boolean(&smtp::ServerSettings::enhancedstatuscodes)},
+        {{"rfc821_mode", "RFC 821 §4.1.1", "implement SEND, SOML, SAML and TURN (otherwise 502)"},
+         boolean(&smtp::ServerSettings::rfc821_mode)},
+        {{"vrfy", "RFC 5321 §3.5", "answer VRFY (otherwise 252)"}, boolean(&smtp::ServerSettings::vrfy)},
+        {{"expn", "RFC 5321 §3.5", "answer EXPN (otherwise 502)"}, boolean(&smtp::ServerSettings::expn)},
+        {{"recipient_limit", "RFC 5321 §4.5.3.1.8", "recipients per message before 452"},
+         count(&smtp::ServerSettings::recipient_limit, 1)},
+        {{"command_line_limit", "RFC 5321 §4.5.3.1.4", "longest command line, CRLF included (500 above it)"},
+         count(&smtp::ServerSettings::command_line_limit, 16)},
+        {{"text_line_limit", "RFC 5321 §4.5.3.1.6", "longest message text line, CRLF included (500 above it)"},
+         count(&smtp::ServerSettings::text_line_limit, 16)},
+        {{"accept_bare_lf_commands", "RFC 5321 §2.3.8", "let a lone LF end a command line (never a text line)"},
+         boolean(&smtp::ServerSettings::accept_bare_lf_commands)},
+        {{"queue_run_delay", "Postfix queue_run_delay", "time between queue scans"},
+         duration(&agents::QueueSettings::queue_run_delay)},
+        {{"minimal_backoff_time", "Postfix minimal_backoff_time", "delay before the first retry; doubles after each"},
+         duration(&agents::QueueSettings::minimal_backoff_time)},
+        {{"maximal_backoff_time", "Postfix maximal_backoff_time", "longest delay between retries"},
+         duration(&agents::QueueSettings::maximal_backoff_time)},
+        {{"maximal_queue_lifetime", "RFC 5321 §4.5.4.1", "give up and bounce after a message waited this long"},
+         duration(&agents::QueueSettings::maximal_queue_lifetime)},
+        {{"retry_schedule", "RFC 5321 §4.5.4.1", "explicit delays between attempts, the last repeating"},
+         [](auto& c, const json& v, const std::string& p) {
+             ji::as_array(v, p);
+             if (v.empty()) ji::fail(p, "expected at least one duration");
+             c.queue.retry_schedule.clear();
+             for (size_t i = 0; i < v.size(); ++i) c.queue.retry_schedule.push_back(ji::as_duration(v[i], ji::index(p, i)));
+         }},
+        {{"max_hops", "RFC 5321 §6.3", "Received lines before a message is refused as a loop (554)"},
+         [](auto& c, const json& v, const std::string& p) { c.queue.max_hops = static_cast<int>(ji::as_int(v, p, 1, 1000)); }},
+        {{"turn", "RFC 821 §4.1.1", "after delivering, ask the receiver to TURN and send us its mail"},
+         [](auto& c, const json& v, const std::string& p) { c.queue.turn = ji::as_bool(v, p); }},
+        {{"storage_limit", "RFC 5321 §4.2.2", "bytes in all mailboxes before MAIL gets 452, 0 = none"},
+         [](auto& c, const json& v, const std::string& p) {
+             c.storage_limit = static_cast<std::uint64_t>(ji::as_int(v, p, 0, 1LL << 50));
+         }},
+    };
+    return rows;
+}
+
+std::string opt_string(const json& o, const std::string& path, std::string_view key) {
+    const json* v = ji::find(o, key);
+    return v ? ji::as_string(*v, ji::child(path, key)) : std::string{};
+}
+
+std::string address(const json& v, const std::string& path) {
+    if (!v.is_string()) ji::fail(path, "expected an address such as bob@hamburger.edu, found " + ji::describe(v));
+    std::string a = v.get<std::string>();
+    if (!smtp::is_valid_mailbox(a))
+        ji::fail(path, "expected an address such as bob@hamburger.edu, found \"" + a + "\"");
+    return a;
+}
+
+std::vector<std::string> address_list(const json& o, const std::string& path, std::string_view key) {
+    std::vector<std::string> out;
+    const json* v = ji::find(o, key);
+    if (!v) return out;
+    std::string p = ji::child(path, key);
+    if (v->is_string()) {
+        out.push_back(address(*v, p));
+        return out;
+    }
+    if (!v->is_array()) ji::fail(p, "expected an address or a list of addresses, found " + ji::describe(*v));
+    for (size_t i = 0; i < v->size(); ++i) out.push_back(address((*v)[i], ji::index(p, i)));
+    return out;
+}
+
+std::string host_name(const json& v, const std::string& path) {
+    std::string h = ji::as_string(v, path);
+    if (!smtp::is_valid_domain(h) || h.front() == '[')
+        ji::fail(path, "expected a host name such as mail.hamburger.edu, found \"" + h + "\"");
+    return h;
+}
+
+agents::UserConfig read_user(const json& v, const std::string& p) {
+    agents::UserConfig u;
+    if (v.is_string()) {
+        u.name = v.get<std::string>();
+    } else {
+        ji::check_keys(v, p, {"name", "display_name", "busy", "moved_to", "forward_to", "terminal", "quota"});
+        u.name = ji::as_string(ji::require(v, p, "name"), ji::child(p, "name"));
+        u.display_name = opt_string(v, p, "display_name");
+        if (auto* b = ji::find(v, "busy")) u.busy = ji::as_bool(*b, ji::child(p, "busy"));
+        if (auto* m = ji::find(v, "moved_to")) u.moved_to = address(*m, ji::child(p, "moved_to"));
+        if (auto* f = ji::find(v, "forward_to")) u.forward_to = address(*f, ji::child(p, "forward_to"));
+        if (auto* t = ji::find(v, "terminal")) u.terminal = ji::as_bool(*t, ji::child(p, "terminal"));
+        if (auto* q = ji::find(v, "quota")) u.quota = static_cast<std::uint64_t>(ji::as_int(*q, ji::child(p, "quota"), 0, 1LL << 50));
+    }
+    if (u.name.empty() || !smtp::is_valid_mailbox(u.name + "@x.example"))
+        ji::fail(v.is_string() ? p : ji::child(p, "name"), "expected a user name (the part before @), found \"" + u.name + "\"");
+    return u;
+}
+
+Scenario read(const json& root) {
+    Scenario s;
+    ji::check_keys(root, "", {"name", "title", "seed", "start", "latency", "connect_timeout", "dns", "servers",
+                              "agents", "links", "mails", "faults", "overrides", "until", "description"});
+    s.name = opt_string(root, "", "name");
+    if (auto* t = ji::find(root, "title")) {
+        ji::check_keys(*t, "title", {"en", "zh"});
+        s.title_en = opt_string(*t, "title", "en");
+        s.title_zh = opt_string(*t, "title", "zh");
+    }
+    if (auto* v = ji::find(root, "seed")) s.seed = static_cast<std::uint64_t>(ji::as_int(*v, "seed", 0, INT64_MAX));
+    if (auto* v = ji::find(root, "start")) {
+        auto e = parse_iso8601_utc(ji::as_string(*v, "start"));
+        if (!e) ji::fail("start", "expected a UTC time such as \"2026-11-22T09:00:00Z\"");
+        s.start_epoch = *e;
+    }
+    if (auto* v = ji::find(root, "latency")) s.default_latency = ji::as_duration(*v, "latency");
+    if (auto* v = ji::find(root, "connect_timeout")) s.connect_timeout = ji::as_duration(*v, "connect_timeout");
+    if (auto* v = ji::find(root, "until")) s.until = ji::as_duration(*v, "until");
+
+    std::set<std::string> hosts;
+    auto new_host = [&](const std::string& h, const std::string& p) {
+        if (!hosts.insert(h).second) ji::fail(p, "host \"" + h + "\" is defined twice");
+    };
+
+    if (auto* d = ji::find(root, "dns")) {
+        ji::check_keys(*d, "dns", {"host", "timeout", "mx"});
+        if (auto* h = ji::find(*d, "host")) {
+            s.dns_host = host_name(*h, "dns.host");
+            new_host(s.dns_host, "dns.host");
+        }
+        if (auto* t = ji::find(*d, "timeout")) s.dns_timeout = ji::as_duration(*t, "dns.timeout");
+        if (auto* mx = ji::find(*d, "mx")) {
+            ji::expect_object(*mx, "dns.mx");
+            for (auto& [domain, list] : mx->items()) {
+                std::string p = ji::child("dns.mx", domain);
+                if (!smtp::is_valid_domain(domain)) ji::fail(p, "expected a domain name as the key");
+                ji::as_array(list, p);
+                for (size_t i = 0; i < list.size(); ++i) {
+                    std::string rp = ji::index(p, i);
+                    ji::check_keys(list[i], rp, {"host", "preference"});
+                    MxRecord r;
+                    r.host = host_name(ji::require(list[i], rp, "host"), ji::child(rp, "host"));
+                    if (auto* pr = ji::find(list[i], "preference"))
+                        r.preference = static_cast<int>(ji::as_int(*pr, ji::child(rp, "preference"), 0, 65535));
+                    s.mx.emplace_back(domain, r);
+                }
+            }
+        }
+    }
+
+    const json& servers = ji::as_array(ji::require(root, "", "servers"), "servers");
+    for (size_t i = 0; i < servers.size(); ++i) {
+        std::string p = ji::index("servers", i);
+        const json& o = servers[i];
+        ji::check_keys(o, p, {"host", "domain", "users", "lists", "settings"});
+        agents::MailServerConfig c;
+        c.host = host_name(ji::require(o, p, "host"), ji::child(p, "host"));
+        new_host(c.host, ji::child(p, "host"));
+        c.domain = ji::as_string(ji::require(o, p, "domain"), ji::child(p, "domain"));
+        if (!smtp::is_valid_domain(c.domain)) ji::fail(ji::child(p, "domain"), "expected a domain name such as hamburger.edu");
+        if (auto* us = ji::find(o, "users")) {
+            ji::as_array(*us, ji::child(p, "users"));
+            for (size_t k = 0; k < us->size(); ++k) c.users.push_back(read_user((*us)[k], ji::index(ji::child(p, "users"), k)));
+        }
+        if (auto* ls = ji::find(o, "lists")) {
+            ji::expect_object(*ls, ji::child(p, "lists"));
+            for (auto& [name, members] : ls->items()) {
+                std::string lp = ji::child(ji::child(p, "lists"), name);
+                ji::as_array(members, lp);
+                std::vector<std::string> m;
+                for (size_t k = 0; k < members.size(); ++k) m.push_back(ji::as_string(members[k], ji::index(lp, k)));
+                c.lists[name] = m;
+            }
+        }
+        if (auto* st = ji::find(o, "settings")) {
+            std::string sp = ji::child(p, "settings");
+            ji::expect_object(*st, sp);
+            for (auto& [key, value] : st->items()) {
+                const SettingRow* row = nullptr;
+                for (const auto& r : setting_rows())
+                    if (r.info.name == key) row = &r;
+                if (!row) {
+                    std::vector<std::string_view> names;
+                    for (const auto& r : setting_rows()) names.push_back(r.info.name);
+                    std::string best = ji::nearest(key, names);
+                    ji::fail(ji::child(sp, key), "unknown setting \"" + key + "\"" +
+                                                     (best.empty() ? std::string("; `mailsim explain settings` lists them")
+                                                                   : " (did you mean \"" + best + "\"?)"));
+                }
+                row->set(c, value, ji::child(sp, key));
+            }
+        }
+        s.servers.push_back(std::move(c));
+    }
+    std::set<std::string> server_hosts;
+    for (const auto& c : s.servers) server_hosts.insert(c.host);
+
+    if (auto* as = ji::find(root, "agents")) {
+        ji::as_array(*as, "agents");
+        for (size_t i = 0; i < as->size(); ++i) {
+            std::string p = ji::index("agents", i);
+            const json& o = (*as)[i];
+            ji::check_keys(o, p, {"host", "user", "name", "server", "retry"});
+            agents::UserAgentConfig a;
+            a.host = host_name(ji::require(o, p, "host"), ji::child(p, "host"));
+            new_host(a.host, ji::child(p, "host"));
+            a.address = address(ji::require(o, p, "user"), ji::child(p, "user"));
+            a.display_name = opt_string(o, p, "name");
+            a.server = ji::as_string(ji::require(o, p, "server"), ji::child(p, "server"));
+            if (!server_hosts.count(a.server))
+                ji::fail(ji::child(p, "server"), "no server \"" + a.server + "\" in servers[]");
+            if (auto* r = ji::find(o, "retry")) a.retry = ji::as_duration(*r, ji::child(p, "retry"));
+            s.agents.push_back(std::move(a));
+        }
+    }
+    if (auto* ls = ji::find(root, "links")) {
+        ji::as_array(*ls, "links");
+        for (size_t i = 0; i < ls->size(); ++i) {
+            std::string p = ji::index("links", i);
+            const json& o = (*ls)[i];
+            ji::check_keys(o, p, {"between", "latency"});
+            const json& b = ji::as_array(ji::require(o, p, "between"), ji::child(p, "between"));
+            if (b.size() != 2) ji::fail(ji::child(p, "between"), "expected two host names");
+            LinkSpec l;
+            l.a = ji::as_string(b[0], ji::index(ji::child(p, "between"), 0));
+            l.b = ji::as_string(b[1], ji::index(ji::child(p, "between"), 1));
+            for (int k = 0; k < 2; ++k) {
+                const std::string& h = k == 0 ? l.a : l.b;
+                if (!hosts.count(h)) ji::fail(ji::index(ji::child(p, "between"), k), "no host \"" + h + "\" in this scenario");
+            }
+            l.latency = ji::as_duration(ji::require(o, p, "latency"), ji::child(p, "latency"));
+            s.links.push_back(l);
+        }
+    }
+    if (auto* ms = ji::find(root, "mails")) {
+        ji::as_array(*ms, "mails");
+        for (size_t i = 0; i < ms->size(); ++i) {
+            std::string p = ji::index("mails", i);
+            const json& o = (*ms)[i];
+            ji::check_keys(o, p, {"at", "from", "to", "cc", "bcc", "subject", "body", "mode", "headers"});
+            agents::OutgoingMail m;
+            if (auto* at = ji::find(o, "at")) m.at = ji::as_duration(*at, ji::child(p, "at"));
+            std::string from = address(ji::require(o, p, "from"), ji::child(p, "from"));
+            for (const auto& a : s.agents)
+                if (a.address == from) m.agent = a.host;
+            if (m.agent.empty())
+                ji::fail(ji::child(p, "from"), "no agent in agents[] has the user \"" + from + "\"");
+            if (!ji::find(o, "to") && !ji::find(o, "cc") && !ji::find(o, "bcc")) ji::fail(ji::child(p, "to"), "missing (a mail needs a recipient)");
+            m.to = address_list(o, p, "to");
+            m.cc = address_list(o, p, "cc");
+            m.bcc = address_list(o, p, "bcc");
+            m.subject = opt_string(o, p, "subject");
+            m.body = opt_string(o, p, "body");
+            if (auto* mode = ji::find(o, "mode")) {
+                std::string md = ji::as_string(*mode, ji::child(p, "mode"));
+                if (md == "mail") m.mode = smtp::MailMode::mail;
+                else if (md == "send") m.mode = smtp::MailMode::send;
+                else if (md == "soml") m.mode = smtp::MailMode::soml;
+                else if (md == "saml") m.mode = smtp::MailMode::saml;
+                else ji::fail(ji::child(p, "mode"), "expected \"mail\", \"send\", \"soml\" or \"saml\", found \"" + md + "\"");
+            }
+            if (auto* hs = ji::find(o, "headers")) {
+                ji::expect_object(*hs, ji::child(p, "headers"));
+                for (auto& [name, value] : hs->items())
+                    m.headers.emplace_back(name, ji::as_string(value, ji::child(ji::child(p, "headers"), name)));
+            }
+            s.mails.push_back(std::move(m));
+        }
+    }
+    if (auto* fs = ji::find(root, "faults")) {
+        ji::as_array(*fs, "faults");
+        for (size_t i = 0; i < fs->size(); ++i) {
+            std::string p = ji::index("faults", i);
+            const json& o = (*fs)[i];
+            ji::check_keys(o, p, {"type", "host", "between", "from", "until"});
+            FaultSpec f;
+            std::string type = ji::as_string(ji::require(o, p, "type"), ji::child(p, "type"));
+            if (type == "host-down") f.type = FaultSpec::Type::host_down;
+            else if (type == "service-down") f.type = FaultSpec::Type::service_down;
+            else if (type == "link-down") f.type = FaultSpec::Type::link_down;
+            else if (type == "greeting-421") f.type = FaultSpec::Type::greeting_421;
+            else ji::fail(ji::child(p, "type"), "expected \"host-down\", \"service-down\", \"link-down\" or \"greeting-421\", found \"" + type + "\"");
+            if (f.type == FaultSpec::Type::link_down) {
+                const json& b = ji::as_array(ji::require(o, p, "between"), ji::child(p, "between"));
+                if (b.size() != 2) ji::fail(ji::child(p, "between"), "expected two host names");
+                f.a = ji::as_string(b[0], ji::index(ji::child(p, "between"), 0));
+                f.b = ji::as_string(b[1], ji::index(ji::child(p, "between"), 1));
+                for (int k = 0; k < 2; ++k)
+                    if (!hosts.count(k == 0 ? f.a : f.b))
+                        ji::fail(ji::index(ji::child(p, "between"), k), "no host \"" + (k == 0 ? f.a : f.b) + "\" in this scenario");
+            } else {
+                f.host = ji::as_string(ji::require(o, p, "host"), ji::child(p, "host"));
+                bool ok = f.type == FaultSpec::Type::host_down ? hosts.count(f.host) != 0 : server_hosts.count(f.host) != 0;
+                if (!ok) ji::fail(ji::child(p, "host"), "no " + std::string(f.type == FaultSpec::Type::host_down ? "host" : "mail server") + " \"" + f.host + "\" in this scenario");
+            }
+            if (auto* v = ji::find(o, "from")) f.from = ji::as_duration(*v, ji::child(p, "from"));
+            if (auto* v = ji::find(o, "until")) f.until = ji::as_duration(*v, ji::child(p, "until"));
+            if (f.until != 0 && f.until <= f.from) ji::fail(ji::child(p, "until"), "must be later than \"from\"");
+            s.faults.push_back(f);
+        }
+    }
+    if (auto* os = ji::find(root, "overrides")) {
+        ji::as_array(*os, "overrides");
+        for (size_t i = 0; i < os->size(); ++i) {
+            std::string p = ji::index("overrides", i);
+            const json& o = (*os)[i];
+            ji::check_keys(o, p, {"server", "command", "match", "reply", "from", "until", "times"});
+            OverrideSpec ov;
+            ov.server = ji::as_string(ji::require(o, p, "server"), ji::child(p, "server"));
+            if (!server_hosts.count(ov.server)) ji::fail(ji::child(p, "server"), "no mail server \"" + ov.server + "\" in servers[]");
+            std::string cmd = ji::as_string(ji::require(o, p, "command"), ji::child(p, "command"));
+            for (auto& ch : cmd) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            static const std::set<std::string> commands = {"CONNECT", "HELO", "EHLO", "MAIL", "RCPT", "DATA", "END-OF-DATA",
+                                                           "RSET", "NOOP", "QUIT", "VRFY", "EXPN", "HELP", "SEND",
+                                                           "SOML", "SAML", "TURN"};
+            if (!commands.count(cmd))
+                ji::fail(ji::child(p, "command"), "expected an SMTP command (HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY EXPN HELP SEND SOML SAML TURN), CONNECT or END-OF-DATA; found \"" + cmd + "\"");
+            ov.rule.command = cmd;
+            ov.rule.match = opt_string(o, p, "match");
+            ov.reply_text = ji::as_string(ji::require(o, p, "reply"), ji::child(p, "reply"));
+            auto r = smtp::parse_reply_text(ov.reply_text);
+            if (!r) ji::fail(ji::child(p, "reply"), "expected a reply line such as \"550 5.1.1 No such user here\", found \"" + ov.reply_text + "\"");
+            if (r->code < 200) ji::fail(ji::child(p, "reply"), "reply codes run from 200 to 599");
+            ov.rule.reply = *r;
+            if (auto* v = ji::find(o, "from")) ov.rule.from = ji::as_duration(*v, ji::child(p, "from"));
+            if (auto* v = ji::find(o, "until")) ov.rule.until = ji::as_duration(*v, ji::child(p, "until"));
+            if (auto* v = ji::find(o, "times")) ov.rule.times = static_cast<int>(ji::as_int(*v, ji::child(p, "times"), 0, 1000000));
+            s.overrides.push_back(std::move(ov));
+        }
+    }
+    for (const auto& [domain, r] : s.mx)
+        if (!hosts.count(r.host)) ji::fail("dns.mx." + domain, "no host \"" + r.host + "\" in this scenario");
+    return s;
+}
+
+}  // namespace
+
+const std::vector<SettingInfo>& server_settings() {
+    static const std::vector<SettingInfo> v = [] {
+        std::vector<SettingInfo> out;
+        for (const auto& r : setting_rows()) out.push_back(r.info);
+        return out;
+    }();
+    return v;
+}
+
+Result<Scenario> parse_scenario(std::string_view text, const std::string& file_name) {
+    auto root = ji::parse(text, file_name);
+    if (!root) return root.error();
+    try {
+        return read(*root);
+    } catch (const InputError& e) {
+        return Error{file_name + ": " + (e.where.empty() ? "(top level)" : e.where), e.what()};
+    }
+}
+
+Result<Scenario> load_scenario(const std::string& path) {
+    auto text = read_file(path);
+    if (!text) return text.error();
+    return parse_scenario(*text, path);
+}
+
+std::unique_ptr<agents::World> build_world(const Scenario& s, bool record) {
+    auto w = std::make_unique<agents::World>(s.seed, s.start_epoch);
+    w->trace().set_recording(record);
+    w->trace().source.name = s.name;
+    Network& net = w->network();
+    net.set_default_latency(s.default_latency);
+    net.set_connect_timeout(s.connect_timeout);
+    if (!s.dns_host.empty()) w->add_dns_server(s.dns_host);
+    w->dns().set_timeout(s.dns_timeout);
+    for (const auto& [domain, r] : s.mx) w->dns().add_mx(domain, r.preference, r.host);
+    for (auto c : s.servers) {
+        for (const auto& o : s.overrides)
+            if (o.server == c.host) c.overrides.push_back(o.rule);
+        w->add_server(std::move(c));
+    }
+    for (const auto& a : s.agents) w->add_agent(a);
+    for (const auto& l : s.links) {
+        net.add_link(l.a, l.b, l.latency);
+        w->trace().links.push_back({l.a, l.b, l.latency});
+    }
+    for (const auto& m : s.mails) w->schedule_mail(m);
+    agents::World* world = w.get();
+    for (const auto& f : s.faults) {
+        auto apply = [world, f](bool begin) {
+            std::string what = f.type == FaultSpec::Type::link_down ? f.a + " - " + f.b : f.host;
+            world->emit(EventKind::fault, f.type == FaultSpec::Type::link_down ? f.a : f.host, to_string(f.type),
+                        fmt::format("{} on {} {}", to_string(f.type), what, begin ? "begins" : "ends"),
+                        begin ? "fault.begin" : "fault.end",
+                        {{"type", std::string(to_string(f.type))}, {"target", what}, {"begin", begin}},
+                        f.type == FaultSpec::Type::link_down ? std::string_view(f.b) : std::string_view{});
+            Network& n = world->network();
+            switch (f.type) {
+                case FaultSpec::Type::host_down: n.set_host_up(f.host, !begin); break;
+                case FaultSpec::Type::link_down: n.set_link_up(f.a, f.b, !begin); break;
+                case FaultSpec::Type::service_down:
+                    if (begin) {
+                        n.unlisten(f.host, 25);
+                        n.unlisten(f.host, 587);
+                    } else if (auto* srv = world->server(f.host)) {
+                        srv->start();
+                    }
+                    break;
+                case FaultSpec::Type::greeting_421: break;  // an override rule, below
+            }
+        };
+        if (f.type == FaultSpec::Type::greeting_421) {
+            if (auto* srv = w->server(f.host)) {
+                agents::OverrideRule r;
+                r.command = "CONNECT";
+                r.reply = smtp::Reply(421, "4.3.2", f.host + " Service not available, closing transmission channel");
+                r.from = f.from;
+                r.until = f.until == 0 ? std::numeric_limits<SimTime>::max() : f.until;
+                srv->config().overrides.push_back(r);
+            }
+        }
+        w->scheduler().at(f.from, [apply] { apply(true); });
+        if (f.until != 0) w->scheduler().at(f.until, [apply] { apply(false); });
+    }
+    return w;
+}
+
+}  // namespace mailsim::scenario

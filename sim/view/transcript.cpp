@@ -1,0 +1,167 @@
+// transcript.cpp — one event, one or more lines of text.
+#include "view/transcript.hpp"
+
+#include <set>
+
+#include <fmt/format.h>
+
+namespace mailsim::view {
+
+namespace {
+
+constexpr const char* kReset = "\x1b[0m";
+constexpr const char* kDim = "\x1b[2m";
+constexpr const char* kCyan = "\x1b[36m";
+constexpr const char* kGreen = "\x1b[32m";
+constexpr const char* kBlue = "\x1b[34m";
+constexpr const char* kYellow = "\x1b[33m";
+constexpr const char* kRed = "\x1b[31m";
+constexpr const char* kMagenta = "\x1b[35m";
+constexpr const char* kBold = "\x1b[1m";
+
+const char* reply_colour(std::string_view code) {
+    if (code.empty()) return kReset;
+    switch (code[0]) {
+        case '2': return kGreen;
+        case '3': return kBlue;
+        case '4': return kYellow;
+        case '5': return kRed;
+        case '+': return kGreen;  // POP3 +OK
+        case '-': return kRed;    // POP3 -ERR
+        default: return kReset;
+    }
+}
+
+std::string paint(const TranscriptOptions& o, const char* colour, std::string_view s) {
+    if (!o.color) return std::string(s);
+    return fmt::format("{}{}{}", colour, s, kReset);
+}
+
+std::string label(const TranscriptOptions& o, std::string_view key) { return text::get(o.lang, key); }
+
+std::string time_col(const Event& e) { return fmt::format("{:>10}", format_seconds(e.time)); }
+
+// "[3] " for an event on connection 3, "" otherwise.
+std::string conn_col(const Event& e) { return e.conn ? fmt::format("[{}] ", e.conn) : std::string(); }
+
+// Wire bytes → display lines, without their CRLF.
+std::vector<std::string_view> split_lines(std::string_view bytes) {
+    std::vector<std::string_view> out;
+    size_t i = 0;
+    while (i < bytes.size()) {
+        size_t lf = bytes.find('\n', i);
+        size_t end = lf == std::string_view::npos ? bytes.size() : lf;
+        std::string_view line = bytes.substr(i, end - i);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        out.push_back(line);
+        i = lf == std::string_view::npos ? bytes.size() : lf + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string format_event(const Event& e, const TranscriptOptions& o) {
+    std::string t = time_col(e);
+    std::string c = conn_col(e);
+    switch (e.kind) {
+        case EventKind::connect:
+            return fmt::format("{}  {}{}\n", t, c,
+                               paint(o, kDim, fmt::format("{} → {} {} ({})", e.host, e.peer, label(o, "cli.connect"), e.args)));
+        case EventKind::accept:
+            return {};
+        case EventKind::refuse:
+            return fmt::format("{}  {}{}\n", t, c,
+                               paint(o, kYellow, fmt::format("{} {}: {}", e.host, label(o, "cli.refuse"), e.args)));
+        case EventKind::close:
+            return fmt::format("{}  {}{}\n", t, c,
+                               paint(o, kDim, fmt::format("{} {}{}", e.host, label(o, "cli.close"),
+                                                          e.args == "FIN" ? "" : " — " + std::string(e.args))));
+        case EventKind::bytes: {
+            // C: and S: name the protocol roles, which TURN can swap on one
+            // connection; the annotation says which; else the direction does.
+            bool client = e.key.find(".reply.") != std::string_view::npos   ? false
+                          : e.key.find(".cmd.") != std::string_view::npos ||
+                                  e.key == "smtp.message"                   ? true
+                                                                            : e.dir == Direction::to_server;
+            std::string who = client ? "C:" : "S:";
+            auto lines = split_lines(e.bytes);
+            std::string out;
+            bool message = e.key == "smtp.message";
+            size_t shown = message && lines.size() > o.message_lines + 1 ? o.message_lines : lines.size();
+            const char* colour = client ? kCyan : reply_colour(e.verb);
+            for (size_t i = 0; i < shown; ++i) {
+                out += fmt::format("{}  {}{} {}\n", i == 0 ? t : std::string(10, ' '), c, paint(o, kBold, who),
+                                   paint(o, colour, lines[i]));
+            }
+            if (shown < lines.size()) {
+                out += fmt::format("{}  {}{} {}\n", std::string(10, ' '), c, paint(o, kBold, who),
+                                   paint(o, kDim, text::get(o.lang, "cli.more_lines",
+                                                            {{"n", std::to_string(lines.size() - shown - 1)}})));
+                out += fmt::format("{}  {}{} {}\n", std::string(10, ' '), c, paint(o, kBold, who),
+                                   paint(o, colour, lines.back()));
+            }
+            return out;
+        }
+        case EventKind::dns:
+            return fmt::format("{}  {}\n", t,
+                               paint(o, kMagenta, fmt::format("{} DNS {} {}", e.host,
+                                                              e.key == "dns.query.mx" ? "MX?" : "→", e.args)));
+        case EventKind::state_change:
+            if (!o.states) return {};
+            return fmt::format("{}  {}{}\n", t, c,
+                               paint(o, kDim, fmt::format("{} {} {}: {}", e.host, e.protocol, label(o, "cli.state"), e.args)));
+        case EventKind::queue_enqueue:
+        case EventKind::queue_scan:
+        case EventKind::queue_defer:
+            return fmt::format("{}  {}\n", t,
+                               paint(o, e.kind == EventKind::queue_defer ? kYellow : kBlue,
+                                     fmt::format("{} {}: {}", e.host, label(o, std::string("cli.") + std::string(to_string(e.kind))), e.args)));
+        case EventKind::delivery:
+            return fmt::format("{}  {}\n", t, paint(o, kGreen, fmt::format("{} {}: {}", e.host, label(o, "cli.delivery"), e.args)));
+        case EventKind::bounce:
+            return fmt::format("{}  {}\n", t, paint(o, kRed, fmt::format("{} {}: {}", e.host, label(o, "cli.bounce"), e.args)));
+        case EventKind::notice:
+            return fmt::format("{}  {}\n", t, paint(o, kMagenta, fmt::format("{} {}: {}", e.host, label(o, "cli.notice"), e.args)));
+        case EventKind::fault:
+            return fmt::format("{}  {}\n", t, paint(o, kYellow, fmt::format("{}: {}", label(o, "cli.fault"), e.args)));
+        case EventKind::note:
+            return fmt::format("{}  {}{}\n", t, c, paint(o, kDim, fmt::format("{}: {}", e.host, e.args)));
+    }
+    return {};
+}
+
+Outcome summarize(const Trace& trace) {
+    Outcome o;
+    std::set<std::string> queued;
+    for (size_t i = 0; i < trace.size(); ++i) {
+        Event e = trace.at(i);
+        switch (e.kind) {
+            case EventKind::delivery: ++o.delivered; break;
+            case EventKind::bounce: ++o.bounces; break;
+            case EventKind::queue_defer: ++o.deferrals; break;
+            case EventKind::connect: ++o.connections; break;
+            case EventKind::queue_enqueue: queued.insert(std::string(e.host) + "/" + std::string(e.verb)); break;
+            case EventKind::note:
+                if (e.key == "agent.queue.done") queued.erase(std::string(e.host) + "/" + std::string(e.verb));
+                break;
+            default: break;
+        }
+        if (e.key == "agent.bounce.expired" || e.key == "agent.bounce.dropped")
+            queued.erase(std::string(e.host) + "/" + std::string(e.verb));
+    }
+    o.still_queued = queued.size();
+    return o;
+}
+
+std::string format_summary(const Outcome& s, const TranscriptOptions& o) {
+    return text::get(o.lang, "cli.summary",
+                     {{"delivered", std::to_string(s.delivered)},
+                      {"bounces", std::to_string(s.bounces)},
+                      {"deferrals", std::to_string(s.deferrals)},
+                      {"queued", std::to_string(s.still_queued)},
+                      {"connections", std::to_string(s.connections)}}) +
+           "\n";
+}
+
+}  // namespace mailsim::view

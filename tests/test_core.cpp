@@ -1,0 +1,227 @@
+// test_core.cpp — time, scheduler, network, line framer, trace files.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "core/network.hpp"
+#include "core/trace_json.hpp"
+#include "protocol/line_framer.hpp"
+#include "support.hpp"
+
+using namespace mailsim;
+
+TEST_CASE("durations parse in every unit the scenarios use") {
+    REQUIRE(parse_duration("90s") == 90 * kSecond);
+    REQUIRE(parse_duration("250ms") == 250 * kMillisecond);
+    REQUIRE(parse_duration("5m") == 5 * kMinute);
+    REQUIRE(parse_duration("1h30m") == 90 * kMinute);
+    REQUIRE(parse_duration("1.5s") == 1500 * kMillisecond);
+    REQUIRE(parse_duration("2d") == 2 * kDay);
+    REQUIRE(parse_duration("42") == 42 * kSecond);
+    REQUIRE(!parse_duration("ten seconds"));
+    REQUIRE(!parse_duration(""));
+    REQUIRE(!parse_duration("5x"));
+    REQUIRE(format_seconds(90 * kSecond + 5 * kMillisecond) == "90.005s");
+    REQUIRE(format_duration(90 * kMinute) == "90m");
+    REQUIRE(rfc5322_date(1795338000, 5 * kSecond) == "Sun, 22 Nov 2026 09:00:05 +0000");
+}
+
+TEST_CASE("the scheduler runs actions by time, and at the same time in insertion order") {
+    Scheduler s;
+    std::string order;
+    s.at(20, [&] { order += "c"; });
+    s.at(10, [&] { order += "a"; });
+    s.at(10, [&] { order += "b"; });
+    s.at(10, [&] { s.after(0, [&] { order += "d"; }); });
+    while (s.step()) {
+    }
+    REQUIRE(order == "abdc");
+    REQUIRE(s.now() == 20);
+}
+
+TEST_CASE("the seeded generator gives the same numbers for the same seed") {
+    Rng a(42), b(42), c(43);
+    for (int i = 0; i < 100; ++i) {
+        auto x = a.next();
+        REQUIRE(x == b.next());
+        (void)c;
+    }
+    REQUIRE(Rng(1).next() != Rng(2).next());
+}
+
+namespace {
+struct Recorder : StreamEndpoint {
+    std::string* log;
+    std::string name;
+    bool echo = false;
+    Recorder(std::string* l, std::string n, bool e = false) : log(l), name(std::move(n)), echo(e) {}
+    void on_open(Network& net, ConnectionId id) override {
+        *log += name + ":open@" + std::to_string(net.now() / kMillisecond) + " ";
+        if (echo) net.send(id, Side::server, "hello\r\n", {});
+    }
+    void on_data(Network& net, ConnectionId, std::string_view b) override {
+        *log += name + ":data(" + std::string(b.substr(0, b.size() - 2)) + ")@" + std::to_string(net.now() / kMillisecond) + " ";
+    }
+    void on_close(Network& net, ConnectionId, CloseReason why) override {
+        *log += name + ":" + std::string(to_string(why)) + "@" + std::to_string(net.now() / kMillisecond) + " ";
+    }
+};
+}  // namespace
+
+TEST_CASE("a connection: SYN one latency, greeting back, bytes in order, close") {
+    Scheduler s;
+    Trace t;
+    Network net(s, t);
+    net.add_host("a");
+    net.add_host("b");
+    net.add_link("a", "b", 5 * kMillisecond);
+    std::string log;
+    net.listen("b", 25, [&](ConnectionId) { return std::make_unique<Recorder>(&log, "srv", true); });
+    auto id = net.connect("a", "b", 25, std::make_unique<Recorder>(&log, "cli"));
+    s.run_until(20 * kMillisecond);
+    net.send(id, Side::client, "one\r\n", {});
+    net.send(id, Side::client, "two\r\n", {});
+    net.close(id, Side::client);
+    s.run_until(100 * kMillisecond);
+    REQUIRE(log == "srv:open@5 cli:open@10 cli:data(hello)@10 srv:data(one)@25 srv:data(two)@25 srv:closed@25 cli:closed@30 ");
+    REQUIRE(!test::events_of(t, EventKind::accept).empty());
+}
+
+TEST_CASE("nothing listening: refused after a round trip; host down: timed out") {
+    Scheduler s;
+    Trace t;
+    Network net(s, t);
+    net.add_host("a");
+    net.add_host("b");
+    net.set_default_latency(10 * kMillisecond);
+    std::string log;
+    net.connect("a", "b", 25, std::make_unique<Recorder>(&log, "x"));
+    s.run_until(kSecond);
+    REQUIRE(log == "x:refused@20 ");
+    log.clear();
+    net.set_host_up("b", false);
+    net.set_connect_timeout(7 * kSecond);
+    net.connect("a", "b", 25, std::make_unique<Recorder>(&log, "y"));
+    s.run_until(10 * kSecond);
+    REQUIRE(log == "y:timed out@7000 ");
+}
+
+TEST_CASE("a host going down loses its open connections") {
+    Scheduler s;
+    Trace t;
+    Network net(s, t);
+    net.add_host("a");
+    net.add_host("b");
+    std::string log;
+    net.listen("b", 25, [&](ConnectionId) { return std::make_unique<Recorder>(&log, "srv"); });
+    net.connect("a", "b", 25, std::make_unique<Recorder>(&log, "cli"));
+    s.run_until(kSecond);
+    log.clear();
+    net.set_host_up("b", false);
+    REQUIRE(log == "cli:lost@1000 srv:lost@1000 ");
+}
+
+TEST_CASE("the line framer splits CRLF lines, byte by byte as whole") {
+    for (bool trickle : {false, true}) {
+        protocol::LineFramer f(512);
+        std::string input = "HELO a\r\nMAIL FROM:<x@y.z>\r\nNOOP\r\n";
+        std::vector<std::string> lines;
+        auto drain = [&] {
+            while (auto l = f.next()) lines.emplace_back(l->text);
+        };
+        if (trickle)
+            for (char c : input) {
+                f.feed(std::string_view(&c, 1));
+                drain();
+            }
+        else {
+            f.feed(input);
+            drain();
+        }
+        REQUIRE(lines == std::vector<std::string>{"HELO a", "MAIL FROM:<x@y.z>", "NOOP"});
+    }
+}
+
+TEST_CASE("an over-long line is cut, marked and does not grow memory") {
+    protocol::LineFramer f(512);
+    for (int i = 0; i < 1000; ++i) f.feed(std::string(1000, 'a'));
+    REQUIRE(!f.next());
+    REQUIRE(f.pending() < 1024);
+    f.feed("\r\nNOOP\r\n");
+    auto l = f.next();
+    REQUIRE(l);
+    REQUIRE(l->too_long);
+    REQUIRE(l->wire_size == 1000 * 1000 + 2);
+    REQUIRE(f.next()->text == "NOOP");
+}
+
+TEST_CASE("in text mode a bare LF stays inside the line") {
+    protocol::LineFramer f(1000);
+    f.set_lf_ends_line(false);
+    f.feed("a\n.\nb\r\n");
+    auto l = f.next();
+    REQUIRE(l->text == "a\n.\nb");
+    REQUIRE(l->bare_lf);
+}
+
+TEST_CASE("dot-stuffing doubles leading dots and ends with a lone dot") {
+    REQUIRE(protocol::dot_stuff(".\r\nabc\r\n.x") == "..\r\nabc\r\n..x\r\n.\r\n");
+    REQUIRE(protocol::dot_unstuff("..x") == ".x");
+}
+
+TEST_CASE("a trace survives JSON and back, byte for byte, even with 8-bit bytes") {
+    auto w = test::run_scenario(scenario::default_scenario_json());
+    Trace& t = w->trace();
+    Event e;
+    e.kind = EventKind::bytes;
+    e.time = t.at(t.size() - 1).time;
+    e.bytes = "\xff\xfe raw 8-bit \r\n";
+    e.host = "x";
+    t.append(e);
+    std::string json = trace_to_json(t);
+    auto back = trace_from_json(json);
+    REQUIRE(back);
+    REQUIRE(back->size() == t.size());
+    REQUIRE(back->at(back->size() - 1).bytes == e.bytes);
+    REQUIRE(trace_to_json(*back) == json);
+    REQUIRE(back->hosts == t.hosts);
+    REQUIRE(back->source == t.source);
+}
+
+TEST_CASE("a broken trace file says where and what was expected") {
+    auto bad_syntax = trace_from_json("{\"format\": \"mailsim-trace\", \"version\": 1, \"events\": [ {\"seq\": 0,, } ] }", "t.json");
+    REQUIRE(!bad_syntax);
+    REQUIRE(bad_syntax.error().where.find("t.json: byte 64 (line 1, column 65)") == 0);
+    auto bad_kind = trace_from_json(R"({"format":"mailsim-trace","version":1,"events":[{"seq":0,"t":0,"kind":"teleport"}]})", "t.json");
+    REQUIRE(!bad_kind);
+    REQUIRE(bad_kind.error().message().find("t.json: events[0].kind: unknown kind \"teleport\"") == 0);
+    auto bad_order = trace_from_json(R"({"format":"mailsim-trace","version":1,"events":[{"seq":0,"t":5,"kind":"note"},{"seq":1,"t":2,"kind":"note"}]})");
+    REQUIRE(!bad_order);
+    REQUIRE(bad_order.error().message().find("events[1].t: time goes backwards") != std::string::npos);
+    auto future = trace_from_json(R"({"format":"mailsim-trace","version":99,"events":[]})");
+    REQUIRE(!future);
+    REQUIRE(future.error().what.find("version 99") != std::string::npos);
+    auto truncated = trace_from_json(R"({"format":"mailsim-trace","version":1,"events":[{"seq":0)");
+    REQUIRE(!truncated);
+    REQUIRE(truncated.error().what.find("invalid JSON") == 0);
+}
+
+TEST_CASE("saving a trace is atomic: a failed save leaves the old file whole") {
+    auto dir = std::filesystem::temp_directory_path() / "mailsim-test-save";
+    std::filesystem::create_directories(dir);
+    std::string path = (dir / "t.json").string();
+    Trace t;
+    t.source.name = "first";
+    REQUIRE(!save_trace(t, path));
+    auto err = save_trace(t, (dir / "no-such-dir" / "t.json").string());
+    REQUIRE(err);
+    REQUIRE(err->message().find("no-such-dir") != std::string::npos);
+    auto loaded = load_trace(path);
+    REQUIRE(loaded);
+    REQUIRE(loaded->source.name == "first");
+    for (auto& entry : std::filesystem::directory_iterator(dir))
+        REQUIRE(entry.path().filename().string().find(".tmp.") == std::string::npos);
+    std::filesystem::remove_all(dir);
+}
