@@ -1,7 +1,7 @@
 // smtp_connection.cpp — engines on the simulated network.
 #include "agents/smtp_connection.hpp"
 
-#include <nlohmann/json.hpp>
+#include <fmt/format.h>
 
 #include "agents/world.hpp"
 
@@ -58,11 +58,23 @@ void SmtpConnection::on_close(Network&, ConnectionId, CloseReason why) {
 void SmtpConnection::state_event(std::string_view role, std::string_view from, std::string_view to) {
     Network& net = world_.network();
     if (!world_.trace().recording()) return;
-    nlohmann::json d = {{"role", role}, {"from", from}, {"to", to}};
+    // State names are plain identifiers: no JSON escaping is needed, and
+    // this runs for every state change, so it is written directly.
+    std::string detail = fmt::format(R"({{"from":"{}","role":"{}","to":"{}"}})", from, role, to);
     std::string key = "smtp.state." + std::string(to);
     std::string args = std::string(from) + " → " + std::string(to);
-    world_.emit(EventKind::state_change, net.host_of(id_, tcp_side_), to, args, key, d,
-                net.host_of(id_, other(tcp_side_)), id_, "smtp");
+    Event e;
+    e.time = world_.now();
+    e.kind = EventKind::state_change;
+    e.host = net.host_of(id_, tcp_side_);
+    e.peer = net.host_of(id_, other(tcp_side_));
+    e.conn = id_;
+    e.protocol = "smtp";
+    e.verb = to;
+    e.args = args;
+    e.key = key;
+    e.detail = detail;
+    world_.trace().append(e);
 }
 
 void SmtpConnection::pump() {

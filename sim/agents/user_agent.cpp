@@ -90,7 +90,7 @@ void UserAgent::send(const OutgoingMail& mail) {
                      session_->state() == smtp::ClientSession::State::Ehlo ||
                      session_->state() == smtp::ClientSession::State::Helo)) {
         // Still greeting: this mail rides on the same connection.
-        in_flight_.push_back(t);
+        in_flight_.emplace(t.id, t);
         session_->add(std::move(t));
         return;
     }
@@ -105,7 +105,7 @@ void UserAgent::submit() {
     auto client = std::make_unique<smtp::ClientSession>(cs);
     session_ = client.get();
     while (!outbox_.empty()) {
-        in_flight_.push_back(outbox_.front());
+        in_flight_.emplace(outbox_.front().id, outbox_.front());
         client->add(std::move(outbox_.front()));
         outbox_.pop_front();
     }
@@ -114,9 +114,9 @@ void UserAgent::submit() {
 }
 
 void UserAgent::on_transaction_done(const smtp::TransactionResult& r) {
-    auto it = std::find_if(in_flight_.begin(), in_flight_.end(), [&](auto& t) { return t.id == r.id; });
+    auto it = in_flight_.find(r.id);
     if (it == in_flight_.end()) return;
-    smtp::Transaction t = std::move(*it);
+    smtp::Transaction t = std::move(it->second);
     in_flight_.erase(it);
     std::vector<std::string> retry;
     for (const auto& rr : r.recipients) {

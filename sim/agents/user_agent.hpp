@@ -8,6 +8,7 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,7 @@ private:
     World& world_;
     UserAgentConfig config_;
     std::deque<smtp::Transaction> outbox_;
-    std::vector<smtp::Transaction> in_flight_;
+    std::map<std::uint64_t, smtp::Transaction> in_flight_;  // handed to a session, by id
     smtp::ClientSession* session_ = nullptr;  // owned by the connection while it lasts
     bool retry_scheduled_ = false;
     bool had_transient_ = false;

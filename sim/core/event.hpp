@@ -1,9 +1,9 @@
 // event.hpp — one thing that happened, the unit of every Trace.
 //
 // An Event is what every view draws and every file stores (DESIGN.md, "the
-// spine"). It is a view: its strings point into the Trace that holds it, or
-// into the producer's buffers while it is being emitted, and are valid until
-// the Trace next grows.
+// spine"). It is a view: its strings point into the Trace that holds it
+// (valid while the Trace lives and is not cleared), or into the producer's
+// buffers while it is being emitted.
 #pragma once
 
 #include <array>

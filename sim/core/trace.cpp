@@ -1,6 +1,8 @@
 // trace.cpp — compact storage of events.
 #include "core/trace.hpp"
 
+#include <cstring>
+
 namespace mailsim {
 
 std::uint32_t Trace::intern(std::string_view s) {
@@ -12,11 +14,34 @@ std::uint32_t Trace::intern(std::string_view s) {
     return id;
 }
 
+std::string_view Trace::store(std::string_view a, std::string_view b, std::string_view c, std::uint64_t& offset) {
+    size_t need = a.size() + b.size() + c.size();
+    if (chunks_.empty() || chunk_used_ + need > chunk_sizes_.back()) {
+        size_t size = need > kChunk ? need : kChunk;
+        chunks_.push_back(std::make_unique<char[]>(size));
+        chunk_sizes_.push_back(size);
+        chunk_used_ = 0;
+    }
+    char* base = chunks_.back().get() + chunk_used_;
+    offset = (static_cast<std::uint64_t>(chunks_.size() - 1) << 32) | chunk_used_;
+    char* p = base;
+    for (auto part : {a, b, c}) {
+        if (!part.empty()) std::memcpy(p, part.data(), part.size());
+        p += part.size();
+    }
+    chunk_used_ += need;
+    return {base, need};
+}
+
+std::string_view Trace::span(std::uint64_t offset, size_t size) const {
+    if (size == 0) return {};
+    return {chunks_[offset >> 32].get() + (offset & 0xFFFFFFFFu), size};
+}
+
 std::uint64_t Trace::append(const Event& e) {
     Record r;
     r.time = e.time;
     r.until = e.until;
-    r.offset = arena_.size();
     r.bytes_len = static_cast<std::uint32_t>(e.bytes.size());
     r.args_len = static_cast<std::uint32_t>(e.args.size());
     r.detail_len = static_cast<std::uint32_t>(e.detail.size());
@@ -28,7 +53,7 @@ std::uint64_t Trace::append(const Event& e) {
     r.key = intern(e.key);
     r.kind = e.kind;
     r.dir = e.dir;
-    arena_.append(e.bytes).append(e.args).append(e.detail);
+    store(e.bytes, e.args, e.detail, r.offset);
     records_.push_back(r);
     std::uint64_t seq = records_.size() - 1;
     if (on_append) on_append(at(seq));
@@ -49,22 +74,25 @@ Event Trace::at(size_t index) const {
     e.protocol = strings_[r.protocol];
     e.verb = strings_[r.verb];
     e.key = strings_[r.key];
-    std::string_view arena(arena_);
-    e.bytes = arena.substr(r.offset, r.bytes_len);
-    e.args = arena.substr(r.offset + r.bytes_len, r.args_len);
-    e.detail = arena.substr(r.offset + r.bytes_len + r.args_len, r.detail_len);
+    std::string_view all = span(r.offset, size_t{r.bytes_len} + r.args_len + r.detail_len);
+    e.bytes = all.substr(0, r.bytes_len);
+    e.args = all.substr(r.bytes_len, r.args_len);
+    e.detail = all.substr(r.bytes_len + r.args_len, r.detail_len);
     return e;
 }
 
 size_t Trace::memory_bytes() const {
-    size_t n = records_.capacity() * sizeof(Record) + arena_.capacity();
+    size_t n = records_.size() * sizeof(Record);
+    for (size_t size : chunk_sizes_) n += size;
     for (const auto& s : strings_) n += sizeof(std::string) + s.capacity() + 32;
     return n;
 }
 
 void Trace::clear() {
     records_.clear();
-    arena_.clear();
+    chunks_.clear();
+    chunk_sizes_.clear();
+    chunk_used_ = 0;
     strings_.assign(1, std::string{});
     string_ids_.clear();
     string_ids_.emplace(std::string_view{}, 0);

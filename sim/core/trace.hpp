@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -82,7 +83,7 @@ private:
     struct Record {
         SimTime time;
         SimTime until;
-        std::uint64_t offset;  // bytes, then args, then detail, in arena_
+        std::uint64_t offset;  // chunk index << 32 | position: bytes, then args, then detail
         std::uint32_t bytes_len, args_len, detail_len, conn;
         std::uint32_t host, peer, protocol, verb, key;
         EventKind kind;
@@ -90,9 +91,17 @@ private:
     };
     std::uint32_t intern(std::string_view s);
 
+    // Appends bytes to the arena; returns where they start. The arena grows
+    // in chunks that never move, so appending never copies what is stored.
+    std::string_view store(std::string_view a, std::string_view b, std::string_view c, std::uint64_t& offset);
+    std::string_view span(std::uint64_t offset, size_t size) const;
+
     bool recording_ = true;
-    std::vector<Record> records_;
-    std::string arena_;
+    std::deque<Record> records_;
+    std::vector<std::unique_ptr<char[]>> chunks_;
+    std::vector<size_t> chunk_sizes_;
+    size_t chunk_used_ = 0;      // bytes used in the last chunk
+    static constexpr size_t kChunk = 1 << 20;
     std::deque<std::string> strings_{std::string{}};  // id 0 is ""
     std::unordered_map<std::string_view, std::uint32_t> string_ids_{{std::string_view{}, 0}};
 };

@@ -2,7 +2,7 @@
 // server → queue → receiver's server → mailbox) and prints transactions per
 // second and peak memory, with trace recording off and on.
 //
-//   bench_relay [--messages N] [--mode off|on|both]
+//   bench_relay [--messages N] [--mode off|on|both] [--no-json]
 //
 // Each mode runs in its own child process so that its peak memory (VmHWM)
 // is its own. A "transaction" is one message carried all the way: two SMTP
@@ -33,6 +33,8 @@ long vm_kib(const char* field) {
         if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::strlen(field)));
     return 0;
 }
+
+bool g_json = true;
 
 int run(size_t n, bool record) {
     long rss_before = vm_kib("VmRSS:");
@@ -69,7 +71,8 @@ int run(size_t n, bool record) {
     std::printf("recording %-3s  messages %zu  delivered %zu  wall %.3f s  %.0f transactions/s\n", record ? "on" : "off",
                 n, stored, secs, stored / secs);
     std::printf("               peak RSS %.1f MiB (%.1f MiB above start)", peak / 1024.0, (peak - rss_before) / 1024.0);
-    if (record) {
+    if (record && !g_json) std::printf("\n               trace: %zu events, %.1f MiB in memory\n", w.trace().size(), w.trace().memory_bytes() / 1048576.0);
+    if (record && g_json) {
         size_t events = w.trace().size();
         auto t2 = std::chrono::steady_clock::now();
         std::string json = trace_to_json(w.trace());
@@ -80,7 +83,7 @@ int run(size_t n, bool record) {
         // Peak memory of the run, before the JSON text existed, against the trace's size.
         std::printf("               run's peak above start / trace JSON size = %.2f\n",
                     (peak - rss_before) * 1024.0 / static_cast<double>(json.size()));
-    } else {
+    } else if (!record) {
         std::printf("\n");
     }
     return stored == n ? 0 : 1;
@@ -95,8 +98,9 @@ int main(int argc, char** argv) {
         std::string a = argv[i];
         if (a == "--messages" && i + 1 < argc) n = std::stoul(argv[++i]);
         else if (a == "--mode" && i + 1 < argc) mode = argv[++i];
+        else if (a == "--no-json") g_json = false;
         else {
-            std::fprintf(stderr, "usage: bench_relay [--messages N] [--mode off|on|both]\n");
+            std::fprintf(stderr, "usage: bench_relay [--messages N] [--mode off|on|both] [--no-json]\n");
             return 2;
         }
     }
@@ -105,7 +109,11 @@ int main(int argc, char** argv) {
         if ((mode == "off" && record) || (mode == "on" && !record)) continue;
         std::fflush(stdout);
         pid_t pid = ::fork();
-        if (pid == 0) _exit(run(n, record));
+        if (pid == 0) {
+            int rc = run(n, record);
+            std::fflush(stdout);
+            _exit(rc);
+        }
         int st = 0;
         ::waitpid(pid, &st, 0);
         if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) status = 1;
