@@ -9,6 +9,7 @@
 #include "agents/deliverer.hpp"
 #include "agents/smtp_receiver.hpp"
 #include "agents/world.hpp"
+#include "core/json_text.hpp"
 #include "protocol/smtp/path.hpp"
 
 namespace mailsim::agents {
@@ -100,12 +101,20 @@ void MailServer::store_locally(const std::string& user, const std::string& rcpt,
     if (world_.trace().recording()) {
         std::string mid = header_value(content, "Message-ID");
         std::string subject = header_value(content, "Subject");
-        world_.emit(EventKind::delivery, config_.host, user,
-                    fmt::format("<{}> stored in {}'s mailbox (from <{}>{})", rcpt, user, sender,
-                                bounce ? ", a bounce" : ""),
-                    bounce ? "agent.delivery.bounce" : "agent.delivery.mailbox",
-                    {{"mailbox", user}, {"rcpt", rcpt}, {"from", sender}, {"queue_id", queue_id},
-                     {"message_id", mid}, {"subject", subject}, {"size", m.content.size()}, {"bounce", bounce}});
+        std::string detail = JsonObject()
+                                 .boolean("bounce", bounce)
+                                 .str("from", sender)
+                                 .str("mailbox", user)
+                                 .str("message_id", mid)
+                                 .str("queue_id", queue_id)
+                                 .str("rcpt", rcpt)
+                                 .num("size", static_cast<std::int64_t>(m.content.size()))
+                                 .str("subject", subject)
+                                 .done();
+        world_.emit_json_text(EventKind::delivery, config_.host, user,
+                              fmt::format("<{}> stored in {}'s mailbox (from <{}>{})", rcpt, user, sender,
+                                          bounce ? ", a bounce" : ""),
+                              bounce ? "agent.delivery.bounce" : "agent.delivery.mailbox", detail);
     }
     mailboxes_.store(user, std::move(m));
 }
@@ -122,10 +131,10 @@ std::string MailServer::enqueue(std::string sender, std::vector<std::string> rcp
     m.arrived = world_.now();
     QueuedMessage& q = queue_.add(std::move(m));
     if (world_.trace().recording())
-        world_.emit(EventKind::queue_enqueue, config_.host, q.id,
-                    fmt::format("{} from <{}> to {} recipient(s), waits for the next queue scan", q.id, q.sender,
-                                q.rcpts.size()),
-                    "agent.queue.enqueue", OutgoingQueue::entry_json(q));
+        world_.emit_json_text(EventKind::queue_enqueue, config_.host, q.id,
+                              fmt::format("{} from <{}> to {} recipient(s), waits for the next queue scan", q.id,
+                                          q.sender, q.rcpts.size()),
+                              "agent.queue.enqueue", OutgoingQueue::entry_json(q));
     // Scans happen every queue_run_delay, on that grid; only while there is
     // something to scan, so an idle world comes to rest.
     if (!scan_scheduled_) {
@@ -141,17 +150,15 @@ void MailServer::scan() {
     scan_scheduled_ = false;
     if (queue_.empty()) return;  // the last message left since this scan was set
     if (world_.trace().recording()) {
-        nlohmann::json snap = queue_.snapshot();
         size_t due = 0;
         for (const auto& [k, m] : queue_.messages())
             due += m.queue == QueuedMessage::Queue::incoming ||
                    (m.queue == QueuedMessage::Queue::deferred && m.next_attempt <= world_.now());
-        snap["due"] = due;
-        world_.emit(EventKind::queue_scan, config_.host, "scan",
+        world_.emit_json_text(EventKind::queue_scan, config_.host, "scan",
                     fmt::format("{} message(s) queued: incoming {}, active {}, deferred {}; {} due now", queue_.size(),
                                 queue_.count(QueuedMessage::Queue::incoming), queue_.count(QueuedMessage::Queue::active),
                                 queue_.count(QueuedMessage::Queue::deferred), due),
-                    "agent.queue.scan", snap);
+                    "agent.queue.scan", queue_.snapshot(due));
     }
     std::vector<std::string> due = queue_.take_due(world_.now());
     if (!due.empty()) deliverer_->deliver(due);
@@ -195,9 +202,9 @@ void MailServer::finalize(const std::string& queue_id) {
     if (any_failed) bounce(m, false);
     if (!any_pending) {
         if (world_.trace().recording())
-            world_.emit(EventKind::note, config_.host, m.id,
-                        fmt::format("{} leaves the queue: every recipient is done", m.id), "agent.queue.done",
-                        OutgoingQueue::entry_json(m));
+            world_.emit_json_text(EventKind::note, config_.host, m.id,
+                                  fmt::format("{} leaves the queue: every recipient is done", m.id), "agent.queue.done",
+                                  OutgoingQueue::entry_json(m));
         queue_.remove(queue_id);
         return;
     }
@@ -215,10 +222,10 @@ void MailServer::finalize(const std::string& queue_id) {
         std::string why;
         for (const auto& r : m.rcpts)
             if (r.state == QueuedRecipient::State::pending) why += (why.empty() ? "" : "; ") + r.address + ": " + r.last_reply;
-        world_.emit(EventKind::queue_defer, config_.host, m.id,
-                    fmt::format("{} deferred after attempt {}; next attempt not before {} ({})", m.id, m.attempts,
-                                format_seconds(m.next_attempt), why),
-                    "agent.queue.defer", OutgoingQueue::entry_json(m));
+        world_.emit_json_text(EventKind::queue_defer, config_.host, m.id,
+                              fmt::format("{} deferred after attempt {}; next attempt not before {} ({})", m.id,
+                                          m.attempts, format_seconds(m.next_attempt), why),
+                              "agent.queue.defer", OutgoingQueue::entry_json(m));
     }
     if (!scan_scheduled_) {
         scan_scheduled_ = true;

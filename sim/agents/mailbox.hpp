@@ -3,9 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
-#include <vector>
 
 #include "core/time.hpp"
 
@@ -27,18 +27,18 @@ public:
         used_[user] += m.content.size();
         boxes_[user].push_back(std::move(m));
     }
-    const std::vector<StoredMessage>& of(const std::string& user) const {
-        static const std::vector<StoredMessage> none;
+    const std::deque<StoredMessage>& of(const std::string& user) const {
+        static const std::deque<StoredMessage> none;
         auto it = boxes_.find(user);
         return it == boxes_.end() ? none : it->second;
     }
-    std::vector<StoredMessage>& mutable_of(const std::string& user) { return boxes_[user]; }
+    std::deque<StoredMessage>& mutable_of(const std::string& user) { return boxes_[user]; }
     std::uint64_t used(const std::string& user) const {
         auto it = used_.find(user);
         return it == used_.end() ? 0 : it->second;
     }
     std::uint64_t total_bytes() const { return bytes_; }
-    const std::map<std::string, std::vector<StoredMessage>>& all() const { return boxes_; }
+    const std::map<std::string, std::deque<StoredMessage>>& all() const { return boxes_; }
     size_t count() const {
         size_t n = 0;
         for (auto& [u, v] : boxes_) n += v.size();
@@ -46,7 +46,7 @@ public:
     }
 
 private:
-    std::map<std::string, std::vector<StoredMessage>> boxes_;
+    std::map<std::string, std::deque<StoredMessage>> boxes_;
     std::map<std::string, std::uint64_t> used_;
     std::uint64_t bytes_ = 0;
 };

@@ -1,6 +1,8 @@
 // outgoing_queue.cpp — queue bookkeeping, retry delays and snapshots.
 #include "agents/outgoing_queue.hpp"
 
+#include "core/json_text.hpp"
+
 #include <algorithm>
 
 namespace mailsim::agents {
@@ -70,25 +72,37 @@ SimTime OutgoingQueue::backoff(const QueueSettings& s, int attempts) {
     return std::min(d, s.maximal_backoff_time);
 }
 
-nlohmann::json OutgoingQueue::entry_json(const QueuedMessage& m) {
-    nlohmann::json rcpts = nlohmann::json::array();
+std::string OutgoingQueue::entry_json(const QueuedMessage& m) {
+    std::string rcpts = "[";
     for (const auto& r : m.rcpts) {
-        nlohmann::json o = {{"to", r.address}, {"state", to_string(r.state)}};
-        if (!r.last_reply.empty()) o["reply"] = r.last_reply;
-        rcpts.push_back(o);
+        if (rcpts.size() > 1) rcpts += ',';
+        JsonObject o;
+        if (!r.last_reply.empty()) o.str("reply", r.last_reply);
+        rcpts += o.str("state", to_string(r.state)).str("to", r.address).done();
     }
-    nlohmann::json e = {{"id", m.id},           {"from", m.sender},         {"queue", to_string(m.queue)},
-                        {"attempts", m.attempts}, {"arrived", m.arrived},   {"rcpts", rcpts},
-                        {"size", m.content.size()}};
-    if (!m.message_id.empty()) e["message_id"] = m.message_id;
-    if (m.queue == QueuedMessage::Queue::deferred) e["next_attempt"] = m.next_attempt;
-    return e;
+    rcpts += ']';
+    JsonObject e;
+    e.num("arrived", m.arrived).num("attempts", m.attempts).str("from", m.sender).str("id", m.id);
+    if (!m.message_id.empty()) e.str("message_id", m.message_id);
+    if (m.queue == QueuedMessage::Queue::deferred) e.num("next_attempt", m.next_attempt);
+    e.str("queue", to_string(m.queue)).raw("rcpts", rcpts).num("size", static_cast<std::int64_t>(m.content.size()));
+    return e.done();
 }
 
-nlohmann::json OutgoingQueue::snapshot() const {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& [key, m] : messages_) list.push_back(entry_json(m));
-    return {{"messages", list}};
+std::string OutgoingQueue::snapshot(size_t due, size_t limit) const {
+    std::string list = "[";
+    size_t shown = 0;
+    for (const auto& [key, m] : messages_) {
+        if (shown++ == limit) break;
+        if (list.size() > 1) list += ',';
+        list += entry_json(m);
+    }
+    list += ']';
+    return JsonObject()
+        .num("due", static_cast<std::int64_t>(due))
+        .raw("messages", list)
+        .num("total", static_cast<std::int64_t>(messages_.size()))
+        .done();
 }
 
 }  // namespace mailsim::agents

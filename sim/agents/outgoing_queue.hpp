@@ -13,8 +13,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "agents/config.hpp"
 #include "protocol/smtp/server_session.hpp"
 #include "core/time.hpp"
@@ -67,9 +65,10 @@ public:
     // The delay before the next attempt after `attempts` tries.
     static SimTime backoff(const QueueSettings& s, int attempts);
 
-    // The queue as the Queue panel shows it.
-    nlohmann::json snapshot() const;
-    static nlohmann::json entry_json(const QueuedMessage& m);
+    // The queue as the Queue panel shows it, as JSON text: {"due", "messages",
+    // "total"}; at most `limit` messages are listed (the oldest first).
+    std::string snapshot(size_t due, size_t limit = 100) const;
+    static std::string entry_json(const QueuedMessage& m);
 
 private:
     std::map<std::uint64_t, QueuedMessage> messages_;

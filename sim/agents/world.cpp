@@ -15,7 +15,14 @@ World::World(std::uint64_t seed, std::int64_t start_epoch) : rng_(seed), start_e
 
 World::~World() = default;
 
-std::string World::date_now() const { return rfc5322_date(start_epoch_, sched_.now()); }
+std::string World::date_now() const {
+    SimTime second = sched_.now() / kSecond;
+    if (second != date_second_) {
+        date_second_ = second;
+        date_text_ = rfc5322_date(start_epoch_, sched_.now());
+    }
+    return date_text_;
+}
 
 MailServer& World::add_server(MailServerConfig config) {
     net_.add_host(config.host);
@@ -69,6 +76,13 @@ void World::emit(EventKind kind, std::string_view host, std::string_view verb, s
                  std::string_view protocol) {
     if (!trace_.recording()) return;
     std::string d = detail.is_null() ? std::string{} : detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    emit_json_text(kind, host, verb, args, key, d, peer, conn, protocol);
+}
+
+void World::emit_json_text(EventKind kind, std::string_view host, std::string_view verb, std::string_view args,
+                           std::string_view key, std::string_view d, std::string_view peer, std::uint32_t conn,
+                           std::string_view protocol) {
+    if (!trace_.recording()) return;
     Event e;
     e.time = sched_.now();
     e.kind = kind;

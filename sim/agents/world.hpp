@@ -63,6 +63,11 @@ public:
               std::string_view key, const nlohmann::json& detail = nullptr, std::string_view peer = {},
               std::uint32_t conn = 0, std::string_view protocol = {});
 
+    // The same with the detail already JSON text (see core/json_text.hpp).
+    void emit_json_text(EventKind kind, std::string_view host, std::string_view verb, std::string_view args,
+                        std::string_view key, std::string_view detail_json, std::string_view peer = {},
+                        std::uint32_t conn = 0, std::string_view protocol = {});
+
     // A fresh queue or message id, deterministic for the seed.
     std::string make_id(size_t hex_digits);
 
@@ -73,6 +78,8 @@ private:
     Dns dns_{net_};
     Rng rng_;
     std::int64_t start_epoch_;
+    mutable SimTime date_second_ = -1;  // date_now() is asked often; a second's text is made once
+    mutable std::string date_text_;
     std::vector<std::unique_ptr<MailServer>> servers_;
     std::vector<std::unique_ptr<UserAgent>> agents_;
 };

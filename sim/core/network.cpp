@@ -182,11 +182,17 @@ void Network::send(ConnectionId id, Side from, std::string bytes, const Annotati
         e.bytes = bytes;
         trace_.append(e);
     }
-    Side to = other(from);
-    sched_.at(arrival, [this, id, to, bytes = std::move(bytes)] {
+    // The bytes wait in the connection; the scheduled action carries only
+    // ids, small enough for std::function to hold without allocating.
+    c->in_flight[f].push_back(std::move(bytes));
+    sched_.at(arrival, [this, id, from] {
         Connection* c = find(id);
-        int t = static_cast<int>(to);
-        if (c && c->end[t] && !c->notified[t]) c->end[t]->on_data(*this, id, bytes);
+        if (!c) return;
+        int f = static_cast<int>(from), t = 1 - f;
+        if (c->in_flight[f].empty()) return;
+        std::string bytes = std::move(c->in_flight[f].front());
+        c->in_flight[f].pop_front();
+        if (c->end[t] && !c->notified[t]) c->end[t]->on_data(*this, id, bytes);
     });
 }
 

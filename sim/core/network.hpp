@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -100,6 +101,7 @@ private:
         bool open[2] = {false, false};      // side may still send
         bool notified[2] = {false, false};  // on_close delivered to side
         SimTime last_arrival[2] = {0, 0};   // keeps each direction in order
+        std::deque<std::string> in_flight[2];  // bytes sent by side i, not yet arrived, oldest first
         bool established = false;
     };
     Connection* find(ConnectionId id);

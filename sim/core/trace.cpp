@@ -1,7 +1,11 @@
 // trace.cpp — compact storage of events.
 #include "core/trace.hpp"
 
+#include <sys/mman.h>
+
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 namespace mailsim {
 
@@ -14,11 +18,22 @@ std::uint32_t Trace::intern(std::string_view s) {
     return id;
 }
 
+void Trace::BlockFree::operator()(void* p) const { std::free(p); }
+
+void* Trace::allocate_block(size_t bytes) {
+    constexpr size_t kHuge = 2 << 20;
+    size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+    void* p = std::aligned_alloc(kHuge, rounded);
+    if (!p) throw std::bad_alloc();
+    ::madvise(p, rounded, MADV_HUGEPAGE);  // a hint; fine if refused
+    return p;
+}
+
 std::string_view Trace::store(std::string_view a, std::string_view b, std::string_view c, std::uint64_t& offset) {
     size_t need = a.size() + b.size() + c.size();
     if (chunks_.empty() || chunk_used_ + need > chunk_sizes_.back()) {
         size_t size = need > kChunk ? need : kChunk;
-        chunks_.push_back(std::make_unique<char[]>(size));
+        chunks_.emplace_back(static_cast<char*>(allocate_block(size)));
         chunk_sizes_.push_back(size);
         chunk_used_ = 0;
     }
@@ -54,14 +69,16 @@ std::uint64_t Trace::append(const Event& e) {
     r.kind = e.kind;
     r.dir = e.dir;
     store(e.bytes, e.args, e.detail, r.offset);
-    records_.push_back(r);
-    std::uint64_t seq = records_.size() - 1;
+    if ((record_count_ & kRecordMask) == 0)
+        record_blocks_.emplace_back(static_cast<Record*>(allocate_block(sizeof(Record) << kRecordShift)));
+    record_blocks_.back().get()[record_count_ & kRecordMask] = r;
+    std::uint64_t seq = record_count_++;
     if (on_append) on_append(at(seq));
     return seq;
 }
 
 Event Trace::at(size_t index) const {
-    const Record& r = records_[index];
+    const Record& r = record(index);
     Event e;
     e.seq = index;
     e.time = r.time;
@@ -82,14 +99,15 @@ Event Trace::at(size_t index) const {
 }
 
 size_t Trace::memory_bytes() const {
-    size_t n = records_.size() * sizeof(Record);
+    size_t n = record_blocks_.size() * (sizeof(Record) << kRecordShift);
     for (size_t size : chunk_sizes_) n += size;
     for (const auto& s : strings_) n += sizeof(std::string) + s.capacity() + 32;
     return n;
 }
 
 void Trace::clear() {
-    records_.clear();
+    record_blocks_.clear();
+    record_count_ = 0;
     chunks_.clear();
     chunk_sizes_.clear();
     chunk_used_ = 0;

@@ -66,8 +66,8 @@ public:
     // Copies the event's strings in; its seq is set to the position.
     std::uint64_t append(const Event& e);
 
-    size_t size() const { return records_.size(); }
-    bool empty() const { return records_.empty(); }
+    size_t size() const { return record_count_; }
+    bool empty() const { return record_count_ == 0; }
     Event at(size_t index) const;
     Event operator[](size_t index) const { return at(index); }
 
@@ -96,12 +96,24 @@ private:
     std::string_view store(std::string_view a, std::string_view b, std::string_view c, std::uint64_t& offset);
     std::string_view span(std::uint64_t offset, size_t size) const;
 
+    const Record& record(size_t i) const { return record_blocks_[i >> kRecordShift].get()[i & kRecordMask]; }
+
+    // Memory comes in large blocks that never move (so appending never copies
+    // what is stored and views stay valid) and that the kernel may back with
+    // huge pages (fewer page faults: a long trace is hundreds of MiB).
+    struct BlockFree {
+        void operator()(void* p) const;
+    };
+    static void* allocate_block(size_t bytes);
+
     bool recording_ = true;
-    std::deque<Record> records_;
-    std::vector<std::unique_ptr<char[]>> chunks_;
+    static constexpr size_t kRecordShift = 15, kRecordMask = (1u << kRecordShift) - 1;  // 32768 records a block
+    std::vector<std::unique_ptr<Record, BlockFree>> record_blocks_;
+    size_t record_count_ = 0;
+    std::vector<std::unique_ptr<char, BlockFree>> chunks_;
     std::vector<size_t> chunk_sizes_;
     size_t chunk_used_ = 0;      // bytes used in the last chunk
-    static constexpr size_t kChunk = 1 << 20;
+    static constexpr size_t kChunk = 4 << 20;
     std::deque<std::string> strings_{std::string{}};  // id 0 is ""
     std::unordered_map<std::string_view, std::uint32_t> string_ids_{{std::string_view{}, 0}};
 };

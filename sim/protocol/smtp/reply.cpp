@@ -20,12 +20,24 @@ std::string Reply::summary() const {
 }
 
 std::string Reply::wire(bool enhanced_codes) const {
+    // Written by hand: every reply of every session passes here.
+    char digits[3] = {static_cast<char>('0' + code / 100 % 10), static_cast<char>('0' + code / 10 % 10),
+                      static_cast<char>('0' + code % 10)};
+    bool with_enhanced = enhanced_codes && !enhanced.empty();
     std::string out;
-    std::string prefix = enhanced_codes && !enhanced.empty() ? enhanced + " " : std::string{};
-    if (lines.empty()) return fmt::format("{} {}\r\n", code, prefix);
+    size_t n = 0;
+    for (const auto& l : lines) n += l.size() + enhanced.size() + 8;
+    out.reserve(n + 8);
+    if (lines.empty()) {
+        out.append(digits, 3).append(" ");
+        if (with_enhanced) out.append(enhanced).append(" ");
+        return out.append("\r\n");
+    }
     for (size_t i = 0; i < lines.size(); ++i) {
-        fmt::format_to(std::back_inserter(out), "{}{}{}{}\r\n", code, i + 1 == lines.size() ? ' ' : '-', prefix,
-                       lines[i]);
+        out.append(digits, 3);
+        out += i + 1 == lines.size() ? ' ' : '-';
+        if (with_enhanced) out.append(enhanced).append(" ");
+        out.append(lines[i]).append("\r\n");
     }
     return out;
 }
@@ -33,8 +45,8 @@ std::string Reply::wire(bool enhanced_codes) const {
 protocol::Outgoing Reply::outgoing(bool enhanced_codes) const {
     protocol::Outgoing o;
     o.bytes = wire(enhanced_codes);
-    o.verb = std::to_string(code);
-    o.args = (enhanced_codes && !enhanced.empty() ? enhanced + " " : std::string{}) + first_line();
+    o.verb.assign(o.bytes, 0, 3);
+    o.args = enhanced_codes && !enhanced.empty() ? enhanced + " " + first_line() : first_line();
     o.key = "smtp.reply." + o.verb;
     return o;
 }
