@@ -1,32 +1,75 @@
-// TEMPORARY stub until the catalog rows arrive.
+// smtp_catalog.cpp — SMTP's commands and reply codes as data.
+//
+// RFC 821 (the 14 commands and 21 reply codes of the course), RFC 5321
+// (EHLO, 252, 555 and today's wording), RFC 1870 (SIZE), RFC 6152
+// (8BITMIME), RFC 2920 (PIPELINING), RFC 2034 and RFC 3463 (enhanced status
+// codes). The explanations are in sim/text/{en,zh}.json under each row's
+// key; `mailsim explain` and the GUI show them, and the annotator of live
+// and imported traces labels what it sees with these rows.
 #include <array>
+
 #include "protocol/catalog.hpp"
+
 namespace mailsim::catalog {
-std::span<const CommandRow> smtp_command_rows() {
-    static constexpr std::array<CommandRow, 15> rows{{
-        {"smtp", "HELO", "HELO SP Domain CRLF", "RFC 5321 §4.1.1.1", Origin::rfc821, "smtp.cmd.HELO"},
-        {"smtp", "EHLO", "EHLO SP Domain CRLF", "RFC 5321 §4.1.1.1", Origin::rfc5321, "smtp.cmd.EHLO"},
-        {"smtp", "MAIL", "MAIL FROM:<reverse-path> [SP mail-parameters] CRLF", "RFC 5321 §4.1.1.2", Origin::rfc821, "smtp.cmd.MAIL"},
-        {"smtp", "RCPT", "RCPT TO:<forward-path> [SP rcpt-parameters] CRLF", "RFC 5321 §4.1.1.3", Origin::rfc821, "smtp.cmd.RCPT"},
-        {"smtp", "DATA", "DATA CRLF", "RFC 5321 §4.1.1.4", Origin::rfc821, "smtp.cmd.DATA"},
-        {"smtp", "RSET", "RSET CRLF", "RFC 5321 §4.1.1.5", Origin::rfc821, "smtp.cmd.RSET"},
-        {"smtp", "SEND", "SEND FROM:<reverse-path> CRLF", "RFC 821 §4.1.1", Origin::rfc821, "smtp.cmd.SEND"},
-        {"smtp", "SOML", "SOML FROM:<reverse-path> CRLF", "RFC 821 §4.1.1", Origin::rfc821, "smtp.cmd.SOML"},
-        {"smtp", "SAML", "SAML FROM:<reverse-path> CRLF", "RFC 821 §4.1.1", Origin::rfc821, "smtp.cmd.SAML"},
-        {"smtp", "VRFY", "VRFY SP String CRLF", "RFC 5321 §4.1.1.6", Origin::rfc821, "smtp.cmd.VRFY"},
-        {"smtp", "EXPN", "EXPN SP String CRLF", "RFC 5321 §4.1.1.7", Origin::rfc821, "smtp.cmd.EXPN"},
-        {"smtp", "HELP", "HELP [SP String] CRLF", "RFC 5321 §4.1.1.8", Origin::rfc821, "smtp.cmd.HELP"},
-        {"smtp", "NOOP", "NOOP [SP String] CRLF", "RFC 5321 §4.1.1.9", Origin::rfc821, "smtp.cmd.NOOP"},
-        {"smtp", "QUIT", "QUIT CRLF", "RFC 5321 §4.1.1.10", Origin::rfc821, "smtp.cmd.QUIT"},
-        {"smtp", "TURN", "TURN CRLF", "RFC 821 §4.1.1", Origin::rfc821, "smtp.cmd.TURN"},
-    }};
-    return rows;
-}
-std::span<const ReplyRow> smtp_reply_rows() {
-    static constexpr std::array<ReplyRow, 2> rows{{
-        {"smtp", "250", "Requested mail action okay, completed", "RFC 5321 §4.2.2", true, "smtp.reply.250"},
-        {"smtp", "550", "Requested action not taken: mailbox unavailable", "RFC 5321 §4.2.2", true, "smtp.reply.550"},
-    }};
-    return rows;
-}
-}
+
+namespace {
+
+constexpr std::array<CommandRow, 15> kCommands{{
+    {"smtp", "HELO", "HELO SP Domain CRLF", "RFC 5321 §4.1.1.1 (RFC 821 §4.1.1)", Origin::rfc821, "smtp.cmd.HELO"},
+    {"smtp", "EHLO", "EHLO SP ( Domain / address-literal ) CRLF", "RFC 5321 §4.1.1.1", Origin::rfc5321, "smtp.cmd.EHLO"},
+    {"smtp", "MAIL", "MAIL FROM:<reverse-path> [SP mail-parameters] CRLF", "RFC 5321 §4.1.1.2 (RFC 821 §4.1.1)",
+     Origin::rfc821, "smtp.cmd.MAIL"},
+    {"smtp", "RCPT", "RCPT TO:<forward-path> [SP rcpt-parameters] CRLF", "RFC 5321 §4.1.1.3 (RFC 821 §4.1.1)",
+     Origin::rfc821, "smtp.cmd.RCPT"},
+    {"smtp", "DATA", "DATA CRLF", "RFC 5321 §4.1.1.4 (RFC 821 §4.1.1)", Origin::rfc821, "smtp.cmd.DATA"},
+    {"smtp", "RSET", "RSET CRLF", "RFC 5321 §4.1.1.5 (RFC 821 §4.1.1)", Origin::rfc821, "smtp.cmd.RSET"},
+    {"smtp", "SEND", "SEND FROM:<reverse-path> CRLF", "RFC 821 §4.1.1", Origin::rfc821, "smtp.cmd.SEND"},
+    {"smtp", "SOML", "SOML FROM:<reverse-path> CRLF", "RFC 821 §4.1.1", Origin::rfc821, "smtp.cmd.SOML"},
+    {"smtp", "SAML", "SAML FROM:<reverse-path> CRLF", "RFC 821 §4.1.1", Origin::rfc821, "smtp.cmd.SAML"},
+    {"smtp", "VRFY", "VRFY SP String CRLF", "RFC 5321 §4.1.1.6 (RFC 821 §4.1.1)", Origin::rfc821, "smtp.cmd.VRFY"},
+    {"smtp", "EXPN", "EXPN SP String CRLF", "RFC 5321 §4.1.1.7 (RFC 821 §4.1.1)", Origin::rfc821, "smtp.cmd.EXPN"},
+    {"smtp", "HELP", "HELP [SP String] CRLF", "RFC 5321 §4.1.1.8 (RFC 821 §4.1.1)", Origin::rfc821, "smtp.cmd.HELP"},
+    {"smtp", "NOOP", "NOOP [SP String] CRLF", "RFC 5321 §4.1.1.9 (RFC 821 §4.1.1)", Origin::rfc821, "smtp.cmd.NOOP"},
+    {"smtp", "QUIT", "QUIT CRLF", "RFC 5321 §4.1.1.10 (RFC 821 §4.1.1)", Origin::rfc821, "smtp.cmd.QUIT"},
+    {"smtp", "TURN", "TURN CRLF", "RFC 821 §4.1.1", Origin::rfc821, "smtp.cmd.TURN"},
+}};
+
+constexpr std::array<ReplyRow, 23> kReplies{{
+    {"smtp", "211", "System status, or system help reply", "RFC 5321 §4.2.2", true, "smtp.reply.211"},
+    {"smtp", "214", "Help message", "RFC 5321 §4.2.2", true, "smtp.reply.214"},
+    {"smtp", "220", "<domain> Service ready", "RFC 5321 §4.2.2", true, "smtp.reply.220"},
+    {"smtp", "221", "<domain> Service closing transmission channel", "RFC 5321 §4.2.2", true, "smtp.reply.221"},
+    {"smtp", "250", "Requested mail action okay, completed", "RFC 5321 §4.2.2", true, "smtp.reply.250"},
+    {"smtp", "251", "User not local; will forward to <forward-path>", "RFC 5321 §4.2.2", true, "smtp.reply.251"},
+    {"smtp", "252", "Cannot VRFY user, but will accept message and attempt delivery", "RFC 5321 §4.2.2", false,
+     "smtp.reply.252"},
+    {"smtp", "354", "Start mail input; end with <CRLF>.<CRLF>", "RFC 5321 §4.2.2", true, "smtp.reply.354"},
+    {"smtp", "421", "<domain> Service not available, closing transmission channel", "RFC 5321 §4.2.2", true,
+     "smtp.reply.421"},
+    {"smtp", "450", "Requested mail action not taken: mailbox unavailable", "RFC 5321 §4.2.2", true, "smtp.reply.450"},
+    {"smtp", "451", "Requested action aborted: local error in processing", "RFC 5321 §4.2.2", true, "smtp.reply.451"},
+    {"smtp", "452", "Requested action not taken: insufficient system storage", "RFC 5321 §4.2.2", true,
+     "smtp.reply.452"},
+    {"smtp", "500", "Syntax error, command unrecognized", "RFC 5321 §4.2.2", true, "smtp.reply.500"},
+    {"smtp", "501", "Syntax error in parameters or arguments", "RFC 5321 §4.2.2", true, "smtp.reply.501"},
+    {"smtp", "502", "Command not implemented", "RFC 5321 §4.2.2", true, "smtp.reply.502"},
+    {"smtp", "503", "Bad sequence of commands", "RFC 5321 §4.2.2", true, "smtp.reply.503"},
+    {"smtp", "504", "Command parameter not implemented", "RFC 5321 §4.2.2", true, "smtp.reply.504"},
+    {"smtp", "550", "Requested action not taken: mailbox unavailable", "RFC 5321 §4.2.2", true, "smtp.reply.550"},
+    {"smtp", "551", "User not local; please try <forward-path>", "RFC 5321 §4.2.2", true, "smtp.reply.551"},
+    {"smtp", "552", "Requested mail action aborted: exceeded storage allocation", "RFC 5321 §4.2.2", true,
+     "smtp.reply.552"},
+    {"smtp", "553", "Requested action not taken: mailbox name not allowed", "RFC 5321 §4.2.2", true,
+     "smtp.reply.553"},
+    {"smtp", "554", "Transaction failed (or, in a greeting: No SMTP service here)", "RFC 5321 §4.2.2", true,
+     "smtp.reply.554"},
+    {"smtp", "555", "MAIL FROM/RCPT TO parameters not recognized or not implemented", "RFC 5321 §4.2.2", false,
+     "smtp.reply.555"},
+}};
+
+}  // namespace
+
+std::span<const CommandRow> smtp_command_rows() { return kCommands; }
+std::span<const ReplyRow> smtp_reply_rows() { return kReplies; }
+
+}  // namespace mailsim::catalog
