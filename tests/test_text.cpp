@@ -2,9 +2,9 @@
 // the same placeholders (STYLE.md #5; ImHex's check_langs.py).
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -21,8 +21,9 @@ namespace {
 // way check_langs.py finds them.
 std::set<std::string> keys_in_sources() {
     std::set<std::string> keys;
-    std::regex literal(
-        R"re("((?:cli|agent|fault|smtp|gui|codec|pop3|imap|http|dns\.query|dns\.answer)\.[A-Za-z0-9_.\-]*[A-Za-z0-9_])")re");
+    static const std::string_view prefixes[] = {"cli.",  "agent.", "fault.", "smtp.",      "gui.",       "codec.",
+                                                "pop3.", "imap.",  "http.",  "dns.query.", "dns.answer."};
+    auto is_key_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; };
     for (const char* dir : {"sim", "gui"}) {
         std::filesystem::path root = std::filesystem::path(MAILSIM_SOURCE_DIR) / dir;
         if (!std::filesystem::exists(root)) continue;
@@ -33,10 +34,17 @@ std::set<std::string> keys_in_sources() {
             std::stringstream ss;
             ss << in.rdbuf();
             std::string src = ss.str();
-            for (std::sregex_iterator it(src.begin(), src.end(), literal), end; it != end; ++it) {
-                std::string k = (*it)[1];
-                if (k.back() == '.') continue;
-                keys.insert(k);
+            // Every "string literal" made only of key characters that starts
+            // with a key prefix and does not end in '.' (a prefix being joined).
+            for (size_t open = src.find('"'); open != std::string::npos; open = src.find('"', open + 1)) {
+                size_t close = open + 1;
+                while (close < src.size() && is_key_char(src[close])) ++close;
+                if (close >= src.size() || src[close] != '"') continue;
+                std::string lit = src.substr(open + 1, close - open - 1);
+                open = close;
+                if (lit.empty() || lit.back() == '.') continue;
+                for (auto p : prefixes)
+                    if (lit.size() > p.size() && lit.compare(0, p.size(), p) == 0) keys.insert(lit);
             }
         }
     }

@@ -182,6 +182,14 @@ void Network::send(ConnectionId id, Side from, std::string bytes, const Annotati
         e.bytes = bytes;
         trace_.append(e);
     }
+    // Writes made at the same instant travel together, as one TCP segment
+    // would carry pipelined commands: the receiver gets them in one read.
+    // (The trace still has one event per command or reply.)
+    if (!c->in_flight[f].empty() && c->last_send[f] == sched_.now()) {
+        c->in_flight[f].back().append(bytes);
+        return;
+    }
+    c->last_send[f] = sched_.now();
     // The bytes wait in the connection; the scheduled action carries only
     // ids, small enough for std::function to hold without allocating.
     c->in_flight[f].push_back(std::move(bytes));

@@ -102,6 +102,7 @@ private:
         bool notified[2] = {false, false};  // on_close delivered to side
         SimTime last_arrival[2] = {0, 0};   // keeps each direction in order
         std::deque<std::string> in_flight[2];  // bytes sent by side i, not yet arrived, oldest first
+        SimTime last_send[2] = {-1, -1};       // when side i last sent
         bool established = false;
     };
     Connection* find(ConnectionId id);
