@@ -21,13 +21,20 @@ std::string lower(std::string_view s) {
     return r;
 }
 
+bool iequal(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    return true;
+}
+
 std::string header_value(const std::string& content, std::string_view name) {
     size_t pos = 0;
     while (pos < content.size()) {
         size_t eol = content.find("\r\n", pos);
         if (eol == pos || eol == std::string::npos) break;
         if (content.size() > pos + name.size() && content[pos + name.size()] == ':' &&
-            lower(content.substr(pos, name.size())) == lower(name)) {
+            iequal(std::string_view(content).substr(pos, name.size()), name)) {
             std::string v = content.substr(pos + name.size() + 1, eol - pos - name.size() - 1);
             while (!v.empty() && v.front() == ' ') v.erase(0, 1);
             return v;
@@ -58,14 +65,13 @@ void MailServer::start() {
 bool MailServer::idle() const { return queue_.empty() && !deliverer_->busy() && receivers_.empty(); }
 
 const UserConfig* MailServer::find_user(const std::string& local_part) const {
-    std::string l = lower(local_part);
     for (const auto& u : config_.users)
-        if (lower(u.name) == l) return &u;
+        if (iequal(u.name, local_part)) return &u;
     return nullptr;
 }
 
 bool MailServer::is_local_domain(const std::string& domain) const {
-    return !domain.empty() && lower(domain) == lower(config_.domain);
+    return !domain.empty() && iequal(domain, config_.domain);
 }
 
 std::string MailServer::new_queue_id() {
@@ -95,7 +101,8 @@ void MailServer::store_locally(const std::string& user, const std::string& rcpt,
     m.id = queue_id;
     m.sender = sender;
     m.recipient = rcpt;
-    m.content = "Return-Path: <" + sender + ">\r\n" + content;
+    m.content.reserve(content.size() + sender.size() + 18);
+    m.content.append("Return-Path: <").append(sender).append(">\r\n").append(content);
     m.arrived = world_.now();
     m.bounce = bounce;
     if (world_.trace().recording()) {

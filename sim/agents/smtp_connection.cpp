@@ -77,6 +77,11 @@ void SmtpConnection::state_event(std::string_view role, std::string_view from, s
     world_.trace().append(e);
 }
 
+void SmtpConnection::send(protocol::Outgoing& o) {
+    std::string args = world_.trace().recording() ? protocol::outgoing_args(o) : std::string{};
+    world_.network().send(id_, tcp_side_, std::move(o.bytes), Annotation{"smtp", o.verb, args, o.key});
+}
+
 void SmtpConnection::pump() {
     Network& net = world_.network();
     // Events first: a state change happens before the bytes that announce it travel.
@@ -90,7 +95,7 @@ void SmtpConnection::pump() {
                 }
             }
             for (auto& o : server_->take_output())
-                net.send(id_, tcp_side_, std::move(o.bytes), Annotation{"smtp", o.verb, o.args, o.key});
+                send(o);
             if (server_->state() == smtp::ServerSession::State::Turned) {
                 become_client();
                 again = true;
@@ -115,7 +120,7 @@ void SmtpConnection::pump() {
                 }
             }
             for (auto& o : client_->take_output())
-                net.send(id_, tcp_side_, std::move(o.bytes), Annotation{"smtp", o.verb, o.args, o.key});
+                send(o);
             if (turned && server_owner_) {
                 become_server();
                 again = true;

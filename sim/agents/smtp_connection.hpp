@@ -56,6 +56,7 @@ public:
 
 private:
     void pump();
+    void send(protocol::Outgoing& o);
     void become_server();
     void become_client();
     void state_event(std::string_view role, std::string_view from, std::string_view to);

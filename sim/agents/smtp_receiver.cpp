@@ -148,7 +148,9 @@ smtp::Reply SmtpReceiver::accept_message(const smtp::Envelope& env, const std::s
                                        peer, server_.host(), env.esmtp ? (submission_ ? "ESMTPSA" : "ESMTP") : "SMTP", qid);
     if (env.forward_paths.size() == 1) received += fmt::format("\r\n\tfor <{}>", env.forward_paths.front());
     received += "; " + w.date_now() + "\r\n";
-    std::string full = received + content;
+    std::string full;
+    full.reserve(received.size() + content.size());
+    full.append(received).append(content);
     std::vector<std::string> onward;
     for (const auto& rcpt : env.forward_paths) deliver_local(env, rcpt, full, qid, onward, 0);
     if (!onward.empty()) server_.enqueue(env.reverse_path, onward, full, qid, env.mode);

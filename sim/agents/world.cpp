@@ -61,8 +61,11 @@ UserAgent* World::agent(const std::string& host) {
 
 void World::schedule_mail(OutgoingMail mail) {
     SimTime at = mail.at;
-    sched_.at(at, [this, mail = std::move(mail)] {
-        if (UserAgent* a = agent(mail.agent)) a->send(mail);
+    size_t index = mails_.size();
+    mails_.push_back(std::move(mail));
+    sched_.at(at, [this, index] {
+        OutgoingMail m = std::move(mails_[index]);
+        if (UserAgent* a = agent(m.agent)) a->send(m);
     });
 }
 

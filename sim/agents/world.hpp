@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -82,6 +83,7 @@ private:
     mutable std::string date_text_;
     std::vector<std::unique_ptr<MailServer>> servers_;
     std::vector<std::unique_ptr<UserAgent>> agents_;
+    std::deque<OutgoingMail> mails_;  // scheduled mails wait here; the scheduler holds their index
 };
 
 }  // namespace mailsim::agents

@@ -1,6 +1,10 @@
 // line_framer.cpp — see line_framer.hpp.
 #include "protocol/line_framer.hpp"
 
+#include <string>
+
+#include "protocol/outgoing.hpp"
+
 namespace mailsim::protocol {
 
 void LineFramer::set_lf_ends_line(bool on) {
@@ -81,6 +85,14 @@ std::optional<Line> LineFramer::next() {
         pos_ = scan_ = lf + 1;
         return line;
     }
+}
+
+std::string outgoing_args(const Outgoing& o) {
+    if (o.verb.empty()) return std::to_string(o.bytes.size()) + " bytes on the wire";
+    std::string_view first(o.bytes);
+    first = first.substr(0, first.find("\r\n"));
+    if (first.size() <= o.verb.size()) return {};
+    return std::string(first.substr(o.verb.size() + 1));
 }
 
 std::string dot_stuff(std::string_view text) {

@@ -2,8 +2,11 @@
 // reached from on_reply()'s switch; one state, changed only by set_state().
 #include "protocol/smtp/client_session.hpp"
 
+#include "protocol/catalog.hpp"
+
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -44,12 +47,15 @@ std::optional<ClientSession::SessionEvent> ClientSession::next_event() {
     return e;
 }
 
-void ClientSession::send_command(std::string verb, std::string args) {
+void ClientSession::send_command(std::string_view verb, std::string_view args) {
     protocol::Outgoing o;
-    o.bytes = args.empty() ? verb + "\r\n" : verb + " " + args + "\r\n";
-    o.key = "smtp.cmd." + verb;
-    o.verb = std::move(verb);
-    o.args = std::move(args);
+    o.bytes.reserve(verb.size() + args.size() + 3);
+    o.bytes.append(verb);
+    if (!args.empty()) o.bytes.append(" ").append(args);
+    o.bytes.append("\r\n");
+    const catalog::CommandRow* row = catalog::find_command("smtp", verb);
+    o.verb = row ? row->verb : std::string_view{};
+    o.key = row ? row->key : std::string_view{};
     out_.push_back(std::move(o));
 }
 
@@ -171,16 +177,25 @@ void ClientSession::on_helo_reply(const Reply& r) {
     set_state(State::Quit);
 }
 
+namespace {
+// Any byte with the high bit set? Eight bytes at a time: every message passes here.
+bool has_8bit(std::string_view s) {
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        if (w & 0x8080808080808080ULL) return true;
+    }
+    for (; i < s.size(); ++i)
+        if (static_cast<unsigned char>(s[i]) >= 0x80) return true;
+    return false;
+}
+}  // namespace
+
 std::string ClientSession::mail_command_args() const {
     std::string args = "FROM:<" + active_->reverse_path + ">";
     if (ext_.size) args += fmt::format(" SIZE={}", active_->content.size());
-    if (ext_.eightbitmime) {
-        for (char c : active_->content)
-            if (static_cast<unsigned char>(c) >= 0x80) {
-                args += " BODY=8BITMIME";
-                break;
-            }
-    }
+    if (ext_.eightbitmime && has_8bit(active_->content)) args += " BODY=8BITMIME";
     return args;
 }
 
@@ -289,7 +304,6 @@ void ClientSession::send_body() {
     protocol::Outgoing o;
     o.bytes = protocol::dot_stuff(active_->content);
     o.key = "smtp.message";
-    o.args = fmt::format("{} bytes", active_->content.size());
     out_.push_back(std::move(o));
 }
 

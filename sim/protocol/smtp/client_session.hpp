@@ -92,7 +92,7 @@ public:
 
 private:
     void set_state(State s);  // the ONLY way to change state
-    void send_command(std::string verb, std::string args);
+    void send_command(std::string_view verb, std::string_view args);
     void on_reply(const Reply& r);
     void on_greeting(const Reply& r);
     void on_ehlo_reply(const Reply& r);

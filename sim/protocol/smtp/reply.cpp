@@ -2,6 +2,7 @@
 #include "protocol/smtp/reply.hpp"
 
 #include <cctype>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -45,9 +46,20 @@ std::string Reply::wire(bool enhanced_codes) const {
 protocol::Outgoing Reply::outgoing(bool enhanced_codes) const {
     protocol::Outgoing o;
     o.bytes = wire(enhanced_codes);
-    o.verb.assign(o.bytes, 0, 3);
-    o.args = enhanced_codes && !enhanced.empty() ? enhanced + " " + first_line() : first_line();
-    o.key = "smtp.reply." + o.verb;
+    // Views into tables made once: the codes 000 to 599 and their text keys.
+    static const std::vector<std::string> codes = [] {
+        std::vector<std::string> v;
+        for (int c = 0; c < 600; ++c) v.push_back(fmt::format("{:03}", c));
+        return v;
+    }();
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> v;
+        for (int c = 0; c < 600; ++c) v.push_back(fmt::format("smtp.reply.{:03}", c));
+        return v;
+    }();
+    int c = code >= 0 && code < 600 ? code : 0;
+    o.verb = codes[static_cast<size_t>(c)];
+    o.key = keys[static_cast<size_t>(c)];
     return o;
 }
 
