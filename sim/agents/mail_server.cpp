@@ -9,32 +9,20 @@
 #include "agents/deliverer.hpp"
 #include "agents/smtp_receiver.hpp"
 #include "agents/world.hpp"
+#include "core/ascii.hpp"
 #include "core/json_text.hpp"
 #include "protocol/smtp/path.hpp"
 
 namespace mailsim::agents {
 
 namespace {
-std::string lower(std::string_view s) {
-    std::string r(s);
-    for (auto& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return r;
-}
-
-bool iequal(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-    return true;
-}
-
 std::string header_value(const std::string& content, std::string_view name) {
     size_t pos = 0;
     while (pos < content.size()) {
         size_t eol = content.find("\r\n", pos);
         if (eol == pos || eol == std::string::npos) break;
         if (content.size() > pos + name.size() && content[pos + name.size()] == ':' &&
-            iequal(std::string_view(content).substr(pos, name.size()), name)) {
+            iequals(std::string_view(content).substr(pos, name.size()), name)) {
             std::string v = content.substr(pos + name.size() + 1, eol - pos - name.size() - 1);
             while (!v.empty() && v.front() == ' ') v.erase(0, 1);
             return v;
@@ -66,12 +54,12 @@ bool MailServer::idle() const { return queue_.empty() && !deliverer_->busy() && 
 
 const UserConfig* MailServer::find_user(const std::string& local_part) const {
     for (const auto& u : config_.users)
-        if (iequal(u.name, local_part)) return &u;
+        if (iequals(u.name, local_part)) return &u;
     return nullptr;
 }
 
 bool MailServer::is_local_domain(const std::string& domain) const {
-    return !domain.empty() && iequal(domain, config_.domain);
+    return !domain.empty() && iequals(domain, config_.domain);
 }
 
 std::string MailServer::new_queue_id() {
@@ -275,7 +263,7 @@ void MailServer::bounce(QueuedMessage& m, bool expired) {
                 {{"queue_id", m.id}, {"to", m.sender}, {"rcpts", names}, {"expired", expired}});
     std::string sender_domain = smtp::domain_of(m.sender);
     if (is_local_domain(sender_domain)) {
-        store_locally(lower(smtp::local_part_of(m.sender)), m.sender, "", text, new_queue_id(), true);
+        store_locally(to_lower(smtp::local_part_of(m.sender)), m.sender, "", text, new_queue_id(), true);
     } else {
         enqueue("", {m.sender}, text);
     }

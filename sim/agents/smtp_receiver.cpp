@@ -9,21 +9,12 @@
 #include "agents/mail_server.hpp"
 #include "agents/user_agent.hpp"
 #include "agents/world.hpp"
+#include "core/ascii.hpp"
 #include "protocol/smtp/path.hpp"
 
 namespace mailsim::agents {
 
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string r(s);
-    for (auto& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return r;
-}
-
-bool icontains(std::string_view hay, std::string_view needle) {
-    return lower(hay).find(lower(needle)) != std::string::npos;
-}
 
 int count_received(const std::string& content) {
     int n = 0;
@@ -45,7 +36,7 @@ SmtpReceiver::SmtpReceiver(MailServer& server, ConnectionId id, bool submission)
 std::optional<smtp::Reply> SmtpReceiver::override_for(std::string_view command, std::string_view args) {
     SimTime now = server_.world().now();
     for (auto& rule : server_.config().overrides) {
-        if (lower(rule.command) != lower(command)) continue;
+        if (!iequals(rule.command, command)) continue;
         if (now < rule.from || now >= rule.until) continue;
         if (rule.times > 0 && rule.used >= rule.times) continue;
         if (!rule.match.empty() && !icontains(args, rule.match)) continue;
@@ -68,7 +59,7 @@ smtp::Reply SmtpReceiver::check_sender(const smtp::Envelope&, const std::string&
 
 smtp::Reply SmtpReceiver::check_recipient(const smtp::Envelope& env, const std::string& mailbox) {
     std::string domain = smtp::domain_of(mailbox);
-    std::string local = lower(smtp::local_part_of(mailbox));
+    std::string local = to_lower(smtp::local_part_of(mailbox));
     bool postmaster = domain.empty() && local == "postmaster";
     if (!postmaster && !server_.is_local_domain(domain)) {
         if (submission_) return {250, "2.1.5", fmt::format("Recipient <{}> OK (will relay)", mailbox)};
@@ -97,7 +88,7 @@ void SmtpReceiver::notify_terminal(const smtp::Envelope& env, const std::string&
     World& w = server_.world();
     std::string where = server_.host();
     for (const auto& a : w.agents())
-        if (lower(a->address()) == lower(rcpt)) where = a->host();
+        if (to_lower(a->address()) == to_lower(rcpt)) where = a->host();
     size_t body = content.find("\r\n\r\n");
     std::string text = body == std::string::npos ? content : content.substr(body + 4);
     if (text.size() > 300) text = text.substr(0, 300) + "...";
@@ -111,7 +102,7 @@ void SmtpReceiver::notify_terminal(const smtp::Envelope& env, const std::string&
 void SmtpReceiver::deliver_local(const smtp::Envelope& env, const std::string& rcpt, const std::string& content,
                                  const std::string& queue_id, std::vector<std::string>& onward, int depth) {
     std::string domain = smtp::domain_of(rcpt);
-    std::string local = lower(smtp::local_part_of(rcpt));
+    std::string local = to_lower(smtp::local_part_of(rcpt));
     if (!domain.empty() && !server_.is_local_domain(domain)) {
         onward.push_back(rcpt);
         return;
@@ -160,13 +151,13 @@ smtp::Reply SmtpReceiver::accept_message(const smtp::Envelope& env, const std::s
 smtp::Reply SmtpReceiver::verify(const std::string& argument) {
     std::string arg = argument;
     if (arg.size() > 2 && arg.front() == '<' && arg.back() == '>') arg = arg.substr(1, arg.size() - 2);
-    std::string local = lower(smtp::local_part_of(arg));
+    std::string local = to_lower(smtp::local_part_of(arg));
     std::string domain = smtp::domain_of(arg);
     if (!domain.empty() && !server_.is_local_domain(domain))
         return {551, "5.1.6", fmt::format("User not local; please try <{}>", arg)};
     std::vector<const UserConfig*> found;
     for (const auto& u : server_.config().users) {
-        if (lower(u.name) == local) {
+        if (to_lower(u.name) == local) {
             found = {&u};
             break;
         }
@@ -186,7 +177,7 @@ smtp::Reply SmtpReceiver::verify(const std::string& argument) {
 }
 
 smtp::Reply SmtpReceiver::expand(const std::string& argument) {
-    std::string local = lower(smtp::local_part_of(argument));
+    std::string local = to_lower(smtp::local_part_of(argument));
     const auto& lists = server_.config().lists;
     auto it = lists.find(local);
     if (it == lists.end()) return {550, "5.1.1", fmt::format("No such mailing list: {}", argument)};
@@ -196,7 +187,7 @@ smtp::Reply SmtpReceiver::expand(const std::string& argument) {
     r.enhanced = "2.1.5";
     for (const auto& m : it->second) {
         std::string addr = m.find('@') == std::string::npos ? m + "@" + server_.domain() : m;
-        const UserConfig* u = server_.is_local_domain(smtp::domain_of(addr)) ? server_.find_user(lower(smtp::local_part_of(addr))) : nullptr;
+        const UserConfig* u = server_.is_local_domain(smtp::domain_of(addr)) ? server_.find_user(to_lower(smtp::local_part_of(addr))) : nullptr;
         r.lines.push_back(u && !u->display_name.empty() ? fmt::format("{} <{}>", u->display_name, addr)
                                                          : fmt::format("<{}>", addr));
     }

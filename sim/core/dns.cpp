@@ -1,6 +1,8 @@
 // dns.cpp — MX lookups, with the query and the answer as trace events.
 #include "core/dns.hpp"
 
+#include "core/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -9,20 +11,15 @@
 
 namespace mailsim {
 
-std::string Dns::lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 void Dns::add_mx(const std::string& domain, int preference, const std::string& host) {
-    auto& v = mx_[lower(domain)];
+    auto& v = mx_[to_lower(domain)];
     v.push_back({preference, host});
     std::stable_sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.preference < b.preference; });
 }
 
 MxAnswer Dns::resolve_mx(const std::string& domain) const {
     MxAnswer a;
-    std::string d = lower(domain);
+    std::string d = to_lower(domain);
     if (auto it = mx_.find(d); it != mx_.end()) {
         a.records = it->second;
     } else if (addresses_.count(d)) {

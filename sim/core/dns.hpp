@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ascii.hpp"
 #include "core/network.hpp"
 
 namespace mailsim {
@@ -38,8 +39,8 @@ public:
     const std::string& server() const { return server_; }
     void set_timeout(SimTime t) { timeout_ = t; }
     void add_mx(const std::string& domain, int preference, const std::string& host);
-    void add_address(const std::string& name) { addresses_.insert(lower(name)); }
-    bool has_mx(const std::string& domain) const { return mx_.count(lower(domain)) != 0; }
+    void add_address(const std::string& name) { addresses_.insert(to_lower(name)); }
+    bool has_mx(const std::string& domain) const { return mx_.count(to_lower(domain)) != 0; }
 
     // Answer from the tables, without the network.
     MxAnswer resolve_mx(const std::string& domain) const;
@@ -47,7 +48,6 @@ public:
     // Asks over the network (if there is a DNS server), then calls `done`.
     void lookup_mx(const std::string& from_host, const std::string& domain, std::function<void(const MxAnswer&)> done);
 
-    static std::string lower(std::string s);
 
 private:
     Network& net_;

@@ -1,6 +1,8 @@
 // catalog.cpp — lookups over every protocol's rows.
 #include "protocol/catalog.hpp"
 
+#include "core/ascii.hpp"
+
 #include <cctype>
 #include <vector>
 
@@ -10,14 +12,6 @@ std::span<const CommandRow> smtp_command_rows();
 std::span<const ReplyRow> smtp_reply_rows();
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
 
 template <class Row>
 std::vector<Row> join(std::initializer_list<std::span<const Row>> parts) {

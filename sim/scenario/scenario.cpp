@@ -9,6 +9,7 @@
 
 #include "agents/mail_server.hpp"
 #include "agents/user_agent.hpp"
+#include "core/ascii.hpp"
 #include "core/json_input.hpp"
 #include "protocol/smtp/path.hpp"
 
@@ -59,8 +60,7 @@ const std::vector<SettingRow>& setting_rows() {
              ji::as_array(v, p);
              c.smtp.size = c.smtp.eightbitmime = c.smtp.pipelining = c.smtp.enhancedstatuscodes = false;
              for (size_t i = 0; i < v.size(); ++i) {
-                 std::string e = ji::as_string(v[i], ji::index(p, i));
-                 for (auto& ch : e) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+                 std::string e = to_upper(ji::as_string(v[i], ji::index(p, i)));
                  if (e == "SIZE") c.smtp.size = true;
                  else if (e == "8BITMIME") c.smtp.eightbitmime = true;
                  else if (e == "PIPELINING") c.smtp.pipelining = true;
@@ -382,8 +382,7 @@ Scenario read(const json& root) {
             OverrideSpec ov;
             ov.server = ji::as_string(ji::require(o, p, "server"), ji::child(p, "server"));
             if (!server_hosts.count(ov.server)) ji::fail(ji::child(p, "server"), "no mail server \"" + ov.server + "\" in servers[]");
-            std::string cmd = ji::as_string(ji::require(o, p, "command"), ji::child(p, "command"));
-            for (auto& ch : cmd) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            std::string cmd = to_upper(ji::as_string(ji::require(o, p, "command"), ji::child(p, "command")));
             static const std::set<std::string> commands = {"CONNECT", "HELO", "EHLO", "MAIL", "RCPT", "DATA", "END-OF-DATA",
                                                            "RSET", "NOOP", "QUIT", "VRFY", "EXPN", "HELP", "SEND",
                                                            "SOML", "SAML", "TURN"};

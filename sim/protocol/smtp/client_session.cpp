@@ -94,14 +94,20 @@ void ClientSession::on_reply(const Reply& r) {
         case State::Turn: on_turn_reply(r); break;
         case State::Quit: on_quit_reply(r); break;
         case State::Ready:  // an unsolicited reply; only 421 means anything
-            if (r.code == 421) {
-                fail_all(r, "CONNECT", false);
-                set_state(State::Done);
-                close_ = true;
-            }
+            closed_by_421(r, "CONNECT");
             break;
         case State::Done: break;
     }
+}
+
+// 421 closes the connection whatever the command was (RFC 5321 §3.8): every
+// transaction not finished fails for now.
+bool ClientSession::closed_by_421(const Reply& r, std::string_view stage) {
+    if (r.code != 421) return false;
+    fail_all(r, stage, false);
+    set_state(State::Done);
+    close_ = true;
+    return true;
 }
 
 void ClientSession::on_greeting(const Reply& r) {
@@ -116,12 +122,8 @@ void ClientSession::on_greeting(const Reply& r) {
         return;
     }
     // 421: the server is closing. 554: "no SMTP service here"; we QUIT (§3.1).
+    if (closed_by_421(r, "CONNECT")) return;
     fail_all(r, "CONNECT", r.permanent());
-    if (r.code == 421) {
-        set_state(State::Done);
-        close_ = true;
-        return;
-    }
     send_command("QUIT", "");
     set_state(State::Quit);
 }
@@ -149,12 +151,7 @@ void ClientSession::on_ehlo_reply(const Reply& r) {
         next_transaction();
         return;
     }
-    if (r.code == 421) {
-        fail_all(r, "EHLO", false);
-        set_state(State::Done);
-        close_ = true;
-        return;
-    }
+    if (closed_by_421(r, "EHLO")) return;
     // The server does not know EHLO (RFC 821 server): fall back to HELO (§3.2).
     send_command("HELO", settings_.helo_name);
     set_state(State::Helo);
@@ -167,12 +164,8 @@ void ClientSession::on_helo_reply(const Reply& r) {
         next_transaction();
         return;
     }
+    if (closed_by_421(r, "HELO")) return;
     fail_all(r, "HELO", r.permanent());
-    if (r.code == 421) {
-        set_state(State::Done);
-        close_ = true;
-        return;
-    }
     send_command("QUIT", "");
     set_state(State::Quit);
 }
@@ -245,13 +238,7 @@ void ClientSession::on_mail_reply(const Reply& r) {
         return;
     }
     fail_pending_recipients(r, "MAIL");
-    if (r.code == 421) {
-        finish_active();
-        fail_all(r, "MAIL", false);
-        set_state(State::Done);
-        close_ = true;
-        return;
-    }
+    if (closed_by_421(r, "MAIL")) return;
     if (pipelined_) {  // RCPT and DATA replies are still to come; swallow them
         set_state(State::Rcpt);
         return;
@@ -262,14 +249,7 @@ void ClientSession::on_mail_reply(const Reply& r) {
 }
 
 void ClientSession::on_rcpt_reply(const Reply& r) {
-    if (r.code == 421) {
-        fail_pending_recipients(r, "RCPT");
-        finish_active();
-        fail_all(r, "RCPT", false);
-        set_state(State::Done);
-        close_ = true;
-        return;
-    }
+    if (closed_by_421(r, "RCPT")) return;
     if (mail_ok_ && next_rcpt_ < result_.recipients.size()) {
         auto& rr = result_.recipients[next_rcpt_];
         rr.reply = r;
@@ -327,12 +307,7 @@ void ClientSession::on_data_reply(const Reply& r) {
             }
     }
     finish_active();
-    if (r.code == 421) {
-        fail_all(r, "DATA", false);
-        set_state(State::Done);
-        close_ = true;
-        return;
-    }
+    if (closed_by_421(r, "DATA")) return;
     send_command("RSET", "");
     set_state(State::Rset);
 }
@@ -348,23 +323,13 @@ void ClientSession::on_body_reply(const Reply& r) {
             }
     }
     finish_active();
-    if (r.code == 421) {
-        fail_all(r, "END-OF-DATA", false);
-        set_state(State::Done);
-        close_ = true;
-        return;
-    }
+    if (closed_by_421(r, "END-OF-DATA")) return;
     set_state(State::Ready);
     next_transaction();
 }
 
 void ClientSession::on_rset_reply(const Reply& r) {
-    if (r.code == 421) {
-        fail_all(r, "RSET", false);
-        set_state(State::Done);
-        close_ = true;
-        return;
-    }
+    if (closed_by_421(r, "RSET")) return;
     set_state(State::Ready);
     next_transaction();
 }

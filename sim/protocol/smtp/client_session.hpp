@@ -104,6 +104,7 @@ private:
     void on_rset_reply(const Reply& r);
     void on_turn_reply(const Reply& r);
     void on_quit_reply(const Reply& r);
+    bool closed_by_421(const Reply& r, std::string_view stage);
     void next_transaction();
     void send_body();
     void finish_active();

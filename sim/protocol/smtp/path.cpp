@@ -1,6 +1,8 @@
 // path.cpp — reverse-path, forward-path and ESMTP parameter parsing.
 #include "protocol/smtp/path.hpp"
 
+#include "core/ascii.hpp"
+
 #include <cctype>
 
 namespace mailsim::smtp {
@@ -46,14 +48,6 @@ bool is_quoted_string(std::string_view s) {
     return true;
 }
 
-bool iprefix(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (size_t i = 0; i < prefix.size(); ++i)
-        if (std::toupper(static_cast<unsigned char>(s[i])) != std::toupper(static_cast<unsigned char>(prefix[i])))
-            return false;
-    return true;
-}
-
 }  // namespace
 
 bool is_valid_domain(std::string_view d) {
@@ -82,9 +76,7 @@ bool is_valid_mailbox(std::string_view m) {
 std::string domain_of(std::string_view m) {
     size_t at = m.rfind('@');
     if (at == std::string_view::npos) return {};
-    std::string d(m.substr(at + 1));
-    for (auto& c : d) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return d;
+    return to_lower(m.substr(at + 1));
 }
 
 std::string local_part_of(std::string_view m) {
@@ -94,7 +86,7 @@ std::string local_part_of(std::string_view m) {
 
 PathArgument parse_path_argument(std::string_view args, std::string_view keyword, bool allow_null) {
     PathArgument r;
-    if (!iprefix(args, keyword)) {
+    if (!istarts_with(args, keyword)) {
         r.error = "expected " + std::string(keyword) + "<address>";
         return r;
     }
@@ -123,8 +115,7 @@ PathArgument parse_path_argument(std::string_view args, std::string_view keyword
         std::string_view param = tail.substr(0, sp);
         tail = sp == std::string_view::npos ? std::string_view{} : tail.substr(sp);
         size_t eq = param.find('=');
-        std::string kw(param.substr(0, eq));
-        for (auto& c : kw) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        std::string kw = to_upper(param.substr(0, eq));
         if (kw.empty()) {
             r.error = "empty parameter keyword";
             return r;
@@ -150,7 +141,7 @@ PathArgument parse_path_argument(std::string_view args, std::string_view keyword
         r.error = "empty address";
         return r;
     }
-    bool postmaster = !allow_null && path.size() == 10 && iprefix(path, "postmaster");
+    bool postmaster = !allow_null && path.size() == 10 && istarts_with(path, "postmaster");
     if (!postmaster && !is_valid_mailbox(path)) {
         r.status = PathArgument::Status::bad_mailbox;
         r.error = "\"" + std::string(path) + "\" is not a mailbox address";

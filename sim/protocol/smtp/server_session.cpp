@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/ascii.hpp"
 #include "protocol/catalog.hpp"
 #include "protocol/smtp/path.hpp"
 
@@ -27,12 +28,6 @@ using State = ServerSession::State;
 constexpr unsigned bit(State s) { return 1u << static_cast<unsigned>(s); }
 constexpr unsigned kAny = bit(State::Greeting) | bit(State::Ready) | bit(State::Mail) | bit(State::Rcpt);
 constexpr unsigned kIdentified = bit(State::Ready) | bit(State::Mail) | bit(State::Rcpt);
-
-std::string upper(std::string_view s) {
-    std::string u(s);
-    for (auto& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return u;
-}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -145,7 +140,7 @@ void ServerSession::on_command_line(const protocol::Line& line) {
     }
     std::string_view text = line.text;
     size_t sp = text.find(' ');
-    std::string verb = upper(text.substr(0, sp));
+    std::string verb = to_upper(text.substr(0, sp));
     std::string_view args = sp == std::string_view::npos ? std::string_view{} : text.substr(sp + 1);
     const CommandRow* row = nullptr;
     for (const auto& r : kCommands)
@@ -313,7 +308,7 @@ void ServerSession::begin_transaction(MailMode mode, std::string_view args, cons
             }
             env.declared_size = n;
         } else if (kw == "BODY" && settings_.eightbitmime && env_.esmtp) {
-            std::string v = upper(value);
+            std::string v = to_upper(value);
             if (v == "8BITMIME") env.body_8bit = true;
             else if (v != "7BIT") {
                 reply(504, "5.5.4", fmt::format("BODY={} not implemented", value));
@@ -465,7 +460,7 @@ void ServerSession::on_expn(std::string_view args, const std::optional<Reply>& f
 // help = "HELP" [ SP String ] CRLF
 void ServerSession::on_help(std::string_view args, const std::optional<Reply>& forced) {
     if (forced) return reply(*forced);
-    std::string topic = upper(trim(args));
+    std::string topic = to_upper(trim(args));
     if (topic.empty()) {
         Reply r(214, "2.0.0", "Commands:");
         std::string list;

@@ -1,0 +1,44 @@
+// ascii.hpp — case-insensitive ASCII helpers (mail names are ASCII-case-
+// insensitive: commands, domains, header names; RFC 5321 §2.4).
+#pragma once
+
+#include <cctype>
+#include <string>
+#include <string_view>
+
+namespace mailsim {
+
+inline char ascii_lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+inline char ascii_upper(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
+
+inline std::string to_lower(std::string_view s) {
+    std::string r(s);
+    for (auto& c : r) c = ascii_lower(c);
+    return r;
+}
+
+inline std::string to_upper(std::string_view s) {
+    std::string r(s);
+    for (auto& c : r) c = ascii_upper(c);
+    return r;
+}
+
+inline bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    return true;
+}
+
+inline bool istarts_with(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+inline bool icontains(std::string_view hay, std::string_view needle) {
+    if (needle.empty()) return true;
+    for (size_t i = 0; i + needle.size() <= hay.size(); ++i)
+        if (iequals(hay.substr(i, needle.size()), needle)) return true;
+    return false;
+}
+
+}  // namespace mailsim
