@@ -1,6 +1,7 @@
 // deliverer.cpp — MX lookup, connection attempts, SMTP client results.
 #include "agents/deliverer.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "agents/mail_server.hpp"
@@ -60,13 +61,13 @@ private:
     void on_mx(const MxAnswer& a) {
         mx_ = a;
         if (a.status == MxAnswer::Status::nxdomain) {
-            fail_all(true, fmt::format("550 5.4.4 Host or domain name not found (no MX or address record for {})",
+            fail_all(true, fmt::format(FMT_COMPILE("550 5.4.4 Host or domain name not found (no MX or address record for {})"),
                                        domain_),
                      "DNS");
             return;
         }
         if (a.status == MxAnswer::Status::timed_out) {
-            fail_all(false, fmt::format("451 4.4.3 DNS lookup of {} timed out", domain_), "DNS");
+            fail_all(false, fmt::format(FMT_COMPILE("451 4.4.3 DNS lookup of {} timed out"), domain_), "DNS");
             return;
         }
         connect(0);

@@ -3,6 +3,7 @@
 
 #include <cctype>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "agents/bouncer.hpp"
@@ -65,7 +66,7 @@ bool MailServer::is_local_domain(const std::string& domain) const {
 std::string MailServer::new_queue_id() {
     // Postfix-like short hex ids, unique per server, deterministic for the seed.
     ++id_counter_;
-    return fmt::format("{}{:X}", world_.make_id(5), id_counter_);
+    return fmt::format(FMT_COMPILE("{}{:X}"), world_.make_id(5), id_counter_);
 }
 
 smtp::ServerPolicy& MailServer::policy_for(ConnectionId id, bool submission) {
@@ -107,7 +108,7 @@ void MailServer::store_locally(const std::string& user, const std::string& rcpt,
                                  .str("subject", subject)
                                  .done();
         world_.emit_json_text(EventKind::delivery, config_.host, user,
-                              fmt::format("<{}> stored in {}'s mailbox (from <{}>{})", rcpt, user, sender,
+                              fmt::format(FMT_COMPILE("<{}> stored in {}'s mailbox (from <{}>{})"), rcpt, user, sender,
                                           bounce ? ", a bounce" : ""),
                               bounce ? "agent.delivery.bounce" : "agent.delivery.mailbox", detail);
     }
@@ -127,7 +128,7 @@ std::string MailServer::enqueue(std::string sender, std::vector<std::string> rcp
     QueuedMessage& q = queue_.add(std::move(m));
     if (world_.trace().recording())
         world_.emit_json_text(EventKind::queue_enqueue, config_.host, q.id,
-                              fmt::format("{} from <{}> to {} recipient(s), waits for the next queue scan", q.id,
+                              fmt::format(FMT_COMPILE("{} from <{}> to {} recipient(s), waits for the next queue scan"), q.id,
                                           q.sender, q.rcpts.size()),
                               "agent.queue.enqueue", OutgoingQueue::entry_json(q));
     // Scans happen every queue_run_delay, on that grid; only while there is
@@ -150,7 +151,7 @@ void MailServer::scan() {
             due += m.queue == QueuedMessage::Queue::incoming ||
                    (m.queue == QueuedMessage::Queue::deferred && m.next_attempt <= world_.now());
         world_.emit_json_text(EventKind::queue_scan, config_.host, "scan",
-                    fmt::format("{} message(s) queued: incoming {}, active {}, deferred {}; {} due now", queue_.size(),
+                    fmt::format(FMT_COMPILE("{} message(s) queued: incoming {}, active {}, deferred {}; {} due now"), queue_.size(),
                                 queue_.count(QueuedMessage::Queue::incoming), queue_.count(QueuedMessage::Queue::active),
                                 queue_.count(QueuedMessage::Queue::deferred), due),
                     "agent.queue.scan", queue_.snapshot(due));
@@ -198,7 +199,7 @@ void MailServer::finalize(const std::string& queue_id) {
     if (!any_pending) {
         if (world_.trace().recording())
             world_.emit_json_text(EventKind::note, config_.host, m.id,
-                                  fmt::format("{} leaves the queue: every recipient is done", m.id), "agent.queue.done",
+                                  fmt::format(FMT_COMPILE("{} leaves the queue: every recipient is done"), m.id), "agent.queue.done",
                                   OutgoingQueue::entry_json(m));
         queue_.remove(queue_id);
         return;
@@ -218,7 +219,7 @@ void MailServer::finalize(const std::string& queue_id) {
         for (const auto& r : m.rcpts)
             if (r.state == QueuedRecipient::State::pending) why += (why.empty() ? "" : "; ") + r.address + ": " + r.last_reply;
         world_.emit_json_text(EventKind::queue_defer, config_.host, m.id,
-                              fmt::format("{} deferred after attempt {}; next attempt not before {} ({})", m.id,
+                              fmt::format(FMT_COMPILE("{} deferred after attempt {}; next attempt not before {} ({})"), m.id,
                                           m.attempts, format_seconds(m.next_attempt), why),
                               "agent.queue.defer", OutgoingQueue::entry_json(m));
     }
@@ -250,14 +251,14 @@ void MailServer::bounce(QueuedMessage& m, bool expired) {
     if (m.sender.empty()) {
         // Never bounce a bounce (RFC 5321 §6.1): it would loop.
         world_.emit(EventKind::note, config_.host, m.id,
-                    fmt::format("{}: undeliverable bounce to {} dropped (a bounce is never bounced)", m.id, names),
+                    fmt::format(FMT_COMPILE("{}: undeliverable bounce to {} dropped (a bounce is never bounced)"), m.id, names),
                     "agent.bounce.dropped", nullptr);
         return;
     }
-    report.message_id = fmt::format("<{}.{}@{}>", world_.make_id(8), m.id, config_.host);
+    report.message_id = fmt::format(FMT_COMPILE("<{}.{}@{}>"), world_.make_id(8), m.id, config_.host);
     std::string text = Bouncer::compose(report, m.content);
     world_.emit(EventKind::bounce, config_.host, m.id,
-                fmt::format("{} → non-delivery report to <{}> for {}{}", m.id, m.sender, names,
+                fmt::format(FMT_COMPILE("{} → non-delivery report to <{}> for {}{}"), m.id, m.sender, names,
                             expired ? " (gave up: queue lifetime over)" : ""),
                 expired ? "agent.bounce.expired" : "agent.bounce.failed",
                 {{"queue_id", m.id}, {"to", m.sender}, {"rcpts", names}, {"expired", expired}});

@@ -1,6 +1,10 @@
 // smtp_connection.cpp — engines on the simulated network.
 #include "agents/smtp_connection.hpp"
 
+#include <map>
+#include <tuple>
+
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "agents/world.hpp"
@@ -55,14 +59,32 @@ void SmtpConnection::on_close(Network&, ConnectionId, CloseReason why) {
     if (server_owner_) server_owner_->conversation_closed(id_);
 }
 
+namespace {
+
+// The texts of one state change, made once per (role, from, to) and kept:
+// every state change of every session passes here.
+struct StateTexts {
+    std::string key, args, detail;
+};
+
+const StateTexts& state_texts(std::string_view role, std::string_view from, std::string_view to) {
+    static std::map<std::tuple<std::string_view, std::string_view, std::string_view>, StateTexts> made;
+    auto [it, fresh] = made.try_emplace({role, from, to});
+    if (fresh) {
+        it->second.key = "smtp.state." + std::string(to);
+        it->second.args = std::string(from) + " → " + std::string(to);
+        // State names are plain identifiers: no JSON escapes needed.
+        it->second.detail = fmt::format(FMT_COMPILE(R"({{"from":"{}","role":"{}","to":"{}"}})"), from, role, to);
+    }
+    return it->second;
+}
+
+}  // namespace
+
 void SmtpConnection::state_event(std::string_view role, std::string_view from, std::string_view to) {
-    Network& net = world_.network();
     if (!world_.trace().recording()) return;
-    // State names are plain identifiers: no JSON escaping is needed, and
-    // this runs for every state change, so it is written directly.
-    std::string detail = fmt::format(R"({{"from":"{}","role":"{}","to":"{}"}})", from, role, to);
-    std::string key = "smtp.state." + std::string(to);
-    std::string args = std::string(from) + " → " + std::string(to);
+    Network& net = world_.network();
+    const StateTexts& t = state_texts(role, from, to);
     Event e;
     e.time = world_.now();
     e.kind = EventKind::state_change;
@@ -71,9 +93,9 @@ void SmtpConnection::state_event(std::string_view role, std::string_view from, s
     e.conn = id_;
     e.protocol = "smtp";
     e.verb = to;
-    e.args = args;
-    e.key = key;
-    e.detail = detail;
+    e.args = t.args;
+    e.key = t.key;
+    e.detail = t.detail;
     world_.trace().append(e);
 }
 

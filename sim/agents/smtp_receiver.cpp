@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "agents/mail_server.hpp"
@@ -54,7 +55,7 @@ smtp::Reply SmtpReceiver::check_sender(const smtp::Envelope&, const std::string&
     const auto& cfg = server_.config();
     if (cfg.storage_limit > 0 && server_.mailboxes().total_bytes() >= cfg.storage_limit)
         return {452, "4.3.1", "Insufficient system storage"};
-    return {250, "2.1.0", fmt::format("Sender <{}> OK", reverse_path)};
+    return {250, "2.1.0", fmt::format(FMT_COMPILE("Sender <{}> OK"), reverse_path)};
 }
 
 smtp::Reply SmtpReceiver::check_recipient(const smtp::Envelope& env, const std::string& mailbox) {
@@ -62,26 +63,26 @@ smtp::Reply SmtpReceiver::check_recipient(const smtp::Envelope& env, const std::
     std::string local = to_lower(smtp::local_part_of(mailbox));
     bool postmaster = domain.empty() && local == "postmaster";
     if (!postmaster && !server_.is_local_domain(domain)) {
-        if (submission_) return {250, "2.1.5", fmt::format("Recipient <{}> OK (will relay)", mailbox)};
-        return {554, "5.7.1", fmt::format("<{}>: Relay access denied", mailbox)};
+        if (submission_) return {250, "2.1.5", fmt::format(FMT_COMPILE("Recipient <{}> OK (will relay)"), mailbox)};
+        return {554, "5.7.1", fmt::format(FMT_COMPILE("<{}>: Relay access denied"), mailbox)};
     }
     const auto& cfg = server_.config();
-    if (cfg.lists.count(local)) return {250, "2.1.5", fmt::format("Recipient <{}> OK (mailing list)", mailbox)};
+    if (cfg.lists.count(local)) return {250, "2.1.5", fmt::format(FMT_COMPILE("Recipient <{}> OK (mailing list)"), mailbox)};
     const UserConfig* u = server_.find_user(local);
     if (!u) {
         if (postmaster || local == "postmaster") return {250, "2.1.5", "Recipient <postmaster> OK"};
-        return {550, "5.1.1", fmt::format("<{}>: No such user here", mailbox)};
+        return {550, "5.1.1", fmt::format(FMT_COMPILE("<{}>: No such user here"), mailbox)};
     }
     if (!u->moved_to.empty())
-        return {551, "5.1.6", fmt::format("User not local; please try <{}>", u->moved_to)};
+        return {551, "5.1.6", fmt::format(FMT_COMPILE("User not local; please try <{}>"), u->moved_to)};
     if (!u->forward_to.empty())
-        return {251, "2.1.5", fmt::format("User not local; will forward to <{}>", u->forward_to)};
-    if (u->busy) return {450, "4.2.1", fmt::format("<{}>: Mailbox busy, try again later", mailbox)};
+        return {251, "2.1.5", fmt::format(FMT_COMPILE("User not local; will forward to <{}>"), u->forward_to)};
+    if (u->busy) return {450, "4.2.1", fmt::format(FMT_COMPILE("<{}>: Mailbox busy, try again later"), mailbox)};
     if (u->quota > 0 && server_.mailboxes().used(u->name) + env.declared_size >= u->quota)
-        return {552, "5.2.2", fmt::format("<{}>: Mailbox full (quota {} bytes)", mailbox, u->quota)};
+        return {552, "5.2.2", fmt::format(FMT_COMPILE("<{}>: Mailbox full (quota {} bytes)"), mailbox, u->quota)};
     if (env.mode == smtp::MailMode::send && !u->terminal)
-        return {450, "4.2.1", fmt::format("<{}>: User not active at a terminal", mailbox)};
-    return {250, "2.1.5", fmt::format("Recipient <{}> OK", mailbox)};
+        return {450, "4.2.1", fmt::format(FMT_COMPILE("<{}>: User not active at a terminal"), mailbox)};
+    return {250, "2.1.5", fmt::format(FMT_COMPILE("Recipient <{}> OK"), mailbox)};
 }
 
 void SmtpReceiver::notify_terminal(const smtp::Envelope& env, const std::string& rcpt, const std::string& content) {
@@ -95,7 +96,7 @@ void SmtpReceiver::notify_terminal(const smtp::Envelope& env, const std::string&
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     std::string first = text.substr(0, text.find("\r\n"));
     w.emit(EventKind::notice, where, std::string(smtp::to_string(env.mode)),
-           fmt::format("message from {} on {}'s terminal: {}", env.reverse_path, rcpt, first), "agent.notice.terminal",
+           fmt::format(FMT_COMPILE("message from {} on {}'s terminal: {}"), env.reverse_path, rcpt, first), "agent.notice.terminal",
            {{"from", env.reverse_path}, {"to", rcpt}, {"text", text}}, server_.host());
 }
 
@@ -131,13 +132,13 @@ smtp::Reply SmtpReceiver::accept_message(const smtp::Envelope& env, const std::s
     const auto& cfg = server_.config();
     int hops = count_received(content);
     if (hops >= cfg.queue.max_hops)
-        return {554, "5.4.6", fmt::format("Too many hops ({} Received lines): mail loop?", hops)};
+        return {554, "5.4.6", fmt::format(FMT_COMPILE("Too many hops ({} Received lines): mail loop?"), hops)};
     World& w = server_.world();
     std::string qid = server_.new_queue_id();
     std::string peer = w.network().host_of(id_, Side::client);
-    std::string received = fmt::format("Received: from {} ({})\r\n\tby {} (mailsim) with {} id {}", env.client_name,
+    std::string received = fmt::format(FMT_COMPILE("Received: from {} ({})\r\n\tby {} (mailsim) with {} id {}"), env.client_name,
                                        peer, server_.host(), env.esmtp ? (submission_ ? "ESMTPSA" : "ESMTP") : "SMTP", qid);
-    if (env.forward_paths.size() == 1) received += fmt::format("\r\n\tfor <{}>", env.forward_paths.front());
+    if (env.forward_paths.size() == 1) received += fmt::format(FMT_COMPILE("\r\n\tfor <{}>"), env.forward_paths.front());
     received += "; " + w.date_now() + "\r\n";
     std::string full;
     full.reserve(received.size() + content.size());
@@ -145,7 +146,7 @@ smtp::Reply SmtpReceiver::accept_message(const smtp::Envelope& env, const std::s
     std::vector<std::string> onward;
     for (const auto& rcpt : env.forward_paths) deliver_local(env, rcpt, full, qid, onward, 0);
     if (!onward.empty()) server_.enqueue(env.reverse_path, onward, full, qid, env.mode);
-    return {250, "2.0.0", fmt::format("Ok: queued as {}", qid)};
+    return {250, "2.0.0", fmt::format(FMT_COMPILE("Ok: queued as {}"), qid)};
 }
 
 smtp::Reply SmtpReceiver::verify(const std::string& argument) {
@@ -154,7 +155,7 @@ smtp::Reply SmtpReceiver::verify(const std::string& argument) {
     std::string local = to_lower(smtp::local_part_of(arg));
     std::string domain = smtp::domain_of(arg);
     if (!domain.empty() && !server_.is_local_domain(domain))
-        return {551, "5.1.6", fmt::format("User not local; please try <{}>", arg)};
+        return {551, "5.1.6", fmt::format(FMT_COMPILE("User not local; please try <{}>"), arg)};
     std::vector<const UserConfig*> found;
     for (const auto& u : server_.config().users) {
         if (to_lower(u.name) == local) {
@@ -163,24 +164,24 @@ smtp::Reply SmtpReceiver::verify(const std::string& argument) {
         }
         if (domain.empty() && (icontains(u.display_name, arg) || icontains(u.name, arg))) found.push_back(&u);
     }
-    if (found.empty()) return {550, "5.1.1", fmt::format("String does not match anything: {}", argument)};
+    if (found.empty()) return {550, "5.1.1", fmt::format(FMT_COMPILE("String does not match anything: {}"), argument)};
     if (found.size() > 1) {
-        smtp::Reply r(553, "5.1.4", fmt::format("User ambiguous: {} matches", argument));
-        for (const auto* u : found) r.lines.push_back(fmt::format("{} <{}@{}>", u->display_name, u->name, server_.domain()));
+        smtp::Reply r(553, "5.1.4", fmt::format(FMT_COMPILE("User ambiguous: {} matches"), argument));
+        for (const auto* u : found) r.lines.push_back(fmt::format(FMT_COMPILE("{} <{}@{}>"), u->display_name, u->name, server_.domain()));
         return r;
     }
     const UserConfig* u = found.front();
-    if (!u->moved_to.empty()) return {551, "5.1.6", fmt::format("User not local; please try <{}>", u->moved_to)};
-    if (!u->forward_to.empty()) return {251, "2.1.5", fmt::format("User not local; will forward to <{}>", u->forward_to)};
+    if (!u->moved_to.empty()) return {551, "5.1.6", fmt::format(FMT_COMPILE("User not local; please try <{}>"), u->moved_to)};
+    if (!u->forward_to.empty()) return {251, "2.1.5", fmt::format(FMT_COMPILE("User not local; will forward to <{}>"), u->forward_to)};
     std::string name = u->display_name.empty() ? u->name : u->display_name;
-    return {250, "2.1.5", fmt::format("{} <{}@{}>", name, u->name, server_.domain())};
+    return {250, "2.1.5", fmt::format(FMT_COMPILE("{} <{}@{}>"), name, u->name, server_.domain())};
 }
 
 smtp::Reply SmtpReceiver::expand(const std::string& argument) {
     std::string local = to_lower(smtp::local_part_of(argument));
     const auto& lists = server_.config().lists;
     auto it = lists.find(local);
-    if (it == lists.end()) return {550, "5.1.1", fmt::format("No such mailing list: {}", argument)};
+    if (it == lists.end()) return {550, "5.1.1", fmt::format(FMT_COMPILE("No such mailing list: {}"), argument)};
     if (it->second.empty()) return {250, "2.1.5", "(the list is empty)"};
     smtp::Reply r;
     r.code = 250;
@@ -188,8 +189,8 @@ smtp::Reply SmtpReceiver::expand(const std::string& argument) {
     for (const auto& m : it->second) {
         std::string addr = m.find('@') == std::string::npos ? m + "@" + server_.domain() : m;
         const UserConfig* u = server_.is_local_domain(smtp::domain_of(addr)) ? server_.find_user(to_lower(smtp::local_part_of(addr))) : nullptr;
-        r.lines.push_back(u && !u->display_name.empty() ? fmt::format("{} <{}>", u->display_name, addr)
-                                                         : fmt::format("<{}>", addr));
+        r.lines.push_back(u && !u->display_name.empty() ? fmt::format(FMT_COMPILE("{} <{}>"), u->display_name, addr)
+                                                         : fmt::format(FMT_COMPILE("<{}>"), addr));
     }
     return r;
 }
@@ -197,12 +198,12 @@ smtp::Reply SmtpReceiver::expand(const std::string& argument) {
 std::vector<std::string> SmtpReceiver::status_lines() {
     const auto& q = server_.queue();
     std::vector<std::string> lines;
-    lines.push_back(fmt::format("queue: {} messages (incoming {}, active {}, deferred {})", q.size(),
+    lines.push_back(fmt::format(FMT_COMPILE("queue: {} messages (incoming {}, active {}, deferred {})"), q.size(),
                                 q.count(QueuedMessage::Queue::incoming), q.count(QueuedMessage::Queue::active),
                                 q.count(QueuedMessage::Queue::deferred)));
-    lines.push_back(fmt::format("mailboxes: {} messages, {} bytes", server_.mailboxes().count(),
+    lines.push_back(fmt::format(FMT_COMPILE("mailboxes: {} messages, {} bytes"), server_.mailboxes().count(),
                                 server_.mailboxes().total_bytes()));
-    lines.push_back(fmt::format("next queue scan every {}", format_duration(server_.config().queue.queue_run_delay)));
+    lines.push_back(fmt::format(FMT_COMPILE("next queue scan every {}"), format_duration(server_.config().queue.queue_run_delay)));
     return lines;
 }
 

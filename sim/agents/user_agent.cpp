@@ -3,9 +3,11 @@
 
 #include <algorithm>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "agents/world.hpp"
+#include "core/json_text.hpp"
 #include "protocol/smtp/path.hpp"
 
 namespace mailsim::agents {
@@ -16,13 +18,13 @@ namespace {
 std::string mailbox_field(const std::string& name, const std::string& address) {
     if (name.empty()) return address;
     bool special = name.find_first_of("()<>[]:;@\\,.\"") != std::string::npos;
-    if (!special) return fmt::format("{} <{}>", name, address);
+    if (!special) return fmt::format(FMT_COMPILE("{} <{}>"), name, address);
     std::string q;
     for (char c : name) {
         if (c == '"' || c == '\\') q += '\\';
         q += c;
     }
-    return fmt::format("\"{}\" <{}>", q, address);
+    return fmt::format(FMT_COMPILE("\"{}\" <{}>"), q, address);
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -49,7 +51,7 @@ UserAgent::UserAgent(World& world, UserAgentConfig config) : world_(world), conf
 
 std::string UserAgent::compose(const OutgoingMail& mail, std::string& message_id) {
     std::string domain = smtp::domain_of(config_.address);
-    message_id = fmt::format("<{}.{}@{}>", world_.now() / kMillisecond, world_.make_id(10), domain);
+    message_id = fmt::format(FMT_COMPILE("<{}.{}@{}>"), world_.now() / kMillisecond, world_.make_id(10), domain);
     std::string out;
     out += "From: " + mailbox_field(config_.display_name, config_.address) + "\r\n";
     if (!mail.to.empty()) out += "To: " + join(mail.to) + "\r\n";
@@ -79,12 +81,23 @@ void UserAgent::send(const OutgoingMail& mail) {
     std::string message_id;
     t.content = compose(mail, message_id);
     if (world_.trace().recording()) {
-        world_.emit(EventKind::note, config_.host, "compose",
-                    fmt::format("{} writes \"{}\" to {} ({} bytes, {})", config_.address, mail.subject,
-                                join(t.recipients), t.content.size(), message_id),
-                    "agent.compose",
-                    {{"from", config_.address}, {"rcpts", t.recipients}, {"subject", mail.subject},
-                     {"message_id", message_id}, {"size", t.content.size()}});
+        std::string rcpts = "[";
+        for (const auto& r : t.recipients) {
+            if (rcpts.size() > 1) rcpts += ',';
+            append_json_string(rcpts, r);
+        }
+        rcpts += ']';
+        world_.emit_json_text(EventKind::note, config_.host, "compose",
+                              fmt::format(FMT_COMPILE("{} writes \"{}\" to {} ({} bytes, {})"), config_.address,
+                                          mail.subject, join(t.recipients), t.content.size(), message_id),
+                              "agent.compose",
+                              JsonObject()
+                                  .str("from", config_.address)
+                                  .str("message_id", message_id)
+                                  .raw("rcpts", rcpts)
+                                  .num("size", static_cast<std::int64_t>(t.content.size()))
+                                  .str("subject", mail.subject)
+                                  .done());
     }
     if (session_ && (session_->state() == smtp::ClientSession::State::Connect ||
                      session_->state() == smtp::ClientSession::State::Ehlo ||
@@ -123,7 +136,7 @@ void UserAgent::on_transaction_done(const smtp::TransactionResult& r) {
         if (rr.outcome == smtp::RecipientResult::Outcome::transient) {
             retry.push_back(rr.mailbox);
         } else if (rr.outcome == smtp::RecipientResult::Outcome::permanent) {
-            std::string msg = fmt::format("your server refused <{}>: {}", rr.mailbox, rr.reply.summary());
+            std::string msg = fmt::format(FMT_COMPILE("your server refused <{}>: {}"), rr.mailbox, rr.reply.summary());
             errors_.push_back(msg);
             world_.emit(EventKind::notice, config_.host, "refused", msg, "agent.ua.refused",
                         {{"rcpt", rr.mailbox}, {"reply", rr.reply.summary()}});
@@ -147,7 +160,7 @@ void UserAgent::on_conversation_over(bool, CloseReason) {
     }
     retry_scheduled_ = true;
     world_.emit(EventKind::note, config_.host, "outbox",
-                fmt::format("{} message(s) stay in the outbox; trying again in {}", outbox_.size(),
+                fmt::format(FMT_COMPILE("{} message(s) stay in the outbox; trying again in {}"), outbox_.size(),
                             format_duration(config_.retry)),
                 "agent.ua.retry", {{"count", outbox_.size()}, {"retry", format_duration(config_.retry)}});
     world_.scheduler().after(config_.retry, [this] {

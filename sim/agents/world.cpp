@@ -1,6 +1,7 @@
 // world.cpp — building and running a World.
 #include "agents/world.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "agents/mail_server.hpp"
@@ -102,7 +103,7 @@ void World::emit_json_text(EventKind kind, std::string_view host, std::string_vi
 
 std::string World::make_id(size_t hex_digits) {
     std::uint64_t v = rng_.next();
-    std::string s = fmt::format("{:016X}", v);
+    std::string s = fmt::format(FMT_COMPILE("{:016X}"), v);
     return s.substr(0, hex_digits);
 }
 

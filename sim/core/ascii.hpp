@@ -2,14 +2,30 @@
 // insensitive: commands, domains, header names; RFC 5321 §2.4).
 #pragma once
 
-#include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace mailsim {
 
-inline char ascii_lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-inline char ascii_upper(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
+// ASCII only, whatever the C locale says (and without a library call).
+inline char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+inline char ascii_upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - ('a' - 'A')) : c; }
+
+// Any byte with the high bit set? Eight bytes at a time: every message
+// passes here (8BITMIME decisions).
+inline bool has_8bit(std::string_view s) {
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        if (w & 0x8080808080808080ULL) return true;
+    }
+    for (; i < s.size(); ++i)
+        if (static_cast<unsigned char>(s[i]) >= 0x80) return true;
+    return false;
+}
 
 inline std::string to_lower(std::string_view s) {
     std::string r(s);

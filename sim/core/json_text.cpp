@@ -1,6 +1,7 @@
 // json_text.cpp — see json_text.hpp.
 #include "core/json_text.hpp"
 
+#include <array>
 #include <cassert>
 
 #include <nlohmann/json.hpp>
@@ -9,35 +10,51 @@ namespace mailsim {
 
 namespace {
 
-bool plain_utf8(std::string_view s) {
-    // Valid UTF-8 (so nlohmann would not replace anything).
-    size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        size_t n = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (n == 0 || i + n > s.size() || (n == 2 && c < 0xC2)) return false;
-        for (size_t k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-        i += n;
-    }
-    return true;
+// For each byte: 0 copy as is, 1 escape, 2 starts a multi-byte UTF-8 sequence
+// (or is invalid there).
+constexpr std::array<unsigned char, 256> kClass = [] {
+    std::array<unsigned char, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[c] = 1;
+    t['"'] = 1;
+    t['\\'] = 1;
+    for (int c = 0x80; c < 0x100; ++c) t[c] = 2;
+    return t;
+}();
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
+size_t utf8_length(std::string_view s, size_t i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t n = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size() || (n == 2 && c < 0xC2)) return 0;
+    for (size_t k = 1; k < n; ++k)
+        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+    return n;
 }
 
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
-    if (!plain_utf8(s)) {
-        out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        return;
-    }
     static const char* hex = "0123456789abcdef";
+    size_t start = out.size();
     out += '"';
-    for (char ch : s) {
-        auto c = static_cast<unsigned char>(ch);
+    size_t run = 0;  // start of the bytes that need no escape, appended in one go
+    for (size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        unsigned char k = kClass[c];
+        if (k == 0) continue;
+        if (k == 2) {
+            size_t n = utf8_length(s, i);
+            if (n == 0) {
+                // Not UTF-8: let nlohmann write it (it puts U+FFFD in place).
+                out.resize(start);
+                out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                return;
+            }
+            i += n - 1;
+            continue;
+        }
+        out.append(s.data() + run, i - run);
+        run = i + 1;
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -47,15 +64,12 @@ void append_json_string(std::string& out, std::string_view s) {
             case '\r': out += "\\r"; break;
             case '\t': out += "\\t"; break;
             default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out += hex[c >> 4];
-                    out += hex[c & 0xF];
-                } else {
-                    out += ch;
-                }
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 0xF];
         }
     }
+    out.append(s.data() + run, s.size() - run);
     out += '"';
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace mailsim {
@@ -48,7 +49,7 @@ void Network::set_host_up(const std::string& name, bool up) {
         if ((c->host[0] == name || c->host[1] == name) && (c->open[0] || c->open[1])) hit.push_back(id);
     std::sort(hit.begin(), hit.end());  // deterministic order
     for (auto id : hit)
-        if (auto* c = find(id)) lose(*c, fmt::format("{} went down", name));
+        if (auto* c = find(id)) lose(*c, fmt::format(FMT_COMPILE("{} went down"), name));
 }
 
 void Network::set_link_up(const std::string& a, const std::string& b, bool up) {
@@ -59,7 +60,7 @@ void Network::set_link_up(const std::string& a, const std::string& b, bool up) {
         if (pair_key(c->host[0], c->host[1]) == pair_key(a, b) && (c->open[0] || c->open[1])) hit.push_back(id);
     std::sort(hit.begin(), hit.end());
     for (auto id : hit)
-        if (auto* c = find(id)) lose(*c, fmt::format("link {} - {} went down", a, b));
+        if (auto* c = find(id)) lose(*c, fmt::format(FMT_COMPILE("link {} - {} went down"), a, b));
 }
 
 void Network::listen(const std::string& host, std::uint16_t port, Acceptor acceptor) {
@@ -118,13 +119,13 @@ ConnectionId Network::connect(const std::string& from, const std::string& to, st
     c.end[0] = std::move(client);
     conns_.emplace(id, std::move(owned));
     SimTime start = sched_.now();
-    emit(EventKind::connect, c, Side::client, start + c.latency, fmt::format("port {}", port));
+    emit(EventKind::connect, c, Side::client, start + c.latency, fmt::format(FMT_COMPILE("port {}"), port));
 
     auto time_out = [this, id] {
         Connection* c = find(id);
         if (!c) return;
         emit(EventKind::refuse, *c, Side::client, 0,
-             fmt::format("no answer from {} within {}", c->host[1], format_duration(connect_timeout_)));
+             fmt::format(FMT_COMPILE("no answer from {} within {}"), c->host[1], format_duration(connect_timeout_)));
         notify_close(id, Side::client, CloseReason::timed_out);
     };
     if (!host_up(to) || !link_up(from, to) || !has_host(to)) {
@@ -143,14 +144,14 @@ ConnectionId Network::connect(const std::string& from, const std::string& to, st
         SimTime back = sched_.now() + c->latency;
         if (l == listeners_.end()) {
             emit(EventKind::refuse, *c, Side::server, back,
-                 fmt::format("connection refused: nothing listens on port {}", c->port));
+                 fmt::format(FMT_COMPILE("connection refused: nothing listens on port {}"), c->port));
             sched_.at(back, [this, id] { notify_close(id, Side::client, CloseReason::refused); });
             return;
         }
         c->end[1] = l->second(id);
         c->open[0] = c->open[1] = true;
         c->established = true;
-        emit(EventKind::accept, *c, Side::server, back, fmt::format("port {}", c->port));
+        emit(EventKind::accept, *c, Side::server, back, fmt::format(FMT_COMPILE("port {}"), c->port));
         sched_.at(back, [this, id] {
             Connection* c = find(id);
             if (c && c->end[0] && !c->notified[0]) c->end[0]->on_open(*this, id);
@@ -232,7 +233,7 @@ void Network::lose(Connection& c, std::string_view why) {
     ConnectionId id = c.id;
     bool was_open = c.open[0] || c.open[1];
     c.open[0] = c.open[1] = false;
-    if (was_open) emit(EventKind::close, c, Side::client, 0, fmt::format("connection lost: {}", why));
+    if (was_open) emit(EventKind::close, c, Side::client, 0, fmt::format(FMT_COMPILE("connection lost: {}"), why));
     notify_close(id, Side::client, CloseReason::lost);
     notify_close(id, Side::server, CloseReason::lost);
 }

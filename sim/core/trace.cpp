@@ -10,11 +10,19 @@
 namespace mailsim {
 
 std::uint32_t Trace::intern(std::string_view s) {
-    auto it = string_ids_.find(s);
-    if (it != string_ids_.end()) return it->second;
-    strings_.emplace_back(s);
-    auto id = static_cast<std::uint32_t>(strings_.size() - 1);
-    string_ids_.emplace(strings_.back(), id);
+    if (s.empty()) return 0;
+    auto addr = reinterpret_cast<std::uintptr_t>(s.data());
+    CacheSlot& slot = intern_cache_[((addr >> 3) ^ (addr >> 11) ^ s.size()) & 255];
+    if (slot.data == s.data() && slot.size == s.size() && strings_[slot.id] == s) return slot.id;
+    std::uint32_t id;
+    if (auto it = string_ids_.find(s); it != string_ids_.end()) {
+        id = it->second;
+    } else {
+        strings_.emplace_back(s);
+        id = static_cast<std::uint32_t>(strings_.size() - 1);
+        string_ids_.emplace(strings_.back(), id);
+    }
+    slot = {s.data(), s.size(), id};
     return id;
 }
 
@@ -112,6 +120,7 @@ void Trace::clear() {
     chunk_sizes_.clear();
     chunk_used_ = 0;
     strings_.assign(1, std::string{});
+    intern_cache_.fill(CacheSlot{});
     string_ids_.clear();
     string_ids_.emplace(std::string_view{}, 0);
 }

@@ -10,6 +10,7 @@
 // On disk a Trace is JSON, documented in traces/FORMAT.md (trace_json.cpp).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -114,6 +115,15 @@ private:
     std::vector<size_t> chunk_sizes_;
     size_t chunk_used_ = 0;      // bytes used in the last chunk
     static constexpr size_t kChunk = 4 << 20;
+    // Producers pass the same few strings again and again from the same
+    // storage (host names, catalog keys): a small cache keyed by address
+    // skips hashing them; a hit is still compared byte for byte.
+    struct CacheSlot {
+        const char* data = nullptr;
+        size_t size = 0;
+        std::uint32_t id = 0;
+    };
+    std::array<CacheSlot, 256> intern_cache_{};
     std::deque<std::string> strings_{std::string{}};  // id 0 is ""
     std::unordered_map<std::string_view, std::uint32_t> string_ids_{{std::string_view{}, 0}};
 };

@@ -2,12 +2,14 @@
 // reached from on_reply()'s switch; one state, changed only by set_state().
 #include "protocol/smtp/client_session.hpp"
 
+#include "core/ascii.hpp"
 #include "protocol/catalog.hpp"
 
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace mailsim::smtp {
@@ -170,24 +172,9 @@ void ClientSession::on_helo_reply(const Reply& r) {
     set_state(State::Quit);
 }
 
-namespace {
-// Any byte with the high bit set? Eight bytes at a time: every message passes here.
-bool has_8bit(std::string_view s) {
-    size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-        std::uint64_t w;
-        std::memcpy(&w, s.data() + i, 8);
-        if (w & 0x8080808080808080ULL) return true;
-    }
-    for (; i < s.size(); ++i)
-        if (static_cast<unsigned char>(s[i]) >= 0x80) return true;
-    return false;
-}
-}  // namespace
-
 std::string ClientSession::mail_command_args() const {
     std::string args = "FROM:<" + active_->reverse_path + ">";
-    if (ext_.size) args += fmt::format(" SIZE={}", active_->content.size());
+    if (ext_.size) args += fmt::format(FMT_COMPILE(" SIZE={}"), active_->content.size());
     if (ext_.eightbitmime && has_8bit(active_->content)) args += " BODY=8BITMIME";
     return args;
 }

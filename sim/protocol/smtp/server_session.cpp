@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "core/ascii.hpp"
@@ -104,7 +105,7 @@ void ServerSession::start() {
         out_.push_back(r.outgoing(false));
         return;
     }
-    reply(220, "", fmt::format("{} {}", settings_.hostname, settings_.greeting_text));
+    reply(220, "", fmt::format(FMT_COMPILE("{} {}"), settings_.hostname, settings_.greeting_text));
 }
 
 std::vector<protocol::Outgoing> ServerSession::take_output() {
@@ -134,7 +135,7 @@ void ServerSession::receive(std::string_view bytes) {
 // command = verb [SP arguments] CRLF   (RFC 5321 §4.1.1)
 void ServerSession::on_command_line(const protocol::Line& line) {
     if (line.too_long) {
-        reply(500, "5.5.2", fmt::format("Line too long (a command line is at most {} octets, RFC 5321 4.5.3.1.4)",
+        reply(500, "5.5.2", fmt::format(FMT_COMPILE("Line too long (a command line is at most {} octets, RFC 5321 4.5.3.1.4)"),
                                         settings_.command_line_limit));
         return;
     }
@@ -148,7 +149,7 @@ void ServerSession::on_command_line(const protocol::Line& line) {
     if (!row || (verb == "EHLO" && !settings_.esmtp)) {
         // An RFC 821 server does not know EHLO either: the client falls back to HELO.
         reply(500, "5.5.2", verb.empty() ? std::string("Error: bad syntax, empty command")
-                                         : fmt::format("Error: command not recognized: {}", verb.substr(0, 20)));
+                                         : fmt::format(FMT_COMPILE("Error: command not recognized: {}"), verb.substr(0, 20)));
         return;
     }
     std::optional<Reply> forced;
@@ -164,7 +165,7 @@ void ServerSession::on_command_line(const protocol::Line& line) {
         forced = *o;
     }
     if (row->rfc821_only && !settings_.rfc821_mode) {
-        reply(502, "5.5.1", fmt::format("{} command not implemented", verb));
+        reply(502, "5.5.1", fmt::format(FMT_COMPILE("{} command not implemented"), verb));
         return;
     }
     if (!(row->allowed & bit(state_)) && !forced) {
@@ -188,12 +189,7 @@ void ServerSession::on_text_line(const protocol::Line& line) {
     if (line.too_long) data_too_long_line_ = true;
     std::string_view content = protocol::dot_unstuff(line.text);
     data_size_ += content.size() + 2;
-    if (!data_8bit_)
-        for (char c : content)
-            if (static_cast<unsigned char>(c) >= 0x80) {
-                data_8bit_ = true;
-                break;
-            }
+    if (!data_8bit_) data_8bit_ = has_8bit(content);
     if (settings_.size && data_size_ > settings_.message_size_limit) data_over_size_ = true;
     if (!data_over_size_) {
         data_.append(content);
@@ -208,10 +204,10 @@ void ServerSession::end_of_data() {
         r = *forced;
     } else if (data_too_long_line_) {
         r = Reply(500, "5.5.2",
-                  fmt::format("Line too long (a text line is at most {} octets, RFC 5321 4.5.3.1.6); message refused",
+                  fmt::format(FMT_COMPILE("Line too long (a text line is at most {} octets, RFC 5321 4.5.3.1.6); message refused"),
                               settings_.text_line_limit));
     } else if (data_over_size_) {
-        r = Reply(552, "5.3.4", fmt::format("Message size exceeds fixed maximum message size ({} bytes)",
+        r = Reply(552, "5.3.4", fmt::format(FMT_COMPILE("Message size exceeds fixed maximum message size ({} bytes)"),
                                             settings_.message_size_limit));
     } else if (data_8bit_ && !settings_.eightbitmime) {
         r = Reply(554, "5.6.7", "Message contains 8-bit data, but this server does not offer 8BITMIME");
@@ -251,7 +247,7 @@ void ServerSession::on_helo(std::string_view args, const std::optional<Reply>& f
     env_.client_name = std::string(args);
     env_.esmtp = false;
     identified_ = true;
-    reply(forced ? *forced : Reply(250, "", fmt::format("{} Hello {}", settings_.hostname, args)));
+    reply(forced ? *forced : Reply(250, "", fmt::format(FMT_COMPILE("{} Hello {}"), settings_.hostname, args)));
     set_state(State::Ready);
 }
 
@@ -266,8 +262,8 @@ void ServerSession::on_ehlo(std::string_view args, const std::optional<Reply>& f
     env_.client_name = std::string(args);
     env_.esmtp = true;
     identified_ = true;
-    Reply r(250, "", fmt::format("{} Hello {}", settings_.hostname, args));
-    if (settings_.size) r.lines.push_back(fmt::format("SIZE {}", settings_.message_size_limit));
+    Reply r(250, "", fmt::format(FMT_COMPILE("{} Hello {}"), settings_.hostname, args));
+    if (settings_.size) r.lines.push_back(fmt::format(FMT_COMPILE("SIZE {}"), settings_.message_size_limit));
     if (settings_.eightbitmime) r.lines.push_back("8BITMIME");
     if (settings_.pipelining) r.lines.push_back("PIPELINING");
     if (settings_.enhancedstatuscodes) r.lines.push_back("ENHANCEDSTATUSCODES");
@@ -287,10 +283,13 @@ void ServerSession::begin_transaction(MailMode mode, std::string_view args, cons
     }
     auto p = parse_path_argument(args, "FROM:", true);
     if (p.status != PathArgument::Status::ok) {
-        reply(501, "5.5.4", fmt::format("Syntax: {} FROM:<address> ({})", to_string(mode), p.error));
+        reply(501, "5.5.4", fmt::format(FMT_COMPILE("Syntax: {} FROM:<address> ({})"), to_string(mode), p.error));
         return;
     }
-    Envelope env = env_;
+    // Checked into a copy of the (still empty) transaction, kept only if accepted.
+    Envelope env;
+    env.client_name = env_.client_name;
+    env.esmtp = env_.esmtp;
     env.mode = mode;
     for (const auto& [kw, value] : p.params) {
         if (kw == "SIZE" && settings_.size && env_.esmtp) {
@@ -302,7 +301,7 @@ void ServerSession::begin_transaction(MailMode mode, std::string_view args, cons
             }
             if (settings_.message_size_limit > 0 && n > settings_.message_size_limit) {
                 reply(552, "5.3.4",
-                      fmt::format("Message size exceeds fixed maximum message size ({} bytes declared, limit {})",
+                      fmt::format(FMT_COMPILE("Message size exceeds fixed maximum message size ({} bytes declared, limit {})"),
                                   n, settings_.message_size_limit));
                 return;
             }
@@ -311,11 +310,11 @@ void ServerSession::begin_transaction(MailMode mode, std::string_view args, cons
             std::string v = to_upper(value);
             if (v == "8BITMIME") env.body_8bit = true;
             else if (v != "7BIT") {
-                reply(504, "5.5.4", fmt::format("BODY={} not implemented", value));
+                reply(504, "5.5.4", fmt::format(FMT_COMPILE("BODY={} not implemented"), value));
                 return;
             }
         } else {
-            reply(555, "5.5.4", fmt::format("Unsupported option: {}", kw));
+            reply(555, "5.5.4", fmt::format(FMT_COMPILE("Unsupported option: {}"), kw));
             return;
         }
     }
@@ -356,19 +355,19 @@ void ServerSession::on_rcpt(std::string_view args, const std::optional<Reply>& f
     }
     auto p = parse_path_argument(args, "TO:", false);
     if (p.status == PathArgument::Status::syntax) {
-        reply(501, "5.5.4", fmt::format("Syntax: RCPT TO:<address> ({})", p.error));
+        reply(501, "5.5.4", fmt::format(FMT_COMPILE("Syntax: RCPT TO:<address> ({})"), p.error));
         return;
     }
     if (p.status == PathArgument::Status::bad_mailbox) {
-        reply(553, "5.1.3", fmt::format("Requested action not taken: mailbox name not allowed ({})", p.error));
+        reply(553, "5.1.3", fmt::format(FMT_COMPILE("Requested action not taken: mailbox name not allowed ({})"), p.error));
         return;
     }
     if (!p.params.empty()) {
-        reply(555, "5.5.4", fmt::format("Unsupported option: {}", p.params.front().first));
+        reply(555, "5.5.4", fmt::format(FMT_COMPILE("Unsupported option: {}"), p.params.front().first));
         return;
     }
     if (env_.forward_paths.size() >= settings_.recipient_limit) {
-        reply(452, "4.5.3", fmt::format("Error: too many recipients (limit {})", settings_.recipient_limit));
+        reply(452, "4.5.3", fmt::format(FMT_COMPILE("Error: too many recipients (limit {})"), settings_.recipient_limit));
         return;
     }
     ++rcpt_attempts_;
@@ -396,6 +395,8 @@ void ServerSession::on_data(std::string_view args, const std::optional<Reply>& f
     }
     reply(forced ? *forced : Reply(354, "", "End data with <CR><LF>.<CR><LF>"));
     data_.clear();
+    if (env_.declared_size > 0 && env_.declared_size <= settings_.message_size_limit)
+        data_.reserve(env_.declared_size + 2);
     data_size_ = 0;
     set_state(State::Data);
 }
@@ -422,7 +423,7 @@ void ServerSession::on_quit(std::string_view args, const std::optional<Reply>& f
         reply(501, "5.5.4", "Syntax: QUIT (no arguments)");
         return;
     }
-    reply(forced ? *forced : Reply(221, "2.0.0", fmt::format("{} Service closing transmission channel", settings_.hostname)));
+    reply(forced ? *forced : Reply(221, "2.0.0", fmt::format(FMT_COMPILE("{} Service closing transmission channel"), settings_.hostname)));
     close_ = true;
     set_state(State::Quit);
 }
@@ -475,7 +476,7 @@ void ServerSession::on_help(std::string_view args, const std::optional<Reply>& f
         return;
     }
     if (topic == "STATUS") {
-        Reply r(211, "2.0.0", fmt::format("{} system status", settings_.hostname));
+        Reply r(211, "2.0.0", fmt::format(FMT_COMPILE("{} system status"), settings_.hostname));
         for (auto& l : policy_.status_lines()) r.lines.push_back(std::move(l));
         reply(r);
         return;
@@ -484,10 +485,10 @@ void ServerSession::on_help(std::string_view args, const std::optional<Reply>& f
     bool known = false;
     for (const auto& c : kCommands) known = known || c.verb == topic;
     if (!row || !known) {
-        reply(504, "5.5.4", fmt::format("HELP topic \"{}\" not implemented", topic.substr(0, 20)));
+        reply(504, "5.5.4", fmt::format(FMT_COMPILE("HELP topic \"{}\" not implemented"), topic.substr(0, 20)));
         return;
     }
-    reply(214, "2.0.0", fmt::format("{} ({})", row->syntax, row->rfc));
+    reply(214, "2.0.0", fmt::format(FMT_COMPILE("{} ({})"), row->syntax, row->rfc));
 }
 
 // turn = "TURN" CRLF   (RFC 821 §4.1.1; removed by RFC 5321)
