@@ -138,7 +138,7 @@ inline smtp::Transaction transaction(std::vector<std::string> rcpts, std::string
     t.id = id;
     t.reverse_path = "alice@crepes.fr";
     t.recipients = std::move(rcpts);
-    t.content = std::move(content);
+    t.content = std::make_shared<const std::string>(std::move(content));
     return t;
 }
 

@@ -51,7 +51,7 @@ private:
         const QueuedMessage* m = d_.server_.queue().find(items_[i].queue_id);
         if (m) {
             t.reverse_path = m->sender;
-            t.content = m->content;
+            t.content = m->content;  // shared, not copied
             t.mode = m->mode;
         }
         t.recipients = items_[i].rcpts;

@@ -122,7 +122,7 @@ std::string MailServer::enqueue(std::string sender, std::vector<std::string> rcp
     m.id = queue_id.empty() || queue_.find(queue_id) ? new_queue_id() : std::move(queue_id);
     m.sender = std::move(sender);
     m.message_id = header_value(content, "Message-ID");
-    m.content = std::move(content);
+    m.content = std::make_shared<const std::string>(std::move(content));
     for (auto& r : rcpts) m.rcpts.push_back({std::move(r), QueuedRecipient::State::pending, "", "", "", false});
     m.arrived = world_.now();
     QueuedMessage& q = queue_.add(std::move(m));
@@ -256,7 +256,7 @@ void MailServer::bounce(QueuedMessage& m, bool expired) {
         return;
     }
     report.message_id = fmt::format(FMT_COMPILE("<{}.{}@{}>"), world_.make_id(8), m.id, config_.host);
-    std::string text = Bouncer::compose(report, m.content);
+    std::string text = Bouncer::compose(report, *m.content);
     world_.emit(EventKind::bounce, config_.host, m.id,
                 fmt::format(FMT_COMPILE("{} → non-delivery report to <{}> for {}{}"), m.id, m.sender, names,
                             expired ? " (gave up: queue lifetime over)" : ""),

@@ -85,7 +85,7 @@ std::string OutgoingQueue::entry_json(const QueuedMessage& m) {
     e.num("arrived", m.arrived).num("attempts", m.attempts).str("from", m.sender).str("id", m.id);
     if (!m.message_id.empty()) e.str("message_id", m.message_id);
     if (m.queue == QueuedMessage::Queue::deferred) e.num("next_attempt", m.next_attempt);
-    e.str("queue", to_string(m.queue)).raw("rcpts", rcpts).num("size", static_cast<std::int64_t>(m.content.size()));
+    e.str("queue", to_string(m.queue)).raw("rcpts", rcpts).num("size", static_cast<std::int64_t>(m.content ? m.content->size() : 0));
     return e.done();
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -34,7 +35,7 @@ struct QueuedMessage {
     std::string id;             // queue id, "4F2A1C"
     std::string sender;         // reverse-path; "" for a bounce
     std::string message_id;     // the Message-ID header, for the transcript
-    std::string content;
+    std::shared_ptr<const std::string> content;  // shared with the sessions that carry it
     smtp::MailMode mode = smtp::MailMode::mail;  // RFC 821 SEND/SOML/SAML travel on as such
     std::vector<QueuedRecipient> rcpts;
     Queue queue = Queue::incoming;

@@ -145,7 +145,7 @@ smtp::Reply SmtpReceiver::accept_message(const smtp::Envelope& env, const std::s
     full.append(received).append(content);
     std::vector<std::string> onward;
     for (const auto& rcpt : env.forward_paths) deliver_local(env, rcpt, full, qid, onward, 0);
-    if (!onward.empty()) server_.enqueue(env.reverse_path, onward, full, qid, env.mode);
+    if (!onward.empty()) server_.enqueue(env.reverse_path, onward, std::move(full), qid, env.mode);
     return {250, "2.0.0", fmt::format(FMT_COMPILE("Ok: queued as {}"), qid)};
 }
 

@@ -79,7 +79,7 @@ void UserAgent::send(const OutgoingMail& mail) {
     for (const auto* list : {&mail.to, &mail.cc, &mail.bcc})
         for (const auto& a : *list) t.recipients.push_back(a);
     std::string message_id;
-    t.content = compose(mail, message_id);
+    t.content = std::make_shared<const std::string>(compose(mail, message_id));
     if (world_.trace().recording()) {
         std::string rcpts = "[";
         for (const auto& r : t.recipients) {
@@ -89,13 +89,13 @@ void UserAgent::send(const OutgoingMail& mail) {
         rcpts += ']';
         world_.emit_json_text(EventKind::note, config_.host, "compose",
                               fmt::format(FMT_COMPILE("{} writes \"{}\" to {} ({} bytes, {})"), config_.address,
-                                          mail.subject, join(t.recipients), t.content.size(), message_id),
+                                          mail.subject, join(t.recipients), t.content->size(), message_id),
                               "agent.compose",
                               JsonObject()
                                   .str("from", config_.address)
                                   .str("message_id", message_id)
                                   .raw("rcpts", rcpts)
-                                  .num("size", static_cast<std::int64_t>(t.content.size()))
+                                  .num("size", static_cast<std::int64_t>(t.content->size()))
                                   .str("subject", mail.subject)
                                   .done());
     }

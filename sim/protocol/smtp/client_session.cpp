@@ -174,8 +174,8 @@ void ClientSession::on_helo_reply(const Reply& r) {
 
 std::string ClientSession::mail_command_args() const {
     std::string args = "FROM:<" + active_->reverse_path + ">";
-    if (ext_.size) args += fmt::format(FMT_COMPILE(" SIZE={}"), active_->content.size());
-    if (ext_.eightbitmime && has_8bit(active_->content)) args += " BODY=8BITMIME";
+    if (ext_.size) args += fmt::format(FMT_COMPILE(" SIZE={}"), active_->content->size());
+    if (ext_.eightbitmime && has_8bit(*active_->content)) args += " BODY=8BITMIME";
     return args;
 }
 
@@ -269,7 +269,7 @@ void ClientSession::on_rcpt_reply(const Reply& r) {
 
 void ClientSession::send_body() {
     protocol::Outgoing o;
-    o.bytes = protocol::dot_stuff(active_->content);
+    o.bytes = protocol::dot_stuff(*active_->content);
     o.key = "smtp.message";
     out_.push_back(std::move(o));
 }
@@ -279,7 +279,7 @@ void ClientSession::on_data_reply(const Reply& r) {
         if (!mail_ok_ || accepted_ == 0) {
             // Pipelined and nobody was accepted, yet the server wants text:
             // send an empty message and throw its reply away (RFC 2920 §3.1).
-            active_->content.clear();
+            active_->content = std::make_shared<const std::string>();
         }
         send_body();
         set_state(State::Body);

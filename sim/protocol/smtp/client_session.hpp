@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,7 +33,9 @@ struct Transaction {
     MailMode mode = MailMode::mail;
     std::string reverse_path;
     std::vector<std::string> recipients;
-    std::string content;   // header + body, CRLF line ends, not dot-stuffed
+    // Header + body, CRLF line ends, not dot-stuffed. Shared, not copied: the
+    // same text waits in a queue or an outbox while a session carries it.
+    std::shared_ptr<const std::string> content = std::make_shared<const std::string>();
 };
 
 struct RecipientResult {
