@@ -10,6 +10,8 @@ namespace mailsim::catalog {
 
 std::span<const CommandRow> smtp_command_rows();
 std::span<const ReplyRow> smtp_reply_rows();
+std::span<const CommandRow> pop3_command_rows();
+std::span<const ReplyRow> pop3_reply_rows();
 
 namespace {
 
@@ -23,12 +25,12 @@ std::vector<Row> join(std::initializer_list<std::span<const Row>> parts) {
 }  // namespace
 
 std::span<const CommandRow> commands() {
-    static const std::vector<CommandRow> all = join<CommandRow>({smtp_command_rows()});
+    static const std::vector<CommandRow> all = join<CommandRow>({smtp_command_rows(), pop3_command_rows()});
     return all;
 }
 
 std::span<const ReplyRow> replies() {
-    static const std::vector<ReplyRow> all = join<ReplyRow>({smtp_reply_rows()});
+    static const std::vector<ReplyRow> all = join<ReplyRow>({smtp_reply_rows(), pop3_reply_rows()});
     return all;
 }
 

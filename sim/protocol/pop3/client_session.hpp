@@ -1,0 +1,78 @@
+// client_session.hpp — a POP3 client (the user agent's side) as a sans-I/O
+// engine. RFC 1939.
+//
+// It logs in (USER/PASS, or APOP when asked and the greeting has a
+// timestamp), asks STAT and UIDL, retrieves each message it has not seen
+// (RETR), and in download-and-delete mode marks each retrieved message
+// with DELE, so that QUIT's UPDATE state removes them from the server.
+// In download-and-keep mode the messages stay on the server and the UIDs
+// it has seen let a later session fetch only what is new.
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "protocol/line_framer.hpp"
+#include "protocol/outgoing.hpp"
+
+namespace mailsim::pop3 {
+
+enum class RetrievalMode { keep, remove };  // download-and-keep, download-and-delete
+
+struct Pop3ClientSettings {
+    std::string user;
+    std::string password;
+    bool apop = false;
+    RetrievalMode mode = RetrievalMode::remove;
+    std::set<std::string> seen;  // UIDs already downloaded (keep mode)
+};
+
+class Pop3ClientSession {
+public:
+    enum class State { Greeting, User, Pass, Apop, Stat, Uidl, Retr, Dele, Quit, Done };
+
+    struct SessionEvent {
+        enum class Type { state_change, retrieved, finished } type;
+        State from = State::Greeting, to = State::Greeting;
+        std::string uid;       // retrieved
+        std::string content;   // retrieved: the message, unstuffed, CRLF lines
+        bool ok = true;        // finished: false after an -ERR that ended it
+        std::string error;     // finished: the -ERR text
+    };
+
+    explicit Pop3ClientSession(Pop3ClientSettings settings);
+
+    void receive(std::string_view bytes);
+    std::vector<protocol::Outgoing> take_output();
+    std::optional<SessionEvent> next_event();
+    bool wants_close() const { return close_; }
+    State state() const { return state_; }
+    static std::string_view state_name(State s);
+
+private:
+    void set_state(State s);  // the ONLY way to change state
+    void send(std::string_view verb, std::string_view args);
+    void on_response(bool ok, std::string_view first, std::string body);
+    void next_message();
+    void quit(bool ok, std::string error);
+    bool expects_multiline() const;
+
+    Pop3ClientSettings settings_;
+    protocol::LineFramer framer_{65536};
+    State state_ = State::Greeting;
+    bool in_body_ = false;     // reading a multi-line response
+    std::string first_line_;
+    std::string body_;
+    std::vector<std::pair<size_t, std::string>> todo_;  // (message number, uid) to retrieve
+    size_t next_ = 0;
+    bool close_ = false;
+    bool failed_ = false;
+    std::string error_;
+    std::vector<protocol::Outgoing> out_;
+    std::deque<SessionEvent> events_;
+};
+
+}  // namespace mailsim::pop3
