@@ -274,3 +274,55 @@ TEST_CASE("a mail loop is cut at max_hops with 554") {
     REQUIRE(loops[0].args.find("5.4.6") != std::string::npos);
     REQUIRE(l->server("mail.crepes.fr")->mailboxes().of("alice").size() == 1);  // the bounce
 }
+
+TEST_CASE("bob reads by POP3: download-and-delete empties the mailbox; his phone then finds nothing") {
+    std::string s = R"({
+  "servers": [ { "host": "mail.crepes.fr", "domain": "crepes.fr", "users": ["alice"], "settings": {"queue_run_delay": "10s"} },
+               { "host": "mail.hamburger.edu", "domain": "hamburger.edu", "users": [ {"name": "bob", "password": "ketchup"} ] } ],
+  "agents": [ { "host": "alice-pc", "user": "alice@crepes.fr", "server": "mail.crepes.fr" },
+              { "host": "bob-pc", "user": "bob@hamburger.edu", "server": "mail.hamburger.edu", "password": "ketchup" },
+              { "host": "bob-phone", "user": "bob@hamburger.edu", "server": "mail.hamburger.edu", "password": "ketchup" } ],
+  "mails": [ { "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu", "subject": "one", "body": ".\nhi" },
+             { "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu", "subject": "two" } ],
+  "fetches": [ { "at": "1m", "agent": "bob-pc", "protocol": "pop3", "mode": "delete" },
+               { "at": "2m", "agent": "bob-phone", "protocol": "pop3", "mode": "delete" } ] })";
+    auto w = run_scenario(s);
+    auto* pc = w->agent("bob-pc");
+    auto* phone = w->agent("bob-phone");
+    REQUIRE(pc->inbox().size() == 2);
+    REQUIRE(pc->inbox()[0].find("Subject: one\r\n") != std::string::npos);
+    REQUIRE(pc->inbox()[0].find("\r\n.\r\nhi\r\n") != std::string::npos);  // dot-stuffed on the way, whole on arrival
+    REQUIRE(phone->inbox().empty());
+    REQUIRE(w->server("mail.hamburger.edu")->mailboxes().of("bob").empty());
+    bool update = false;
+    for (size_t i = 0; i < w->trace().size(); ++i) update = update || w->trace().at(i).key == "agent.pop3.update";
+    REQUIRE(update);
+}
+
+TEST_CASE("bob reads by POP3 in download-and-keep mode: both devices get the mail, the server keeps it") {
+    std::string s = R"({
+  "servers": [ { "host": "mail.crepes.fr", "domain": "crepes.fr", "users": ["alice"], "settings": {"queue_run_delay": "10s"} },
+               { "host": "mail.hamburger.edu", "domain": "hamburger.edu", "users": ["bob"] } ],
+  "agents": [ { "host": "alice-pc", "user": "alice@crepes.fr", "server": "mail.crepes.fr" },
+              { "host": "bob-pc", "user": "bob@hamburger.edu", "server": "mail.hamburger.edu" },
+              { "host": "bob-phone", "user": "bob@hamburger.edu", "server": "mail.hamburger.edu" } ],
+  "mails": [ { "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu", "subject": "one" } ],
+  "fetches": [ { "at": "1m", "agent": "bob-pc", "mode": "keep", "apop": true },
+               { "at": "2m", "agent": "bob-phone", "mode": "keep" },
+               { "at": "3m", "agent": "bob-pc", "mode": "keep" } ] })";
+    auto w = run_scenario(s);
+    REQUIRE(w->agent("bob-pc")->inbox().size() == 1);  // the second fetch found nothing new (UIDL)
+    REQUIRE(w->agent("bob-phone")->inbox().size() == 1);
+    REQUIRE(w->server("mail.hamburger.edu")->mailboxes().of("bob").size() == 1);
+}
+
+TEST_CASE("a POP3 override answers -ERR on PASS: the agent reports it and nothing is fetched") {
+    std::string s = R"({
+  "servers": [ { "host": "mail.hamburger.edu", "domain": "hamburger.edu", "users": ["bob"] } ],
+  "agents": [ { "host": "bob-pc", "user": "bob@hamburger.edu", "server": "mail.hamburger.edu" } ],
+  "fetches": [ { "at": "1s", "agent": "bob-pc" } ],
+  "overrides": [ { "server": "mail.hamburger.edu", "protocol": "pop3", "command": "PASS", "reply": "-ERR [IN-USE] maildrop locked" } ] })";
+    auto w = run_scenario(s);
+    REQUIRE(w->agent("bob-pc")->errors().size() == 1);
+    REQUIRE(w->agent("bob-pc")->errors()[0].find("maildrop locked") != std::string::npos);
+}

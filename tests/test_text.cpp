@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "protocol/catalog.hpp"
+#include "protocol/pop3/client_session.hpp"
+#include "protocol/pop3/server_session.hpp"
 #include "protocol/smtp/client_session.hpp"
 #include "support.hpp"
 #include "text/text.hpp"
@@ -105,6 +107,12 @@ TEST_CASE("every text key used in the sources and in traces exists in both files
     for (auto s : {"Greeting", "Ready", "Mail", "Rcpt", "Data", "Quit", "Turned"}) used.insert(std::string("smtp.state.") + s);
     for (int i = 0; i <= static_cast<int>(smtp::ClientSession::State::Done); ++i)
         used.insert("smtp.state." + std::string(smtp::ClientSession::state_name(static_cast<smtp::ClientSession::State>(i))));
+    for (int i = 0; i <= static_cast<int>(pop3::Pop3ClientSession::State::Done); ++i)
+        used.insert("pop3.state." +
+                    std::string(pop3::Pop3ClientSession::state_name(static_cast<pop3::Pop3ClientSession::State>(i))));
+    for (int i = 0; i <= static_cast<int>(pop3::Pop3ServerSession::State::Closed); ++i)
+        used.insert("pop3.state." +
+                    std::string(pop3::Pop3ServerSession::state_name(static_cast<pop3::Pop3ServerSession::State>(i))));
     for (auto k : {EventKind::queue_enqueue, EventKind::queue_scan, EventKind::queue_defer})
         used.insert("cli." + std::string(to_string(k)));  // the transcript's labels for queue events
     for (char c : std::string("2345")) used.insert(std::string("smtp.reply.class.") + c);

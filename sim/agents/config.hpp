@@ -24,13 +24,16 @@ struct UserConfig {
     std::string forward_to;        // forwarded: RCPT gets 251 "will forward to <forward_to>"
     bool terminal = false;         // logged in at a terminal: RFC 821 SEND can reach them
     std::uint64_t quota = 0;       // mailbox size limit in bytes, 0 = none: over it, 552 (RFC 5321 §4.2.2)
+    std::string password = "secret";  // for POP3 (USER/PASS, APOP's shared secret)
 };
 
 // "Server X answers COMMAND (whose argument contains MATCH) with REPLY."
 struct OverrideRule {
+    std::string protocol = "smtp"; // "smtp" or "pop3"
     std::string command;           // HELO EHLO MAIL RCPT DATA END-OF-DATA RSET ... or CONNECT
     std::string match;             // case-insensitive substring of the argument; "" matches all
-    smtp::Reply reply;
+    smtp::Reply reply;             // for SMTP
+    std::string response;          // for POP3: "-ERR ..." or "+OK ..."
     SimTime from = 0;
     SimTime until = std::numeric_limits<SimTime>::max();
     int times = 0;                 // how many times it applies, 0 = every time
@@ -65,6 +68,16 @@ struct UserAgentConfig {
     std::string server;            // host of the user's own mail server
     std::uint16_t port = 587;      // RFC 6409 submission
     SimTime retry = 60 * kSecond;  // a message the server could not take is tried again after
+    std::string password = "secret";  // to read the user's mailbox (POP3)
+};
+
+// A user agent fetching the user's mail from the user's own server.
+struct Retrieval {
+    SimTime at = 0;
+    std::string agent;             // host of the user agent
+    std::string protocol = "pop3";
+    bool keep = false;             // download-and-keep; otherwise download-and-delete
+    bool apop = false;             // log in with APOP rather than USER/PASS
 };
 
 struct OutgoingMail {

@@ -8,6 +8,7 @@
 
 #include "agents/bouncer.hpp"
 #include "agents/deliverer.hpp"
+#include "agents/pop3_connection.hpp"
 #include "agents/smtp_receiver.hpp"
 #include "agents/world.hpp"
 #include "core/ascii.hpp"
@@ -49,6 +50,8 @@ void MailServer::start() {
             return std::make_unique<SmtpConnection>(world_, *this, submission);
         });
     }
+    // RFC 1939 §3: POP3 on port 110, for the server's own users.
+    net.listen(config_.host, 110, [this](ConnectionId) { return std::make_unique<Pop3ServerConnection>(world_, *this); });
 }
 
 bool MailServer::idle() const { return queue_.empty() && !deliverer_->busy() && receivers_.empty(); }

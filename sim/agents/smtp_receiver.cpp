@@ -37,7 +37,7 @@ SmtpReceiver::SmtpReceiver(MailServer& server, ConnectionId id, bool submission)
 std::optional<smtp::Reply> SmtpReceiver::override_for(std::string_view command, std::string_view args) {
     SimTime now = server_.world().now();
     for (auto& rule : server_.config().overrides) {
-        if (!iequals(rule.command, command)) continue;
+        if (rule.protocol != "smtp" || !iequals(rule.command, command)) continue;
         if (now < rule.from || now >= rule.until) continue;
         if (rule.times > 0 && rule.used >= rule.times) continue;
         if (!rule.match.empty() && !icontains(args, rule.match)) continue;

@@ -6,6 +6,7 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "agents/pop3_connection.hpp"
 #include "agents/world.hpp"
 #include "core/json_text.hpp"
 #include "protocol/smtp/path.hpp"
@@ -124,6 +125,41 @@ void UserAgent::submit() {
     }
     world_.network().connect(config_.host, config_.server, config_.port,
                              std::make_unique<SmtpConnection>(world_, std::move(client), this));
+}
+
+void UserAgent::fetch(const Retrieval& how) {
+    if (fetching_) return;  // one retrieval at a time
+    fetching_ = true;
+    pop3::Pop3ClientSettings s;
+    s.user = smtp::local_part_of(config_.address);
+    s.password = config_.password;
+    s.apop = how.apop;
+    s.mode = how.keep ? pop3::RetrievalMode::keep : pop3::RetrievalMode::remove;
+    s.seen = seen_uids_;
+    world_.emit(EventKind::note, config_.host, "fetch",
+                fmt::format(FMT_COMPILE("{} checks for mail with POP3 ({})"), config_.address,
+                            how.keep ? "download-and-keep" : "download-and-delete"),
+                "agent.ua.fetch", {{"mode", how.keep ? "keep" : "delete"}, {"protocol", how.protocol}});
+    world_.network().connect(config_.host, config_.server, 110,
+                             std::make_unique<Pop3ClientConnection>(world_, *this, std::move(s)));
+}
+
+void UserAgent::retrieved(const std::string& uid, std::string content) {
+    seen_uids_.insert(uid);
+    world_.emit(EventKind::note, config_.host, "inbox",
+                fmt::format(FMT_COMPILE("{} downloaded message {} ({} bytes) into the local inbox"), config_.host, uid,
+                            content.size()),
+                "agent.ua.retrieved", {{"size", content.size()}, {"uid", uid}});
+    inbox_.push_back(std::move(content));
+}
+
+void UserAgent::retrieval_over(bool ok, const std::string& error) {
+    fetching_ = false;
+    if (!ok) {
+        std::string msg = "could not fetch mail: " + error;
+        errors_.push_back(msg);
+        world_.emit(EventKind::notice, config_.host, "fetch", msg, "agent.ua.fetch_failed", {{"error", error}});
+    }
 }
 
 void UserAgent::on_transaction_done(const smtp::TransactionResult& r) {

@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,14 @@ public:
     // What the user was told about mails the server refused.
     const std::vector<std::string>& errors() const { return errors_; }
 
+    // Fetches the user's mail from the user's server (POP3).
+    void fetch(const Retrieval& how);
+    // The local folder: what this agent downloaded.
+    const std::vector<std::string>& inbox() const { return inbox_; }
+    // From the POP3 conversation.
+    void retrieved(const std::string& uid, std::string content);
+    void retrieval_over(bool ok, const std::string& error);
+
     void on_transaction_done(const smtp::TransactionResult& result) override;
     void on_conversation_over(bool reached, CloseReason why) override;
 
@@ -51,6 +60,9 @@ private:
     bool had_transient_ = false;
     std::uint64_t next_id_ = 1;
     std::vector<std::string> errors_;
+    std::vector<std::string> inbox_;
+    std::set<std::string> seen_uids_;  // download-and-keep: what not to fetch again
+    bool fetching_ = false;
 };
 
 }  // namespace mailsim::agents

@@ -70,6 +70,12 @@ void World::schedule_mail(OutgoingMail mail) {
     });
 }
 
+void World::schedule_fetch(Retrieval how) {
+    sched_.at(how.at, [this, how] {
+        if (UserAgent* a = agent(how.agent)) a->fetch(how);
+    });
+}
+
 SimTime World::run(SimTime limit) {
     while (!sched_.empty() && sched_.next_time() <= limit) sched_.step();
     return sched_.now();

@@ -52,6 +52,8 @@ public:
 
     // Schedules a user agent to compose and send a mail.
     void schedule_mail(OutgoingMail mail);
+    // Schedules a user agent to fetch its user's mail.
+    void schedule_fetch(Retrieval how);
 
     bool step() { return sched_.step(); }
     void run_until(SimTime t) { sched_.run_until(t); }

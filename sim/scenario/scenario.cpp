@@ -157,13 +157,14 @@ agents::UserConfig read_user(const json& v, const std::string& p) {
     if (v.is_string()) {
         u.name = v.get<std::string>();
     } else {
-        ji::check_keys(v, p, {"name", "display_name", "busy", "moved_to", "forward_to", "terminal", "quota"});
+        ji::check_keys(v, p, {"name", "display_name", "busy", "moved_to", "forward_to", "terminal", "quota", "password"});
         u.name = ji::as_string(ji::require(v, p, "name"), ji::child(p, "name"));
         u.display_name = opt_string(v, p, "display_name");
         if (auto* b = ji::find(v, "busy")) u.busy = ji::as_bool(*b, ji::child(p, "busy"));
         if (auto* m = ji::find(v, "moved_to")) u.moved_to = address(*m, ji::child(p, "moved_to"));
         if (auto* f = ji::find(v, "forward_to")) u.forward_to = address(*f, ji::child(p, "forward_to"));
         if (auto* t = ji::find(v, "terminal")) u.terminal = ji::as_bool(*t, ji::child(p, "terminal"));
+        if (auto* pw = ji::find(v, "password")) u.password = ji::as_string(*pw, ji::child(p, "password"));
         if (auto* q = ji::find(v, "quota")) u.quota = static_cast<std::uint64_t>(ji::as_int(*q, ji::child(p, "quota"), 0, 1LL << 50));
     }
     if (u.name.empty() || !smtp::is_valid_mailbox(u.name + "@x.example"))
@@ -174,7 +175,7 @@ agents::UserConfig read_user(const json& v, const std::string& p) {
 Scenario read(const json& root) {
     Scenario s;
     ji::check_keys(root, "", {"name", "title", "seed", "start", "latency", "connect_timeout", "dns", "servers",
-                              "agents", "links", "mails", "faults", "overrides", "until", "description"});
+                              "agents", "links", "mails", "fetches", "faults", "overrides", "until", "description"});
     s.name = opt_string(root, "", "name");
     if (auto* t = ji::find(root, "title")) {
         ji::check_keys(*t, "title", {"en", "zh"});
@@ -274,7 +275,7 @@ Scenario read(const json& root) {
         for (size_t i = 0; i < as->size(); ++i) {
             std::string p = ji::index("agents", i);
             const json& o = (*as)[i];
-            ji::check_keys(o, p, {"host", "user", "name", "server", "retry"});
+            ji::check_keys(o, p, {"host", "user", "name", "server", "retry", "password"});
             agents::UserAgentConfig a;
             a.host = host_name(ji::require(o, p, "host"), ji::child(p, "host"));
             new_host(a.host, ji::child(p, "host"));
@@ -284,6 +285,7 @@ Scenario read(const json& root) {
             if (!server_hosts.count(a.server))
                 ji::fail(ji::child(p, "server"), "no server \"" + a.server + "\" in servers[]");
             if (auto* r = ji::find(o, "retry")) a.retry = ji::as_duration(*r, ji::child(p, "retry"));
+            if (auto* pw = ji::find(o, "password")) a.password = ji::as_string(*pw, ji::child(p, "password"));
             s.agents.push_back(std::move(a));
         }
     }
@@ -341,6 +343,33 @@ Scenario read(const json& root) {
             s.mails.push_back(std::move(m));
         }
     }
+    if (auto* fs = ji::find(root, "fetches")) {
+        ji::as_array(*fs, "fetches");
+        for (size_t i = 0; i < fs->size(); ++i) {
+            std::string p = ji::index("fetches", i);
+            const json& o = (*fs)[i];
+            ji::check_keys(o, p, {"at", "agent", "protocol", "mode", "apop"});
+            agents::Retrieval r;
+            if (auto* at = ji::find(o, "at")) r.at = ji::as_duration(*at, ji::child(p, "at"));
+            r.agent = ji::as_string(ji::require(o, p, "agent"), ji::child(p, "agent"));
+            bool known = false;
+            for (const auto& a : s.agents) known = known || a.host == r.agent;
+            if (!known) ji::fail(ji::child(p, "agent"), "no agent \"" + r.agent + "\" in agents[]");
+            if (auto* pr = ji::find(o, "protocol")) {
+                r.protocol = ji::as_string(*pr, ji::child(p, "protocol"));
+                if (r.protocol != "pop3")
+                    ji::fail(ji::child(p, "protocol"), "expected \"pop3\" (IMAP and HTTP are not simulated yet), found \"" + r.protocol + "\"");
+            }
+            if (auto* m = ji::find(o, "mode")) {
+                std::string mode = ji::as_string(*m, ji::child(p, "mode"));
+                if (mode != "delete" && mode != "keep")
+                    ji::fail(ji::child(p, "mode"), "expected \"delete\" (download-and-delete) or \"keep\" (download-and-keep), found \"" + mode + "\"");
+                r.keep = mode == "keep";
+            }
+            if (auto* a = ji::find(o, "apop")) r.apop = ji::as_bool(*a, ji::child(p, "apop"));
+            s.fetches.push_back(r);
+        }
+    }
     if (auto* fs = ji::find(root, "faults")) {
         ji::as_array(*fs, "faults");
         for (size_t i = 0; i < fs->size(); ++i) {
@@ -378,11 +407,33 @@ Scenario read(const json& root) {
         for (size_t i = 0; i < os->size(); ++i) {
             std::string p = ji::index("overrides", i);
             const json& o = (*os)[i];
-            ji::check_keys(o, p, {"server", "command", "match", "reply", "from", "until", "times"});
+            ji::check_keys(o, p, {"server", "protocol", "command", "match", "reply", "from", "until", "times"});
             OverrideSpec ov;
             ov.server = ji::as_string(ji::require(o, p, "server"), ji::child(p, "server"));
             if (!server_hosts.count(ov.server)) ji::fail(ji::child(p, "server"), "no mail server \"" + ov.server + "\" in servers[]");
             std::string cmd = to_upper(ji::as_string(ji::require(o, p, "command"), ji::child(p, "command")));
+            if (auto* pr = ji::find(o, "protocol")) {
+                ov.rule.protocol = ji::as_string(*pr, ji::child(p, "protocol"));
+                if (ov.rule.protocol != "smtp" && ov.rule.protocol != "pop3")
+                    ji::fail(ji::child(p, "protocol"), "expected \"smtp\" or \"pop3\", found \"" + ov.rule.protocol + "\"");
+            }
+            if (ov.rule.protocol == "pop3") {
+                static const std::set<std::string> pop3_commands = {"CONNECT", "USER", "PASS", "APOP", "STAT", "LIST", "RETR",
+                                                                    "DELE",    "NOOP", "RSET", "TOP",  "UIDL", "QUIT", "CAPA"};
+                if (!pop3_commands.count(cmd))
+                    ji::fail(ji::child(p, "command"), "expected a POP3 command (USER PASS APOP STAT LIST RETR DELE NOOP RSET TOP UIDL QUIT CAPA) or CONNECT; found \"" + cmd + "\"");
+                ov.rule.command = cmd;
+                ov.rule.match = opt_string(o, p, "match");
+                ov.reply_text = ji::as_string(ji::require(o, p, "reply"), ji::child(p, "reply"));
+                if (ov.reply_text.rfind("-ERR", 0) != 0 && ov.reply_text.rfind("+OK", 0) != 0)
+                    ji::fail(ji::child(p, "reply"), "expected a POP3 response such as \"-ERR maildrop locked\", found \"" + ov.reply_text + "\"");
+                ov.rule.response = ov.reply_text;
+                if (auto* v = ji::find(o, "from")) ov.rule.from = ji::as_duration(*v, ji::child(p, "from"));
+                if (auto* v = ji::find(o, "until")) ov.rule.until = ji::as_duration(*v, ji::child(p, "until"));
+                if (auto* v = ji::find(o, "times")) ov.rule.times = static_cast<int>(ji::as_int(*v, ji::child(p, "times"), 0, 1000000));
+                s.overrides.push_back(std::move(ov));
+                continue;
+            }
             static const std::set<std::string> commands = {"CONNECT", "HELO", "EHLO", "MAIL", "RCPT", "DATA", "END-OF-DATA",
                                                            "RSET", "NOOP", "QUIT", "VRFY", "EXPN", "HELP", "SEND",
                                                            "SOML", "SAML", "TURN"};
@@ -454,6 +505,7 @@ std::unique_ptr<agents::World> build_world(const Scenario& s, bool record) {
         w->trace().links.push_back({l.a, l.b, l.latency});
     }
     for (const auto& m : s.mails) w->schedule_mail(m);
+    for (const auto& f : s.fetches) w->schedule_fetch(f);
     agents::World* world = w.get();
     for (const auto& f : s.faults) {
         auto apply = [world, f](bool begin) {
@@ -469,8 +521,7 @@ std::unique_ptr<agents::World> build_world(const Scenario& s, bool record) {
                 case FaultSpec::Type::link_down: n.set_link_up(f.a, f.b, !begin); break;
                 case FaultSpec::Type::service_down:
                     if (begin) {
-                        n.unlisten(f.host, 25);
-                        n.unlisten(f.host, 587);
+                        for (std::uint16_t port : {25, 587, 110}) n.unlisten(f.host, port);
                     } else if (auto* srv = world->server(f.host)) {
                         srv->start();
                     }

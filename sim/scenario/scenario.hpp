@@ -57,6 +57,7 @@ struct Scenario {
     std::vector<agents::UserAgentConfig> agents;
     std::vector<LinkSpec> links;
     std::vector<agents::OutgoingMail> mails;
+    std::vector<agents::Retrieval> fetches;
     std::vector<FaultSpec> faults;
     std::vector<OverrideSpec> overrides;
     SimTime until = 0;                      // suggested end of the run, 0 = when all is done

@@ -1,0 +1,153 @@
+// pop3_connection.cpp — POP3 engines on the simulated network.
+#include "agents/pop3_connection.hpp"
+
+#include <fmt/format.h>
+
+#include "agents/mail_server.hpp"
+#include "agents/user_agent.hpp"
+#include "agents/world.hpp"
+#include "core/ascii.hpp"
+
+namespace mailsim::agents {
+
+namespace {
+
+void send_unit(World& w, ConnectionId id, Side side, protocol::Outgoing& o) {
+    std::string args = w.trace().recording() ? protocol::outgoing_args(o) : std::string{};
+    w.network().send(id, side, std::move(o.bytes), Annotation{"pop3", o.verb, args, o.key});
+}
+
+void state_event(World& w, ConnectionId id, Side side, std::string_view role, std::string_view from,
+                 std::string_view to) {
+    if (!w.trace().recording()) return;
+    Network& net = w.network();
+    w.emit(EventKind::state_change, net.host_of(id, side), to, std::string(from) + " → " + std::string(to),
+           "pop3.state." + std::string(to), {{"from", from}, {"role", role}, {"to", to}}, net.host_of(id, other(side)),
+           id, "pop3");
+}
+
+}  // namespace
+
+// The server's mailboxes, users and POP3 overrides, for one session.
+class Pop3ServerConnection::Access : public pop3::Pop3Backend {
+public:
+    Access(MailServer& s, ConnectionId id) : server_(s), id_(id) {}
+    std::optional<std::string> override_for(std::string_view command, std::string_view args) override {
+        SimTime now = server_.world().now();
+        for (auto& rule : server_.config().overrides) {
+            if (rule.protocol != "pop3" || !iequals(rule.command, command)) continue;
+            if (now < rule.from || now >= rule.until || (rule.times > 0 && rule.used >= rule.times)) continue;
+            if (!rule.match.empty() && !icontains(args, rule.match)) continue;
+            ++rule.used;
+            server_.world().emit(EventKind::note, server_.host(), std::string(command), rule.response,
+                                 "agent.override.applied",
+                                 {{"command", std::string(command)}, {"match", rule.match}, {"reply", rule.response}},
+                                 server_.world().network().host_of(id_, Side::client), id_, "pop3");
+            return rule.response;
+        }
+        return std::nullopt;
+    }
+    bool user_exists(const std::string& user) override { return server_.find_user(user) != nullptr; }
+    bool check_password(const std::string& user, const std::string& password) override {
+        const UserConfig* u = server_.find_user(user);
+        return u && u->password == password;
+    }
+    std::optional<std::string> secret(const std::string& user) override {
+        const UserConfig* u = server_.find_user(user);
+        return u ? std::optional<std::string>(u->password) : std::nullopt;
+    }
+    std::vector<pop3::MaildropMessage> open_maildrop(const std::string& user) override {
+        std::vector<pop3::MaildropMessage> drop;
+        for (const auto& m : server_.mailboxes().of(mailbox(user)))
+            drop.push_back({m.uid, std::make_shared<const std::string>(m.content)});
+        return drop;
+    }
+    void remove(const std::string& user, const std::vector<std::string>& uids) override {
+        size_t n = server_.mailboxes().remove(mailbox(user), uids);
+        server_.world().emit(EventKind::note, server_.host(), "UPDATE",
+                             fmt::format("{} message(s) removed from {}'s mailbox", n, mailbox(user)),
+                             "agent.pop3.update", {{"mailbox", mailbox(user)}, {"removed", n}},
+                             server_.world().network().host_of(id_, Side::client), id_, "pop3");
+    }
+
+private:
+    std::string mailbox(const std::string& user) {
+        const UserConfig* u = server_.find_user(user);
+        return u ? u->name : user;
+    }
+    MailServer& server_;
+    ConnectionId id_;
+};
+
+Pop3ServerConnection::Pop3ServerConnection(World& world, MailServer& server) : world_(world), server_(server) {}
+Pop3ServerConnection::~Pop3ServerConnection() = default;
+
+void Pop3ServerConnection::on_open(Network&, ConnectionId id) {
+    id_ = id;
+    access_ = std::make_unique<Access>(server_, id);
+    pop3::Pop3Settings s;
+    s.hostname = server_.host();
+    s.timestamp = fmt::format("<{}.{}@{}>", id, world_.now() / kMillisecond, server_.host());
+    session_ = std::make_unique<pop3::Pop3ServerSession>(s, *access_);
+    session_->start();
+    pump();
+}
+
+void Pop3ServerConnection::on_data(Network&, ConnectionId, std::string_view bytes) {
+    if (!session_) return;
+    session_->receive(bytes);
+    pump();
+}
+
+void Pop3ServerConnection::on_close(Network&, ConnectionId, CloseReason why) {
+    // A connection that ends without QUIT never reaches UPDATE: nothing is removed.
+    if (session_ && session_->state() == pop3::Pop3ServerSession::State::Transaction)
+        world_.emit(EventKind::note, server_.host(), "no UPDATE",
+                    fmt::format("connection {} without QUIT: the messages marked by DELE stay", to_string(why)),
+                    "agent.pop3.no_update", nullptr, world_.network().host_of(id_, Side::client), id_, "pop3");
+}
+
+void Pop3ServerConnection::pump() {
+    while (auto e = session_->next_event())
+        state_event(world_, id_, Side::server, "server", pop3::Pop3ServerSession::state_name(e->from),
+                    pop3::Pop3ServerSession::state_name(e->to));
+    for (auto& o : session_->take_output()) send_unit(world_, id_, Side::server, o);
+    if (session_->wants_close()) world_.network().close(id_, Side::server);
+}
+
+Pop3ClientConnection::Pop3ClientConnection(World& world, UserAgent& agent, pop3::Pop3ClientSettings settings)
+    : world_(world), agent_(agent), session_(std::move(settings)) {}
+
+void Pop3ClientConnection::on_open(Network&, ConnectionId id) { id_ = id; }
+
+void Pop3ClientConnection::on_data(Network&, ConnectionId id, std::string_view bytes) {
+    id_ = id;
+    session_.receive(bytes);
+    pump();
+}
+
+void Pop3ClientConnection::on_close(Network&, ConnectionId, CloseReason why) {
+    if (over_) return;
+    over_ = true;
+    if (session_.state() != pop3::Pop3ClientSession::State::Done)
+        agent_.retrieval_over(false, fmt::format("connection {}", to_string(why)));
+}
+
+void Pop3ClientConnection::pump() {
+    using T = pop3::Pop3ClientSession::SessionEvent::Type;
+    while (auto e = session_.next_event()) {
+        if (e->type == T::state_change)
+            state_event(world_, id_, Side::client, "client", pop3::Pop3ClientSession::state_name(e->from),
+                        pop3::Pop3ClientSession::state_name(e->to));
+        else if (e->type == T::retrieved)
+            agent_.retrieved(e->uid, std::move(e->content));
+        else if (e->type == T::finished && !over_) {
+            over_ = true;
+            agent_.retrieval_over(e->ok, e->error);
+        }
+    }
+    for (auto& o : session_.take_output()) send_unit(world_, id_, Side::client, o);
+    if (session_.wants_close()) world_.network().close(id_, Side::client);
+}
+
+}  // namespace mailsim::agents
