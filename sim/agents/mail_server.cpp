@@ -124,7 +124,7 @@ std::string MailServer::enqueue(std::string sender, std::vector<std::string> rcp
     m.mode = mode;
     m.id = queue_id.empty() || queue_.find(queue_id) ? new_queue_id() : std::move(queue_id);
     m.sender = std::move(sender);
-    m.message_id = header_value(content, "Message-ID");
+    if (world_.trace().recording()) m.message_id = header_value(content, "Message-ID");  // shown in queue events
     m.content = std::make_shared<const std::string>(std::move(content));
     for (auto& r : rcpts) m.rcpts.push_back({std::move(r), QueuedRecipient::State::pending, "", "", "", false});
     m.arrived = world_.now();

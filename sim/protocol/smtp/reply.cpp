@@ -68,7 +68,7 @@ static bool is_code(std::string_view s) {
            std::isdigit(static_cast<unsigned char>(s[2]));
 }
 
-std::pair<std::string, std::string> split_enhanced(std::string_view text) {
+std::pair<std::string_view, std::string_view> split_enhanced(std::string_view text) {
     // class "." subject "." detail, RFC 3463 §2: 1 digit . 1-3 digits . 1-3 digits
     size_t i = 0;
     auto digits = [&](size_t max) {
@@ -76,17 +76,16 @@ std::pair<std::string, std::string> split_enhanced(std::string_view text) {
         while (i < text.size() && n < max && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++n;
         return n;
     };
-    if (text.empty() || (text[0] != '2' && text[0] != '4' && text[0] != '5')) return {"", std::string(text)};
+    const std::pair<std::string_view, std::string_view> none{{}, text};
+    if (text.empty() || (text[0] != '2' && text[0] != '4' && text[0] != '5')) return none;
     i = 1;
-    if (i >= text.size() || text[i] != '.') return {"", std::string(text)};
+    if (i >= text.size() || text[i] != '.') return none;
     ++i;
-    if (digits(3) == 0 || i >= text.size() || text[i] != '.') return {"", std::string(text)};
+    if (digits(3) == 0 || i >= text.size() || text[i] != '.') return none;
     ++i;
-    if (digits(3) == 0) return {"", std::string(text)};
-    if (i < text.size() && text[i] != ' ') return {"", std::string(text)};
-    std::string code(text.substr(0, i));
-    std::string rest(i < text.size() ? text.substr(i + 1) : std::string_view{});
-    return {code, rest};
+    if (digits(3) == 0) return none;
+    if (i < text.size() && text[i] != ' ') return none;
+    return {text.substr(0, i), i < text.size() ? text.substr(i + 1) : std::string_view{}};
 }
 
 std::optional<Reply> parse_reply_text(std::string_view text) {
@@ -123,7 +122,7 @@ ReplyParser::Status ReplyParser::add_line(std::string_view line) {
     std::string_view text = line.size() > 4 ? line.substr(4) : std::string_view{};
     auto [enh, rest] = split_enhanced(text);
     if (!enh.empty() && cur_.lines.empty()) cur_.enhanced = enh;
-    cur_.lines.push_back(enh.empty() ? std::string(text) : rest);
+    cur_.lines.emplace_back(rest);
     bool last = line.size() == 3 || line[3] == ' ';
     return last ? Status::complete : Status::incomplete;
 }

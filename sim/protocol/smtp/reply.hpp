@@ -57,6 +57,7 @@ private:
 };
 
 // Splits a leading "X.Y.Z " enhanced code off reply text, if there is one.
-std::pair<std::string, std::string> split_enhanced(std::string_view text);
+// Views into `text`: {"5.1.1", "No such user"}, or {"", text}.
+std::pair<std::string_view, std::string_view> split_enhanced(std::string_view text);
 
 }  // namespace mailsim::smtp
