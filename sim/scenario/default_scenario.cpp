@@ -4,7 +4,9 @@
 // Mail 1 goes to bob and to nobody@hamburger.edu, who does not exist: bob
 // gets it, nobody's RCPT gets 550 and alice gets a bounce. Mail 2 is sent
 // while mail.hamburger.edu answers 421 at connect: it waits in
-// mail.crepes.fr's queue and gets through at a later scan.
+// mail.crepes.fr's queue and gets through at a later scan. At 3 minutes bob's
+// user agent pulls his mail with POP3 (download-and-delete): SMTP pushed,
+// POP3 pulls.
 #include "scenario/scenario.hpp"
 
 namespace mailsim::scenario {
@@ -46,6 +48,9 @@ std::string_view default_scenario_json() {
     { "at": "40s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu",
       "subject": "Crepes tonight",
       "body": "Come over at eight.\n.\nA line with a single dot above: it travels dot-stuffed.\n" }
+  ],
+  "fetches": [
+    { "at": "3m", "agent": "bob-pc", "protocol": "pop3", "mode": "delete" }
   ],
   "faults": [
     { "type": "greeting-421", "host": "mail.hamburger.edu", "from": "45s", "until": "75s" }
