@@ -32,6 +32,16 @@ struct ExplainOptions {
     std::string protocol = "smtp";
 };
 
+struct CodecOptions {
+    std::string encoding;  // base64 | qp
+    std::string text;
+    std::string file;
+    std::string charset;   // encode: convert the UTF-8 text to it first; decode: read the bytes as it
+    bool explain = false;
+};
+
+int cmd_encode(const CodecOptions& o, const CommonOptions& c);
+int cmd_decode(const CodecOptions& o, const CommonOptions& c);
 int cmd_run(const RunOptions& o, const CommonOptions& c);
 int cmd_replay(const ReplayOptions& o, const CommonOptions& c);
 int cmd_explain(const ExplainOptions& o, const CommonOptions& c);

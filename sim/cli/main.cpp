@@ -4,6 +4,7 @@
 //   mailsim run [SCENARIO] [--trace OUT.json] [--until T]
 //   mailsim replay TRACE
 //   mailsim explain CODE|COMMAND|settings [--lang zh|en]
+//   mailsim encode|decode base64|qp [--charset CS] [--explain] (TEXT | --file F)
 //
 // Every subcommand has --help. Exit status: 0 done, 1 bad input (the error
 // names the file, the place and what was expected), 2 bad usage.
@@ -56,12 +57,30 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"smtp", "pop3", "imap", "http"}));
     add_common(explain_cmd);
 
+    CodecOptions encode, decode;
+    auto add_codec = [&](CLI::App* sub, CodecOptions& o) {
+        sub->add_option("encoding", o.encoding, "base64 or qp (quoted-printable)")
+            ->required()
+            ->check(CLI::IsMember({"base64", "qp"}));
+        sub->add_option("text", o.text, "the text (or use --file)");
+        sub->add_option("--file", o.file, "read the input from this file")->check(CLI::ExistingFile);
+        sub->add_option("--charset", o.charset, "charset of the bytes, e.g. gb2312, gbk, big5, iso-8859-1");
+        sub->add_flag("--explain", o.explain, "show the steps: bytes, bits, 6-bit groups, =XX and why");
+        add_common(sub);
+    };
+    auto* encode_cmd = app.add_subcommand("encode", "encode text with base64 or quoted-printable (RFC 2045)");
+    add_codec(encode_cmd, encode);
+    auto* decode_cmd = app.add_subcommand("decode", "decode base64 or quoted-printable; errors name their byte offset");
+    add_codec(decode_cmd, decode);
+
     CLI11_PARSE(app, argc, argv);
     common.color = !common.no_color && ::isatty(STDOUT_FILENO);
     try {
         if (*run_cmd) return cmd_run(run, common);
         if (*replay_cmd) return cmd_replay(replay, common);
         if (*explain_cmd) return cmd_explain(explain, common);
+        if (*encode_cmd) return cmd_encode(encode, common);
+        if (*decode_cmd) return cmd_decode(decode, common);
     } catch (const std::exception& e) {
         // Our own misuse, never the user's input: say so plainly.
         std::fprintf(stderr, "mailsim: internal error: %s\n", e.what());

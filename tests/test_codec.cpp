@@ -1,0 +1,163 @@
+// test_codec.cpp — base64, quoted-printable, charsets and MD5, with the
+// course's own examples.
+#include <catch2/catch.hpp>
+
+#include "codec/base64.hpp"
+#include "codec/charset.hpp"
+#include "codec/md5.hpp"
+#include "codec/quoted_printable.hpp"
+#include "core/scheduler.hpp"
+
+using namespace mailsim;
+using namespace mailsim::codec;
+
+namespace {
+std::string random_bytes(Rng& rng, size_t n) {
+    std::string s(n, '\0');
+    for (auto& c : s) c = static_cast<char>(rng.below(256));
+    return s;
+}
+}  // namespace
+
+TEST_CASE("the course's bits 010010 010011 000101 111001 are STF5 in base64") {
+    auto groups = explain_base64("I1y");
+    REQUIRE(groups.size() == 1);
+    REQUIRE(groups[0].bits == "010010010011000101111001");
+    REQUIRE(groups[0].sextets == std::array<int, 4>{18, 19, 5, 57});
+    REQUIRE(groups[0].chars == "STF5");
+    REQUIRE(base64_encode("I1y", false) == "STF5");
+}
+
+TEST_CASE("系统 in GB2312 is CF B5 CD B3, in quoted-printable =CF=B5=CD=B3") {
+    auto gb = convert_charset("系统", "UTF-8", "GB2312");
+    REQUIRE(gb);
+    REQUIRE(*gb == "\xCF\xB5\xCD\xB3");
+    REQUIRE(qp_encode(*gb) == "=CF=B5=CD=B3");
+    auto back = convert_charset(qp_decode("=CF=B5=CD=B3"), "gb2312", "utf-8");
+    REQUIRE(back);
+    REQUIRE(*back == "系统");
+}
+
+TEST_CASE("base64 pads a final group of one byte with == and of two bytes with =") {
+    REQUIRE(base64_encode("M", false) == "TQ==");
+    REQUIRE(base64_encode("Ma", false) == "TWE=");
+    REQUIRE(base64_encode("Man", false) == "TWFu");
+    auto g = explain_base64("M");
+    REQUIRE(g[0].padding == 2);
+    REQUIRE(g[0].sextets[2] == -1);
+}
+
+TEST_CASE("base64 lines are 76 characters ending CRLF") {
+    std::string data(200, 'x');
+    std::string enc = base64_encode(data);
+    size_t first = enc.find("\r\n");
+    REQUIRE(first == 76);
+    for (size_t pos = 0; pos < enc.size();) {
+        size_t eol = enc.find("\r\n", pos);
+        REQUIRE(eol != std::string::npos);
+        REQUIRE(eol - pos <= 76);
+        pos = eol + 2;
+    }
+}
+
+TEST_CASE("base64 round trips random data, decoded whole or byte by byte") {
+    Rng rng(2026);
+    for (size_t n = 0; n < 300; n += 7) {
+        std::string data = random_bytes(rng, n);
+        std::string enc = base64_encode(data);
+        std::vector<CodecError> errors;
+        REQUIRE(base64_decode(enc, &errors) == data);
+        REQUIRE(errors.empty());
+        Base64Decoder d;
+        for (char c : enc) d.feed(std::string_view(&c, 1));
+        REQUIRE(d.finish() == data);
+    }
+}
+
+TEST_CASE("bad base64 is reported at its byte offset and decoding goes on") {
+    std::vector<CodecError> errors;
+    std::string out = base64_decode("TW!Fu", &errors);
+    REQUIRE(out == "Man");
+    REQUIRE(errors.size() == 1);
+    REQUIRE(errors[0].offset == 2);
+    errors.clear();
+    base64_decode("TWFuT", &errors);
+    REQUIRE(errors.size() == 1);
+    REQUIRE(errors[0].offset == 4);
+    errors.clear();
+    base64_decode("T===", &errors);
+    REQUIRE(!errors.empty());
+}
+
+TEST_CASE("quoted-printable keeps ASCII, escapes '=', 8-bit bytes and trailing spaces") {
+    REQUIRE(qp_encode("a=b") == "a=3Db");
+    REQUIRE(qp_encode("caf\xC3\xA9") == "caf=C3=A9");
+    REQUIRE(qp_encode("end \r\nnext") == "end=20\r\nnext");
+    REQUIRE(qp_encode("tab\t") == "tab=09");
+    REQUIRE(qp_encode("a\r\nb", true) == "a=0D=0Ab");
+}
+
+TEST_CASE("quoted-printable breaks long lines softly, and decoding removes the breaks") {
+    std::string line(200, 'y');
+    std::string enc = qp_encode(line);
+    for (size_t pos = 0; pos < enc.size();) {
+        size_t eol = enc.find("\r\n", pos);
+        size_t end = eol == std::string::npos ? enc.size() : eol;
+        REQUIRE(end - pos <= 76);
+        if (eol == std::string::npos) break;
+        REQUIRE(enc[eol - 1] == '=');
+        pos = eol + 2;
+    }
+    REQUIRE(qp_decode(enc) == line);
+}
+
+TEST_CASE("quoted-printable round trips random text and binary data") {
+    Rng rng(7);
+    for (int i = 0; i < 100; ++i) {
+        std::string bin = random_bytes(rng, rng.below(400));
+        REQUIRE(qp_decode(qp_encode(bin, true)) == bin);
+        std::string text;
+        for (int k = 0; k < 300; ++k) {
+            auto r = rng.below(20);
+            text += r == 0 ? std::string("\r\n") : r == 1 ? std::string(" ") : r == 2 ? std::string("\xE7\xB3\xBB")
+                                                                           : std::string(1, static_cast<char>('a' + r));
+        }
+        REQUIRE(qp_decode(qp_encode(text)) == text);
+    }
+}
+
+TEST_CASE("a bad quoted-printable escape is kept and reported at its offset") {
+    std::vector<CodecError> errors;
+    REQUIRE(qp_decode("a=G1b=4", &errors) == "a=G1b=4");
+    REQUIRE(errors.size() == 2);
+    REQUIRE(errors[0].offset == 1);
+    REQUIRE(errors[1].offset == 5);
+    REQUIRE(qp_decode("soft=\r\nbreak") == "softbreak");
+    REQUIRE(qp_decode("=c3=a9") == "\xC3\xA9");  // lower-case hex tolerated
+}
+
+TEST_CASE("charsets: an unknown one and an invalid sequence are errors that say where") {
+    auto unknown = convert_charset("x", "UTF-8", "KLINGON-8");
+    REQUIRE(!unknown);
+    REQUIRE(unknown.error().what.find("KLINGON-8") != std::string::npos);
+    auto bad = convert_charset("ab\xFF", "UTF-8", "GBK");
+    REQUIRE(!bad);
+    REQUIRE(bad.error().where == "byte 2");
+    for (auto [text, cs] : std::vector<std::pair<std::string, std::string>>{
+             {"系统", "GBK"}, {"系统", "GB18030"}, {"系統", "BIG5"}, {"caf\xC3\xA9", "ISO-8859-1"}}) {
+        INFO(cs);
+        auto s = convert_charset(text, "UTF-8", cs);
+        REQUIRE(s);
+        REQUIRE(*convert_charset(*s, cs, "UTF-8") == text);
+    }
+    // 统 is a simplified character: Big5 (traditional) has no form for it.
+    auto simplified = convert_charset("系统", "UTF-8", "BIG5");
+    REQUIRE(!simplified);
+    REQUIRE(simplified.error().where == "byte 3");
+}
+
+TEST_CASE("MD5 gives RFC 1321's test digests and RFC 1939's APOP example") {
+    REQUIRE(md5_hex("") == "d41d8cd98f00b204e9800998ecf8427e");
+    REQUIRE(md5_hex("abc") == "900150983cd24fb0d6963f7d28e17f72");
+    REQUIRE(md5_hex("<1896.697170952@dbc.mtview.ca.us>tanstaaf") == "c4c9334bac560ecc979e58001b3e22fb");
+}
