@@ -161,3 +161,51 @@ TEST_CASE("MD5 gives RFC 1321's test digests and RFC 1939's APOP example") {
     REQUIRE(md5_hex("abc") == "900150983cd24fb0d6963f7d28e17f72");
     REQUIRE(md5_hex("<1896.697170952@dbc.mtview.ca.us>tanstaaf") == "c4c9334bac560ecc979e58001b3e22fb");
 }
+
+#include "codec/encoded_word.hpp"
+
+TEST_CASE("RFC 2047 section 8's examples decode as the RFC says") {
+    REQUIRE(decode_words("(=?ISO-8859-1?Q?a?=)") == "(a)");
+    REQUIRE(decode_words("(=?ISO-8859-1?Q?a?= b)") == "(a b)");
+    REQUIRE(decode_words("(=?ISO-8859-1?Q?a?= =?ISO-8859-1?Q?b?=)") == "(ab)");
+    REQUIRE(decode_words("(=?ISO-8859-1?Q?a?=  =?ISO-8859-1?Q?b?=)") == "(ab)");
+    REQUIRE(decode_words("(=?ISO-8859-1?Q?a?=\r\n    =?ISO-8859-1?Q?b?=)") == "(ab)");
+    REQUIRE(decode_words("(=?ISO-8859-1?Q?a_b?=)") == "(a b)");
+    REQUIRE(decode_words("(=?ISO-8859-1?Q?a?= =?ISO-8859-2?Q?_b?=)") == "(a b)");
+    REQUIRE(decode_words("=?ISO-8859-1?Q?Keld_J=F8rn_Simonsen?=") == "Keld Jørn Simonsen");
+}
+
+TEST_CASE("encoded words: 系统 in GB2312, at most 75 characters a word, never splitting a character") {
+    REQUIRE(*encode_words("系统", "GB2312", 'B') == "=?GB2312?B?z7XNsw==?=");
+    REQUIRE(*encode_words("系统", "GB2312", 'Q') == "=?GB2312?Q?=CF=B5=CD=B3?=");
+    REQUIRE(*encode_words("plain ASCII stays") == "plain ASCII stays");
+    std::string long_text;
+    for (int i = 0; i < 40; ++i) long_text += "计算机网络";
+    for (char enc : {'B', 'Q'}) {
+        auto words = encode_words(long_text, "UTF-8", enc);
+        REQUIRE(words);
+        size_t pos = 0, count = 0;
+        while (pos < words->size()) {
+            size_t end = words->find("\r\n ", pos);
+            std::string_view word = std::string_view(*words).substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+            REQUIRE(word.size() <= 75);
+            ++count;
+            pos = end == std::string::npos ? words->size() : end + 3;
+        }
+        REQUIRE(count > 3);
+        REQUIRE(decode_words(*words) == long_text);
+    }
+}
+
+TEST_CASE("broken encoded words are kept and reported, never a crash") {
+    std::vector<CodecError> errors;
+    REQUIRE(decode_words("x =?UTF-8?X?abc?= y", &errors) == "x =?UTF-8?X?abc?= y");
+    REQUIRE(errors.size() == 1);
+    REQUIRE(errors[0].offset == 2);
+    errors.clear();
+    REQUIRE(decode_words("=?NO-SUCH-CHARSET?B?YQ==?=", &errors) == "=?NO-SUCH-CHARSET?B?YQ==?=");
+    REQUIRE(errors.size() == 1);
+    for (std::string junk : {"=?", "=?a?", "=?a?b?", "=?a?B?", "=?" "?B?" "?=", "?=?=", "=?UTF-8?B?!!!?="}) decode_words(junk);
+    auto bad = encode_words("系统", "ISO-8859-1");
+    REQUIRE(!bad);
+}

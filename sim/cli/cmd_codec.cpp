@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "codec/base64.hpp"
 #include "codec/charset.hpp"
+#include "codec/encoded_word.hpp"
 #include "codec/quoted_printable.hpp"
 #include "core/error.hpp"
 #include "text/text.hpp"
@@ -46,6 +47,16 @@ int cmd_encode(const CodecOptions& o, const CommonOptions& c) {
     if (!in) {
         std::fprintf(stderr, "mailsim: %s\n", in.error().message().c_str());
         return 1;
+    }
+    if (o.encoding == "word") {
+        auto w = codec::encode_words(*in, o.charset.empty() ? "UTF-8" : o.charset, o.word_encoding[0]);
+        if (!w) {
+            std::fprintf(stderr, "mailsim: %s\n", w.error().message().c_str());
+            return 1;
+        }
+        if (o.explain) out(text::get(lang, "cli.codec.word_rule") + "\n\n");
+        out(*w + "\n");
+        return 0;
     }
     std::string bytes = *in;
     if (!o.charset.empty()) {
@@ -100,6 +111,13 @@ int cmd_decode(const CodecOptions& o, const CommonOptions& c) {
         return 1;
     }
     std::vector<codec::CodecError> errors;
+    if (o.encoding == "word") {  // the result is UTF-8 already
+        out(codec::decode_words(*in, &errors) + "\n");
+        for (const auto& e : errors)
+            std::fprintf(stderr, "mailsim: %s\n",
+                         text::get(lang, "cli.codec.error", {{"offset", std::to_string(e.offset)}, {"what", e.what}}).c_str());
+        return errors.empty() ? 0 : 1;
+    }
     std::string bytes = o.encoding == "base64" ? codec::base64_decode(*in, &errors) : codec::qp_decode(*in, &errors);
     if (o.explain)
         out(text::get(lang, "cli.codec.decoded", {{"n", std::to_string(bytes.size())}, {"hex", hex_bytes(bytes)}}) +

@@ -33,7 +33,8 @@ struct ExplainOptions {
 };
 
 struct CodecOptions {
-    std::string encoding;  // base64 | qp
+    std::string encoding;  // base64 | qp | word
+    std::string word_encoding = "B";
     std::string text;
     std::string file;
     std::string charset;   // encode: convert the UTF-8 text to it first; decode: read the bytes as it

@@ -59,9 +59,11 @@ int main(int argc, char** argv) {
 
     CodecOptions encode, decode;
     auto add_codec = [&](CLI::App* sub, CodecOptions& o) {
-        sub->add_option("encoding", o.encoding, "base64 or qp (quoted-printable)")
+        sub->add_option("encoding", o.encoding, "base64, qp (quoted-printable) or word (RFC 2047, for header fields)")
             ->required()
-            ->check(CLI::IsMember({"base64", "qp"}));
+            ->check(CLI::IsMember({"base64", "qp", "word"}));
+        sub->add_option("--word-encoding", o.word_encoding, "for word: B (base64) or Q (quoted-printable-like)")
+            ->check(CLI::IsMember({"B", "Q", "b", "q"}));
         sub->add_option("text", o.text, "the text (or use --file)");
         sub->add_option("--file", o.file, "read the input from this file")->check(CLI::ExistingFile);
         sub->add_option("--charset", o.charset, "charset of the bytes, e.g. gb2312, gbk, big5, iso-8859-1");
