@@ -132,6 +132,12 @@ struct Pair {
     }
 };
 
+inline smtp::ClientSettings client_settings(std::string helo) {
+    smtp::ClientSettings s;
+    s.helo_name = std::move(helo);
+    return s;
+}
+
 inline smtp::Transaction transaction(std::vector<std::string> rcpts, std::string content = "Subject: hi\r\n\r\nHello\r\n",
                                      std::uint64_t id = 1) {
     smtp::Transaction t;

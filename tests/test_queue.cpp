@@ -326,3 +326,37 @@ TEST_CASE("a POP3 override answers -ERR on PASS: the agent reports it and nothin
     REQUIRE(w->agent("bob-pc")->errors().size() == 1);
     REQUIRE(w->agent("bob-pc")->errors()[0].find("maildrop locked") != std::string::npos);
 }
+
+TEST_CASE("7-bit rule: to a server without 8BITMIME the user agent sends a Chinese body as base64 and says why") {
+    auto w = run_scenario(two_domains(
+        R"({ "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu", "subject": "系统", "body": "计算机网络：自顶向下方法" })",
+        "", R"("queue_run_delay": "10s", "8bitmime": false)"));
+    const auto& box = w->server("mail.hamburger.edu")->mailboxes().of("bob");
+    REQUIRE(box.size() == 1);
+    const std::string& m = box[0].content;
+    REQUIRE(m.find("Content-Transfer-Encoding: base64\r\n") != std::string::npos);
+    REQUIRE(m.find("Subject: =?UTF-8?B?57O757uf?=\r\n") != std::string::npos);
+    REQUIRE(!has_8bit(m));
+    bool said = false;
+    for (size_t i = 0; i < w->trace().size(); ++i) said = said || w->trace().at(i).key == "agent.ua.seven_bit.base64";
+    REQUIRE(said);
+}
+
+TEST_CASE("7-bit rule: a mostly-English body goes as quoted-printable") {
+    auto w = run_scenario(two_domains(
+        R"({ "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu", "subject": "menu", "body": "Crêpes at eight, then a café. See you there, bring the cider!" })",
+        "", R"("queue_run_delay": "10s", "8bitmime": false)"));
+    const std::string& m = w->server("mail.hamburger.edu")->mailboxes().of("bob").at(0).content;
+    REQUIRE(m.find("Content-Transfer-Encoding: quoted-printable\r\n") != std::string::npos);
+    REQUIRE(m.find("Cr=C3=AApes at eight") != std::string::npos);
+}
+
+TEST_CASE("7-bit rule: a relay that sends 8-bit text to a server without 8BITMIME gets 554 and a bounce") {
+    auto w = run_scenario(two_domains(
+        R"({ "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu", "body": "系统" })", "",
+        R"("queue_run_delay": "10s")", R"("8bitmime": false)"));
+    auto refused = replies_with(w->trace(), "554");
+    REQUIRE(refused.size() == 1);
+    REQUIRE(refused[0].args.find("5.6.7") == 0);
+    REQUIRE(events_of(w->trace(), EventKind::bounce).size() == 1);
+}

@@ -12,7 +12,7 @@ using Outcome = smtp::RecipientResult::Outcome;
 TEST_CASE("client and server carry a message; the wire reads like the textbook") {
     smtp::ServerSettings ss;
     ss.pipelining = false;
-    Pair p(ss, {"mail.crepes.fr"});
+    Pair p(ss, test::client_settings("mail.crepes.fr"));
     p.client.add(transaction({"bob@hamburger.edu"}));
     p.run();
     REQUIRE(p.wire ==
@@ -36,7 +36,7 @@ TEST_CASE("client and server carry a message; the wire reads like the textbook")
 }
 
 TEST_CASE("per-recipient results: bob accepted, nobody refused for good, erin for now") {
-    Pair p({}, {"mail.crepes.fr"});
+    Pair p({}, test::client_settings("mail.crepes.fr"));
     p.client.add(transaction({"bob@hamburger.edu", "nobody@hamburger.edu", "erin@hamburger.edu"}));
     p.run();
     REQUIRE(p.results.size() == 1);
@@ -51,7 +51,7 @@ TEST_CASE("per-recipient results: bob accepted, nobody refused for good, erin fo
 }
 
 TEST_CASE("with PIPELINING the client sends MAIL, every RCPT and DATA at once") {
-    Pair p({}, {"mail.crepes.fr"});
+    Pair p({}, test::client_settings("mail.crepes.fr"));
     p.client.add(transaction({"bob@hamburger.edu", "nobody@hamburger.edu"}));
     p.run();
     REQUIRE(p.wire.find("C: MAIL FROM:<alice@crepes.fr> SIZE=22\nC: RCPT TO:<bob@hamburger.edu>\n"
@@ -61,7 +61,7 @@ TEST_CASE("with PIPELINING the client sends MAIL, every RCPT and DATA at once") 
 }
 
 TEST_CASE("pipelined recipients that all fail: DATA gets 554 and the client RSETs") {
-    Pair p({}, {"mail.crepes.fr"});
+    Pair p({}, test::client_settings("mail.crepes.fr"));
     p.client.add(transaction({"nobody@hamburger.edu"}, "Subject: x\r\n\r\nx\r\n", 1));
     p.client.add(transaction({"bob@hamburger.edu"}, "Subject: y\r\n\r\ny\r\n", 2));
     p.run();
@@ -74,7 +74,7 @@ TEST_CASE("pipelined recipients that all fail: DATA gets 554 and the client RSET
 TEST_CASE("a server that does not know EHLO: the client falls back to HELO") {
     smtp::ServerSettings ss;
     ss.esmtp = false;
-    Pair p(ss, {"mail.crepes.fr"});
+    Pair p(ss, test::client_settings("mail.crepes.fr"));
     p.client.add(transaction({"bob@hamburger.edu"}));
     p.run();
     REQUIRE(p.wire.find("C: EHLO mail.crepes.fr\nS: 500 Error: command not recognized: EHLO\nC: HELO mail.crepes.fr\n") !=
@@ -86,7 +86,7 @@ TEST_CASE("a server that does not know EHLO: the client falls back to HELO") {
 TEST_CASE("a message over the server's SIZE is refused with 552 at MAIL") {
     smtp::ServerSettings ss;
     ss.message_size_limit = 10;
-    Pair p(ss, {"mail.crepes.fr"});
+    Pair p(ss, test::client_settings("mail.crepes.fr"));
     p.client.add(transaction({"bob@hamburger.edu"}));
     p.run();
     REQUIRE(p.results.at(0).recipients[0].outcome == Outcome::permanent);
@@ -95,7 +95,7 @@ TEST_CASE("a message over the server's SIZE is refused with 552 at MAIL") {
 }
 
 TEST_CASE("dot-stuffing both ways: a line with a lone dot arrives intact") {
-    Pair p({}, {"mail.crepes.fr"});
+    Pair p({}, test::client_settings("mail.crepes.fr"));
     p.client.add(transaction({"bob@hamburger.edu"}, "Subject: dots\r\n\r\n.\r\n..two\r\n.x\r\n"));
     p.run();
     REQUIRE(p.wire.find("C: ..\nC: ...two\nC: ..x\nC: .\n") != std::string::npos);
@@ -103,7 +103,7 @@ TEST_CASE("dot-stuffing both ways: a line with a lone dot arrives intact") {
 }
 
 TEST_CASE("several messages go over one connection, then one QUIT") {
-    Pair p({}, {"mail.crepes.fr"});
+    Pair p({}, test::client_settings("mail.crepes.fr"));
     for (std::uint64_t i = 1; i <= 3; ++i) p.client.add(transaction({"bob@hamburger.edu"}, "Subject: n\r\n\r\nx\r\n", i));
     p.run();
     REQUIRE(p.policy.accepted.size() == 3);
@@ -113,7 +113,7 @@ TEST_CASE("several messages go over one connection, then one QUIT") {
 }
 
 TEST_CASE("a 421 greeting fails every transaction for now") {
-    Pair p({}, {"mail.crepes.fr"});
+    Pair p({}, test::client_settings("mail.crepes.fr"));
     p.policy.overrides.push_back({"CONNECT", smtp::Reply(421, "4.3.2", "try later")});
     p.client.add(transaction({"bob@hamburger.edu"}, "x\r\n", 1));
     p.client.add(transaction({"bob@hamburger.edu"}, "y\r\n", 2));
@@ -124,7 +124,7 @@ TEST_CASE("a 421 greeting fails every transaction for now") {
 }
 
 TEST_CASE("a 554 greeting: the client says QUIT and the mail fails for good") {
-    Pair p({}, {"mail.crepes.fr"});
+    Pair p({}, test::client_settings("mail.crepes.fr"));
     p.policy.overrides.push_back({"CONNECT", smtp::Reply(554, "", "No SMTP service here")});
     p.client.add(transaction({"bob@hamburger.edu"}));
     p.run();
@@ -133,7 +133,7 @@ TEST_CASE("a 554 greeting: the client says QUIT and the mail fails for good") {
 }
 
 TEST_CASE("a lost connection fails the unfinished transaction for now") {
-    smtp::ClientSession c({"mail.crepes.fr"});
+    smtp::ClientSession c(test::client_settings("mail.crepes.fr"));
     c.add(transaction({"bob@hamburger.edu"}));
     c.receive("220 ready\r\n");
     c.connection_failed(smtp::Reply(421, "4.4.2", "Connection lost"), "CONNECTION");
@@ -147,7 +147,7 @@ TEST_CASE("a lost connection fails the unfinished transaction for now") {
 }
 
 TEST_CASE("a reply that is not SMTP ends the conversation without a crash") {
-    smtp::ClientSession c({"mail.crepes.fr"});
+    smtp::ClientSession c(test::client_settings("mail.crepes.fr"));
     c.add(transaction({"bob@hamburger.edu"}));
     c.receive("HTTP/1.1 400 Bad Request\r\n\r\n");
     REQUIRE(c.wants_close());

@@ -7,7 +7,11 @@
 #include <fmt/format.h>
 
 #include "agents/pop3_connection.hpp"
+#include "codec/base64.hpp"
+#include "codec/encoded_word.hpp"
+#include "codec/quoted_printable.hpp"
 #include "agents/world.hpp"
+#include "core/ascii.hpp"
 #include "core/json_text.hpp"
 #include "protocol/smtp/path.hpp"
 
@@ -54,10 +58,16 @@ std::string UserAgent::compose(const OutgoingMail& mail, std::string& message_id
     std::string domain = smtp::domain_of(config_.address);
     message_id = fmt::format(FMT_COMPILE("<{}.{}@{}>"), world_.now() / kMillisecond, world_.make_id(10), domain);
     std::string out;
-    out += "From: " + mailbox_field(config_.display_name, config_.address) + "\r\n";
+    // Header fields are ASCII: other text goes as RFC 2047 encoded words.
+    auto ascii = [](const std::string& s) {
+        auto w = codec::encode_words(s, "UTF-8", 'B');
+        return w ? *w : s;
+    };
+    // (An encoded word holds no specials, so it is never quoted.)
+    out += "From: " + mailbox_field(ascii(config_.display_name), config_.address) + "\r\n";
     if (!mail.to.empty()) out += "To: " + join(mail.to) + "\r\n";
     if (!mail.cc.empty()) out += "Cc: " + join(mail.cc) + "\r\n";
-    out += "Subject: " + mail.subject + "\r\n";
+    out += "Subject: " + ascii(mail.subject) + "\r\n";
     out += "Date: " + world_.date_now() + "\r\n";
     out += "Message-ID: " + message_id + "\r\n";
     bool eight_bit = std::any_of(mail.body.begin(), mail.body.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
@@ -112,10 +122,38 @@ void UserAgent::send(const OutgoingMail& mail) {
     if (!session_) submit();
 }
 
+// RFC 6152 / RFC 2045: the server takes only 7-bit text, so the body is
+// re-encoded: quoted-printable when it is mostly ASCII (it stays readable),
+// base64 otherwise (it is shorter). The trace says which and why.
+std::string UserAgent::to_7bit(const std::string& content) {
+    size_t split = content.find("\r\n\r\n");
+    std::string header = split == std::string::npos ? content : content.substr(0, split + 2);
+    std::string body = split == std::string::npos ? std::string{} : content.substr(split + 4);
+    size_t high = 0;
+    for (unsigned char c : body) high += c >= 0x80;
+    double share = body.empty() ? 0.0 : static_cast<double>(high) / static_cast<double>(body.size());
+    bool qp = share <= 0.2;
+    std::string encoded = qp ? codec::qp_encode(body) : codec::base64_encode(body);
+    const char* name = qp ? "quoted-printable" : "base64";
+    std::string cte = std::string("Content-Transfer-Encoding: ") + name + "\r\n";
+    if (size_t at = header.find("Content-Transfer-Encoding: 8bit\r\n"); at != std::string::npos)
+        header.replace(at, 34, cte);
+    else
+        header += "MIME-Version: 1.0\r\n" + cte;
+    world_.emit(EventKind::note, config_.host, name,
+                fmt::format(FMT_COMPILE("{}: the server offers no 8BITMIME and {} of the body's {} bytes are not ASCII "
+                                        "({:.0f} %): the body goes as {}"),
+                            config_.host, high, body.size(), share * 100, name),
+                qp ? "agent.ua.seven_bit.qp" : "agent.ua.seven_bit.base64",
+                {{"encoding", name}, {"eight_bit", high}, {"size", body.size()}});
+    return header + "\r\n" + encoded;
+}
+
 void UserAgent::submit() {
     if (outbox_.empty() || session_) return;
     smtp::ClientSettings cs;
     cs.helo_name = config_.host;
+    cs.to_7bit = [this](const std::string& content) { return to_7bit(content); };
     auto client = std::make_unique<smtp::ClientSession>(cs);
     session_ = client.get();
     while (!outbox_.empty()) {

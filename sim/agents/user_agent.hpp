@@ -50,6 +50,7 @@ public:
 
 private:
     void submit();
+    std::string to_7bit(const std::string& content);
 
     World& world_;
     UserAgentConfig config_;

@@ -192,6 +192,8 @@ void ClientSession::next_transaction() {
     }
     active_ = std::move(queue_.front());
     queue_.pop_front();
+    if (settings_.to_7bit && !ext_.eightbitmime && has_8bit(*active_->content))
+        active_->content = std::make_shared<const std::string>(settings_.to_7bit(*active_->content));
     result_ = TransactionResult{};
     result_.id = active_->id;
     for (const auto& m : active_->recipients) result_.recipients.push_back({m, RecipientResult::Outcome::transient, {}, ""});

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,11 @@ struct ClientSettings {
     bool try_ehlo = true;          // RFC 5321 §3.2: start with EHLO
     bool use_pipelining = true;    // if the server offers PIPELINING
     bool turn = false;             // RFC 821: ask to TURN when done (server must be in RFC 821 mode)
+    // RFC 6152 §3: 8-bit text may go only to a server that offers 8BITMIME.
+    // When it does not, a message with 8-bit bytes is passed through this
+    // (a user agent re-encodes it as quoted-printable or base64); without
+    // it the message is sent as it is, and the server may refuse it.
+    std::function<std::string(const std::string& content)> to_7bit;
 };
 
 class ClientSession {
