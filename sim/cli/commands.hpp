@@ -41,6 +41,12 @@ struct CodecOptions {
     bool explain = false;
 };
 
+struct MimeOptions {
+    std::string file;
+    bool json = false;
+};
+
+int cmd_mime(const MimeOptions& o, const CommonOptions& c);
 int cmd_encode(const CodecOptions& o, const CommonOptions& c);
 int cmd_decode(const CodecOptions& o, const CommonOptions& c);
 int cmd_run(const RunOptions& o, const CommonOptions& c);

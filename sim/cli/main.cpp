@@ -4,7 +4,8 @@
 //   mailsim run [SCENARIO] [--trace OUT.json] [--until T]
 //   mailsim replay TRACE
 //   mailsim explain CODE|COMMAND|settings [--lang zh|en]
-//   mailsim encode|decode base64|qp [--charset CS] [--explain] (TEXT | --file F)
+//   mailsim encode|decode base64|qp|word [--charset CS] [--explain] (TEXT | --file F)
+//   mailsim mime FILE [--json]
 //
 // Every subcommand has --help. Exit status: 0 done, 1 bad input (the error
 // names the file, the place and what was expected), 2 bad usage.
@@ -75,6 +76,12 @@ int main(int argc, char** argv) {
     auto* decode_cmd = app.add_subcommand("decode", "decode base64 or quoted-printable; errors name their byte offset");
     add_codec(decode_cmd, decode);
 
+    MimeOptions mime;
+    auto* mime_cmd = app.add_subcommand("mime", "show a message's MIME tree: types, encodings, sizes, SHA-256, damage");
+    mime_cmd->add_option("file", mime.file, "the message (RFC 5322 text)")->required()->check(CLI::ExistingFile);
+    mime_cmd->add_flag("--json", mime.json, "print JSON: content_type, charset, transfer_encoding, filename, size, sha256, parts");
+    add_common(mime_cmd);
+
     CLI11_PARSE(app, argc, argv);
     common.color = !common.no_color && ::isatty(STDOUT_FILENO);
     try {
@@ -82,6 +89,7 @@ int main(int argc, char** argv) {
         if (*replay_cmd) return cmd_replay(replay, common);
         if (*explain_cmd) return cmd_explain(explain, common);
         if (*encode_cmd) return cmd_encode(encode, common);
+        if (*mime_cmd) return cmd_mime(mime, common);
         if (*decode_cmd) return cmd_decode(decode, common);
     } catch (const std::exception& e) {
         // Our own misuse, never the user's input: say so plainly.

@@ -1,0 +1,233 @@
+// mime.cpp — parsing header fields and the MIME tree; see mime.hpp.
+#include "message/mime.hpp"
+
+#include <fmt/format.h>
+
+#include "codec/base64.hpp"
+#include "codec/quoted_printable.hpp"
+#include "core/ascii.hpp"
+
+namespace mailsim::message {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+    return s;
+}
+
+// The end of the line starting at `pos` (the index of its LF, or the end).
+size_t line_end(std::string_view raw, size_t pos, size_t limit) {
+    size_t lf = raw.find('\n', pos);
+    return lf == std::string_view::npos || lf >= limit ? limit : lf;
+}
+
+// Reads header fields from [begin, limit); returns where the body starts.
+size_t parse_header(std::string_view raw, size_t begin, size_t limit, Part& part, std::vector<Damage>& damage) {
+    size_t pos = begin;
+    while (pos < limit) {
+        size_t eol = line_end(raw, pos, limit);
+        std::string_view line = raw.substr(pos, eol - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        size_t next = eol < limit ? eol + 1 : limit;
+        if (line.empty()) {  // the blank line: the body follows
+            part.header_span = {begin, pos};
+            return next;
+        }
+        if (line.front() == ' ' || line.front() == '\t') {  // a folded continuation
+            if (part.headers.empty()) {
+                damage.push_back({pos, "a continuation line with no header field before it"});
+            } else {
+                part.headers.back().value += " " + std::string(trim(line));
+                part.headers.back().span.end = next;
+            }
+            pos = next;
+            continue;
+        }
+        size_t colon = line.find(':');
+        bool good_name = colon != std::string_view::npos && colon > 0;
+        for (size_t i = 0; good_name && i < colon; ++i)
+            good_name = line[i] > 32 && line[i] < 127;
+        if (!good_name) {
+            damage.push_back({pos, fmt::format("header line without a colon: \"{}\"", line.substr(0, 40))});
+            pos = next;
+            continue;
+        }
+        part.headers.push_back({std::string(line.substr(0, colon)), std::string(trim(line.substr(colon + 1))), {pos, next}});
+        pos = next;
+    }
+    part.header_span = {begin, limit};
+    return limit;  // no body
+}
+
+void parse_part(std::string_view raw, size_t begin, size_t end, Part& part, const ContentType& default_type,
+                std::vector<Damage>& damage, int depth);
+
+void parse_multipart(std::string_view raw, Part& part, std::vector<Damage>& damage, int depth) {
+    const std::string& boundary = part.content_type.params["boundary"];
+    size_t begin = part.body_span.begin, end = part.body_span.end;
+    if (boundary.empty()) {
+        damage.push_back({part.header_span.begin, "multipart without a boundary parameter: the body is kept whole"});
+        return;
+    }
+    ContentType child_default;
+    if (part.content_type.subtype == "digest") child_default = {"message", "rfc822", {}};
+    std::string delimiter = "--" + boundary;
+    // Find delimiter lines: "--boundary" or "--boundary--" at the start of a line.
+    std::vector<std::pair<size_t, size_t>> lines;  // (line start, next line start)
+    bool closed = false;
+    size_t pos = begin;
+    while (pos < end) {
+        size_t eol = line_end(raw, pos, end);
+        size_t next = eol < end ? eol + 1 : end;
+        std::string_view line = raw.substr(pos, eol - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.rfind(delimiter, 0) == 0) {
+            std::string_view rest = trim(line.substr(delimiter.size()));
+            if (rest == "--") {
+                lines.push_back({pos, next});
+                closed = true;
+                part.boundaries.push_back({pos, next});
+                part.epilogue = {next, end};
+                break;
+            }
+            if (rest.empty()) {
+                lines.push_back({pos, next});
+                part.boundaries.push_back({pos, next});
+            }
+        }
+        pos = next;
+    }
+    if (lines.empty()) {
+        damage.push_back({begin, fmt::format("no boundary line \"{}\" in the multipart body", delimiter)});
+        return;
+    }
+    part.preamble = {begin, lines.front().first};
+    if (!closed) {
+        damage.push_back({end, fmt::format("the closing boundary \"{}--\" is missing", delimiter)});
+        lines.push_back({end, end});
+    }
+    for (size_t i = 0; i + 1 < lines.size(); ++i) {
+        size_t p_begin = lines[i].second;
+        size_t p_end = lines[i + 1].first;
+        // The CRLF before a delimiter belongs to the delimiter (RFC 2046 §5.1.1).
+        if (p_end > p_begin && raw[p_end - 1] == '\n') --p_end;
+        if (p_end > p_begin && raw[p_end - 1] == '\r') --p_end;
+        auto child = std::make_unique<Part>();
+        parse_part(raw, p_begin, p_end, *child, child_default, damage, depth + 1);
+        part.children.push_back(std::move(child));
+    }
+}
+
+void parse_part(std::string_view raw, size_t begin, size_t end, Part& part, const ContentType& default_type,
+                std::vector<Damage>& damage, int depth) {
+    part.span = {begin, end};
+    size_t body = parse_header(raw, begin, end, part, damage);
+    part.body_span = {body, end};
+    part.content_type = default_type;
+    if (const HeaderField* ct = part.header("Content-Type"))
+        part.content_type = parse_content_type(ct->value, &damage, ct->span.begin);
+    if (const HeaderField* cte = part.header("Content-Transfer-Encoding"))
+        part.transfer_encoding = to_lower(trim(cte->value));
+    if (const HeaderField* cd = part.header("Content-Disposition")) {
+        std::string_view v = cd->value;
+        part.disposition = to_lower(trim(v.substr(0, v.find(';'))));
+        auto params = parse_parameters(v);
+        if (auto it = params.find("filename"); it != params.end()) part.filename = it->second;
+    }
+    if (part.filename.empty())
+        if (auto it = part.content_type.params.find("name"); it != part.content_type.params.end())
+            part.filename = it->second;
+    if (part.content_type.type == "text") {
+        auto it = part.content_type.params.find("charset");
+        part.charset = it == part.content_type.params.end() ? "us-ascii" : to_lower(it->second);
+    }
+    if (depth > 50) {
+        damage.push_back({begin, "MIME parts nested more than 50 deep: the rest is kept whole"});
+        return;
+    }
+    if (part.content_type.type == "multipart") {
+        parse_multipart(raw, part, damage, depth);
+    } else if (part.content_type.full() == "message/rfc822") {
+        auto child = std::make_unique<Part>();
+        parse_part(raw, body, end, *child, ContentType{}, damage, depth + 1);
+        part.children.push_back(std::move(child));
+    }
+}
+
+}  // namespace
+
+const HeaderField* Part::header(std::string_view name) const {
+    for (const auto& h : headers)
+        if (iequals(h.name, name)) return &h;
+    return nullptr;
+}
+
+std::map<std::string, std::string> parse_parameters(std::string_view value) {
+    std::map<std::string, std::string> params;
+    size_t pos = value.find(';');
+    while (pos != std::string_view::npos && pos < value.size()) {
+        ++pos;
+        while (pos < value.size() && (value[pos] == ' ' || value[pos] == '\t')) ++pos;
+        size_t eq = value.find('=', pos);
+        if (eq == std::string_view::npos) break;
+        std::string name = to_lower(trim(value.substr(pos, eq - pos)));
+        size_t v = eq + 1;
+        while (v < value.size() && value[v] == ' ') ++v;
+        std::string val;
+        if (v < value.size() && value[v] == '"') {  // quoted-string with \-escapes
+            size_t i = v + 1;
+            for (; i < value.size() && value[i] != '"'; ++i) {
+                if (value[i] == '\\' && i + 1 < value.size()) ++i;
+                val += value[i];
+            }
+            pos = value.find(';', i);
+        } else {
+            size_t semi = value.find(';', v);
+            val = std::string(trim(value.substr(v, semi == std::string_view::npos ? std::string_view::npos : semi - v)));
+            pos = semi;
+        }
+        if (!name.empty()) params[name] = val;
+    }
+    return params;
+}
+
+ContentType parse_content_type(std::string_view value, std::vector<Damage>* damage, size_t offset) {
+    ContentType ct;
+    std::string_view main = trim(value.substr(0, value.find(';')));
+    size_t slash = main.find('/');
+    if (slash == std::string_view::npos || slash == 0 || slash + 1 >= main.size()) {
+        if (damage)
+            damage->push_back({offset, fmt::format("Content-Type \"{}\" is not type/subtype; text/plain assumed", main)});
+        return ct;
+    }
+    ct.type = to_lower(trim(main.substr(0, slash)));
+    ct.subtype = to_lower(trim(main.substr(slash + 1)));
+    ct.params = parse_parameters(value);
+    return ct;
+}
+
+Message parse(std::string raw) {
+    Message m;
+    m.raw = std::move(raw);
+    m.root = std::make_unique<Part>();
+    parse_part(m.raw, 0, m.raw.size(), *m.root, ContentType{}, m.damage, 0);
+    return m;
+}
+
+std::string decoded_body(const Message& m, const Part& p, std::vector<Damage>* damage) {
+    std::string_view body = std::string_view(m.raw).substr(p.body_span.begin, p.body_span.end - p.body_span.begin);
+    std::vector<codec::CodecError> errors;
+    std::string out;
+    if (p.transfer_encoding == "base64") out = codec::base64_decode(body, &errors);
+    else if (p.transfer_encoding == "quoted-printable") out = codec::qp_decode(body, &errors);
+    else out = std::string(body);
+    if (damage)
+        for (const auto& e : errors)
+            damage->push_back({p.body_span.begin + e.offset, p.transfer_encoding + ": " + e.what});
+    return out;
+}
+
+}  // namespace mailsim::message
