@@ -173,3 +173,40 @@ TEST_CASE("MIME: a generated corpus parses as Python's email package parses it")
     REQUIRE(i == files.size());
     if (!std::getenv("MAILSIM_KEEP_CORPUS")) std::filesystem::remove_all(dir);
 }
+
+#include "agents/user_agent.hpp"
+#include "support.hpp"
+
+TEST_CASE("a user agent builds text + HTML as multipart/alternative, with attachments in multipart/mixed") {
+    auto w = test::run_scenario(test::two_domains(R"({ "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu",
+        "subject": "photos", "body": "Voilà les photos.", "html": "<p>Voilà les <b>photos</b>.</p>",
+        "attachments": [ { "filename": "crêpe.png", "content_type": "image/png", "size": 5000 },
+                         { "filename": "notes.txt", "content_type": "text/plain", "text": "eggs\nmilk\n" },
+                         { "filename": "song.mp3", "content_type": "audio/mpeg", "size": 300 } ] })"));
+    const std::string& stored = w->server("mail.hamburger.edu")->mailboxes().of("bob").at(0).content;
+    auto m = message::parse(stored);
+    REQUIRE(m.damage.empty());
+    REQUIRE(m.root->content_type.full() == "multipart/mixed");
+    REQUIRE(m.root->children.size() == 4);
+    const auto& alt = *m.root->children[0];
+    REQUIRE(alt.content_type.full() == "multipart/alternative");
+    REQUIRE(alt.children.at(0)->content_type.full() == "text/plain");
+    REQUIRE(alt.children.at(1)->content_type.full() == "text/html");
+    REQUIRE(alt.children[0]->transfer_encoding == "quoted-printable");
+    REQUIRE(message::decoded_body(m, *alt.children[0]) == "Voilà les photos.\r\n");
+    const auto& png = *m.root->children[1];
+    REQUIRE(png.content_type.full() == "image/png");
+    REQUIRE(png.disposition == "attachment");
+    REQUIRE(message::decoded_body(m, png).size() == 5000);
+    REQUIRE(png.filename == "=?UTF-8?B?Y3LDqnBlLnBuZw==?=");
+    REQUIRE(message::decoded_body(m, *m.root->children[2]) == "eggs\nmilk\n");
+    REQUIRE(m.root->children[3]->content_type.full() == "audio/mpeg");
+    REQUIRE(!has_8bit(stored));  // everything 7-bit: multipart text is encoded at once
+}
+
+TEST_CASE("a bad attachment in a scenario names its place") {
+    auto s = scenario::parse_scenario(test::two_domains(
+        R"({ "from": "alice@crepes.fr", "to": "bob@hamburger.edu", "attachments": [ { "filename": "x", "base64": "!!" } ] })"), "s.json");
+    REQUIRE(!s);
+    REQUIRE(s.error().message().find("s.json: mails[0].attachments[0].base64: not base64") == 0);
+}

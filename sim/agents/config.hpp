@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "message/builder.hpp"
 #include "protocol/smtp/reply.hpp"
 #include "protocol/smtp/server_session.hpp"
 
@@ -86,6 +87,8 @@ struct OutgoingMail {
     std::vector<std::string> to, cc, bcc;
     std::string subject;
     std::string body;
+    std::string html;              // with it, text and HTML go as multipart/alternative
+    std::vector<message::Attachment> attachments;  // multipart/mixed
     smtp::MailMode mode = smtp::MailMode::mail;  // RFC 821 SEND/SOML/SAML
     std::vector<std::pair<std::string, std::string>> headers;  // extra header fields
 };

@@ -38,18 +38,6 @@ std::string join(const std::vector<std::string>& v) {
     return s;
 }
 
-// Body text with every line end made CRLF.
-std::string crlf(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + 16);
-    for (size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
-        out += text[i];
-    }
-    if (!out.empty() && out.back() != '\n') out += "\r\n";
-    return out;
-}
-
 }  // namespace
 
 UserAgent::UserAgent(World& world, UserAgentConfig config) : world_(world), config_(std::move(config)) {}
@@ -70,15 +58,13 @@ std::string UserAgent::compose(const OutgoingMail& mail, std::string& message_id
     out += "Subject: " + ascii(mail.subject) + "\r\n";
     out += "Date: " + world_.date_now() + "\r\n";
     out += "Message-ID: " + message_id + "\r\n";
-    bool eight_bit = std::any_of(mail.body.begin(), mail.body.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-    if (eight_bit) {
-        out += "MIME-Version: 1.0\r\n";
-        out += "Content-Type: text/plain; charset=UTF-8\r\n";
-        out += "Content-Transfer-Encoding: 8bit\r\n";
-    }
+    bool structured = !mail.html.empty() || !mail.attachments.empty();
+    message::BuiltBody body =
+        message::build_body({mail.body, mail.html, mail.attachments}, structured ? world_.make_id(12) : std::string{});
+    out += body.headers;
     for (const auto& [name, value] : mail.headers) out += name + ": " + value + "\r\n";
     out += "\r\n";
-    out += crlf(mail.body);
+    out += body.body;
     return out;
 }
 

@@ -1,0 +1,101 @@
+// builder.cpp — see builder.hpp.
+#include "message/builder.hpp"
+
+#include "codec/base64.hpp"
+#include "codec/encoded_word.hpp"
+#include "codec/quoted_printable.hpp"
+#include "core/ascii.hpp"
+
+namespace mailsim::message {
+
+namespace {
+
+std::string crlf(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 16);
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+        out += text[i];
+    }
+    if (!out.empty() && out.back() != '\n') out += "\r\n";
+    return out;
+}
+
+struct Leaf {
+    std::string headers;
+    std::string body;
+};
+
+Leaf text_leaf(std::string_view subtype, std::string_view text, bool alone) {
+    std::string t = crlf(text);
+    Leaf l;
+    l.headers = "Content-Type: text/" + std::string(subtype) + "; charset=" + (has_8bit(t) ? "UTF-8" : "us-ascii") + "\r\n";
+    if (!has_8bit(t)) {
+        l.headers += "Content-Transfer-Encoding: 7bit\r\n";
+        l.body = t;
+    } else if (alone) {
+        l.headers += "Content-Transfer-Encoding: 8bit\r\n";
+        l.body = t;
+    } else if (seven_bit_encoding_for(t) == "quoted-printable") {
+        l.headers += "Content-Transfer-Encoding: quoted-printable\r\n";
+        l.body = codec::qp_encode(t);
+        if (!l.body.empty() && l.body.back() != '\n') l.body += "\r\n";
+    } else {
+        l.headers += "Content-Transfer-Encoding: base64\r\n";
+        l.body = codec::base64_encode(t);
+    }
+    return l;
+}
+
+Leaf attachment_leaf(const Attachment& a) {
+    auto word = codec::encode_words(a.filename, "UTF-8", 'B');
+    std::string name = word ? *word : a.filename;
+    Leaf l;
+    l.headers = "Content-Type: " + a.content_type + "; name=\"" + name + "\"\r\n" +
+                "Content-Transfer-Encoding: base64\r\n" + "Content-Disposition: " +
+                (a.inline_part ? "inline" : "attachment") + "; filename=\"" + name + "\"\r\n";
+    l.body = codec::base64_encode(a.data);
+    return l;
+}
+
+std::string multipart(std::string_view subtype, const std::string& boundary, const std::vector<Leaf>& parts, Leaf* out) {
+    out->headers = "Content-Type: multipart/" + std::string(subtype) + "; boundary=\"" + boundary + "\"\r\n";
+    std::string body = "This is a multi-part message in MIME format.\r\n";
+    // The CRLF before a delimiter belongs to the delimiter (RFC 2046 §5.1.1),
+    // so one more follows each body, whose own last line break is content.
+    for (const auto& p : parts) body += "--" + boundary + "\r\n" + p.headers + "\r\n" + p.body + "\r\n";
+    body += "--" + boundary + "--\r\n";
+    out->body = body;
+    return body;
+}
+
+}  // namespace
+
+std::string seven_bit_encoding_for(std::string_view text) {
+    size_t high = 0;
+    for (unsigned char c : text) high += c >= 0x80;
+    return high * 5 <= text.size() ? "quoted-printable" : "base64";
+}
+
+BuiltBody build_body(const BodySpec& spec, const std::string& seed) {
+    bool alone = spec.html.empty() && spec.attachments.empty();
+    Leaf content = text_leaf("plain", spec.text, alone);
+    if (!spec.html.empty()) {
+        Leaf alt;
+        multipart("alternative", "=_alt_" + seed, {content, text_leaf("html", spec.html, false)}, &alt);
+        content = alt;
+    }
+    if (!spec.attachments.empty()) {
+        std::vector<Leaf> parts{content};
+        for (const auto& a : spec.attachments) parts.push_back(attachment_leaf(a));
+        Leaf mixed;
+        multipart("mixed", "=_mixed_" + seed, parts, &mixed);
+        content = mixed;
+    }
+    BuiltBody b;
+    if (!alone || has_8bit(content.body)) b.headers = "MIME-Version: 1.0\r\n" + content.headers;  // plain ASCII needs none
+    b.body = content.body;
+    return b;
+}
+
+}  // namespace mailsim::message

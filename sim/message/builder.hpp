@@ -1,0 +1,42 @@
+// builder.hpp — building a message body: plain text, text + HTML as
+// multipart/alternative, and attachments as multipart/mixed (RFC 2046).
+//
+// What a user agent does when the user writes text, maybe HTML, and
+// attaches files. Text parts are UTF-8; a text part of a multipart body that
+// is not ASCII goes as quoted-printable (mostly ASCII) or base64; a lone text
+// body goes as 8bit (the SMTP client re-encodes it for a server without
+// 8BITMIME); attachments go as base64 with Content-Disposition and filename
+// (as an RFC 2047 word when it is not ASCII).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mailsim::message {
+
+struct Attachment {
+    std::string filename;
+    std::string content_type = "application/octet-stream";
+    std::string data;        // the bytes
+    bool inline_part = false;
+};
+
+struct BodySpec {
+    std::string text;        // the plain text (LF or CRLF line ends)
+    std::string html;        // optional: text and HTML become multipart/alternative
+    std::vector<Attachment> attachments;
+};
+
+struct BuiltBody {
+    std::string headers;     // MIME-Version, Content-Type, Content-Transfer-Encoding lines, CRLF-ended
+    std::string body;        // CRLF lines
+};
+
+// `boundary_seed` makes the boundaries (deterministic for a seed).
+BuiltBody build_body(const BodySpec& spec, const std::string& boundary_seed);
+
+// How a text would go in 7 bits: "quoted-printable" when at most a fifth of
+// its bytes are not ASCII, else "base64".
+std::string seven_bit_encoding_for(std::string_view text);
+
+}  // namespace mailsim::message
