@@ -29,6 +29,11 @@ Result<json> parse(std::string_view text, const std::string& file_name) {
         if (auto p = what.find(": "); p != std::string::npos) what = what.substr(p + 2);
         return Error{fmt::format("{}: byte {} (line {}, column {})", file_name, byte, line, column),
                      "invalid JSON: " + what};
+    } catch (const json::exception& e) {
+        // e.g. out_of_range 406: a number too large for a double (found by fuzz_files)
+        std::string what = e.what();
+        if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+        return Error{file_name, "invalid JSON: " + what};
     }
 }
 
