@@ -12,11 +12,6 @@ namespace mailsim::agents {
 
 namespace {
 
-void send_unit(World& w, ConnectionId id, Side side, protocol::Outgoing& o) {
-    std::string args = w.trace().recording() ? protocol::outgoing_args(o) : std::string{};
-    w.network().send(id, side, std::move(o.bytes), Annotation{"pop3", o.verb, args, o.key});
-}
-
 void state_event(World& w, ConnectionId id, Side side, std::string_view role, std::string_view from,
                  std::string_view to) {
     if (!w.trace().recording()) return;
@@ -111,7 +106,7 @@ void Pop3ServerConnection::pump() {
     while (auto e = session_->next_event())
         state_event(world_, id_, Side::server, "server", pop3::Pop3ServerSession::state_name(e->from),
                     pop3::Pop3ServerSession::state_name(e->to));
-    for (auto& o : session_->take_output()) send_unit(world_, id_, Side::server, o);
+    for (auto& o : session_->take_output()) world_.send_outgoing(id_, Side::server, "pop3", o);
     if (session_->wants_close()) world_.network().close(id_, Side::server);
 }
 
@@ -146,7 +141,7 @@ void Pop3ClientConnection::pump() {
             agent_.retrieval_over(e->ok, e->error);
         }
     }
-    for (auto& o : session_.take_output()) send_unit(world_, id_, Side::client, o);
+    for (auto& o : session_.take_output()) world_.send_outgoing(id_, Side::client, "pop3", o);
     if (session_.wants_close()) world_.network().close(id_, Side::client);
 }
 

@@ -99,10 +99,7 @@ void SmtpConnection::state_event(std::string_view role, std::string_view from, s
     world_.trace().append(e);
 }
 
-void SmtpConnection::send(protocol::Outgoing& o) {
-    std::string args = world_.trace().recording() ? protocol::outgoing_args(o) : std::string{};
-    world_.network().send(id_, tcp_side_, std::move(o.bytes), Annotation{"smtp", o.verb, args, o.key});
-}
+void SmtpConnection::send(protocol::Outgoing& o) { world_.send_outgoing(id_, tcp_side_, "smtp", o); }
 
 void SmtpConnection::pump() {
     Network& net = world_.network();

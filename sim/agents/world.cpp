@@ -107,6 +107,11 @@ void World::emit_json_text(EventKind kind, std::string_view host, std::string_vi
     trace_.append(e);
 }
 
+void World::send_outgoing(ConnectionId id, Side side, std::string_view proto, protocol::Outgoing& o) {
+    std::string args = trace_.recording() ? protocol::outgoing_args(o) : std::string{};
+    net_.send(id, side, std::move(o.bytes), Annotation{proto, o.verb, args, o.key});
+}
+
 std::string World::make_id(size_t hex_digits) {
     std::uint64_t v = rng_.next();
     std::string s = fmt::format(FMT_COMPILE("{:016X}"), v);

@@ -20,6 +20,7 @@
 #include "core/network.hpp"
 #include "core/scheduler.hpp"
 #include "core/trace.hpp"
+#include "protocol/outgoing.hpp"
 
 namespace mailsim::agents {
 
@@ -70,6 +71,10 @@ public:
     void emit_json_text(EventKind kind, std::string_view host, std::string_view verb, std::string_view args,
                         std::string_view key, std::string_view detail_json, std::string_view peer = {},
                         std::uint32_t conn = 0, std::string_view protocol = {});
+
+    // Sends what an engine handed out on a connection, with its annotation;
+    // the trace's args are worked out only when recording.
+    void send_outgoing(ConnectionId id, Side side, std::string_view proto, protocol::Outgoing& o);
 
     // A fresh queue or message id, deterministic for the seed.
     std::string make_id(size_t hex_digits);
