@@ -1,0 +1,363 @@
+// app.cpp — the window, fonts, layout, menus, keys, scripts, screenshots.
+#include "app.hpp"
+
+#include <algorithm>
+#include <cfloat>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <stb_image_write.h>
+
+#include "bench.hpp"
+#include "script.hpp"
+#include "ui.hpp"
+
+namespace mailsim::gui {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+const char* const kFontPaths[] = {
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+};
+
+// Glyphs for every text of both languages, the common Chinese characters
+// (what a student types into the encoding lab) and the symbols we draw.
+void load_fonts(App& app) {
+    ImGuiIO& io = ImGui::GetIO();
+    static ImVector<ImWchar> ranges;  // must outlive the atlas build
+    ImFontGlyphRangesBuilder b;
+    b.AddRanges(io.Fonts->GetGlyphRangesDefault());
+    b.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
+    for (text::Lang l : {text::Lang::en, text::Lang::zh})
+        for (const auto& [key, value] : text::all(l)) b.AddText(value.c_str(), value.c_str() + value.size());
+    b.AddText("→←↑↓…✓✗▶■●◀·×—“”‘’「」『』（）：；，。、？！");
+    b.BuildRanges(&ranges);
+    const char* path = nullptr;
+    for (const char* p : kFontPaths)
+        if (fs::exists(p)) {
+            path = p;
+            break;
+        }
+    if (!path) {
+        std::fprintf(stderr, "mailsim-gui: no CJK font found (install fonts-wqy-microhei); Chinese will show as boxes\n");
+        io.Fonts->AddFontDefault();
+        app.mono = io.Fonts->AddFontDefault();
+        return;
+    }
+    ImFontConfig cfg;
+    cfg.OversampleH = 1;  // the CJK atlas is large; no horizontal oversampling keeps it small
+    cfg.OversampleV = 1;
+    cfg.PixelSnapH = true;
+    cfg.FontNo = 0;  // WenQuanYi Micro Hei
+    io.Fonts->AddFontFromFileTTF(path, 16.0f, &cfg, ranges.Data);
+    ImFontConfig mono = cfg;
+    mono.FontNo = 1;  // WenQuanYi Micro Hei Mono, for wire bytes, hex and bits
+    app.mono = io.Fonts->AddFontFromFileTTF(path, 15.0f, &mono, ranges.Data);
+    if (!app.mono) app.mono = io.Fonts->Fonts[0];
+}
+
+// Where each panel goes by default: fractions of the area between the menu
+// bar and the timeline, which runs along the bottom.
+struct Place {
+    float x, y, w, h;
+};
+Place default_place(PanelId id) {
+    switch (id) {
+    case PanelId::topology: return {0.00f, 0.00f, 0.30f, 0.40f};
+    case PanelId::queue: return {0.00f, 0.40f, 0.30f, 0.25f};
+    case PanelId::replylab: return {0.00f, 0.65f, 0.30f, 0.35f};
+    case PanelId::sequence: return {0.30f, 0.00f, 0.34f, 0.62f};
+    case PanelId::encoding: return {0.30f, 0.62f, 0.34f, 0.38f};
+    case PanelId::transcript: return {0.64f, 0.00f, 0.36f, 0.55f};
+    case PanelId::message: return {0.64f, 0.55f, 0.36f, 0.45f};
+    default: return {0, 0, 1, 1};
+    }
+}
+
+// Places the next window: at its default spot, or over everything when solo.
+void place_next(const App& app, PanelId id, float top, float bottom) {
+    const ImVec2 d = ImGui::GetIO().DisplaySize;
+    if (app.solo >= 0) {
+        ImGui::SetNextWindowPos({0, top});
+        ImGui::SetNextWindowSize({d.x, d.y - top});
+        return;
+    }
+    if (!app.relayout) return;
+    if (id == PanelId::timeline) {
+        ImGui::SetNextWindowPos({0, d.y - bottom});
+        ImGui::SetNextWindowSize({d.x, bottom});
+        return;
+    }
+    const Place p = default_place(id);
+    const float h = d.y - top - bottom;
+    ImGui::SetNextWindowPos({p.x * d.x, top + p.y * h});
+    ImGui::SetNextWindowSize({p.w * d.x, p.h * h});
+}
+
+void open_file(App& app, const std::string& path) {
+    if (auto err = app.session.open(path)) {
+        app.status = err->message();
+        std::fprintf(stderr, "mailsim-gui: %s\n", app.status.c_str());
+    } else {
+        app.status = TF(app, "gui.status.opened", {{"path", path}, {"events", std::to_string(app.session.trace().size())}});
+        app.lab_rows_loaded = false;
+    }
+}
+
+void drop_callback(GLFWwindow* window, int count, const char** paths) {
+    auto* app = static_cast<App*>(glfwGetWindowUserPointer(window));
+    if (count > 0) open_file(*app, paths[0]);
+}
+
+std::vector<std::string> files_in(const char* dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+        if (e.path().extension() == ".json") out.push_back(e.path().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// lessons/ and traces/ beside the program's source tree or the working directory.
+std::string find_dir(const char* name) {
+    for (fs::path base : {fs::current_path(), fs::path(MAILSIM_SOURCE_DIR)})
+        if (fs::is_directory(base / name)) return (base / name).string();
+    return {};
+}
+
+void menu_bar(App& app) {
+    if (!ImGui::BeginMainMenuBar()) return;
+    if (ImGui::BeginMenu(T(app, "gui.menu.file"))) {
+        if (ImGui::MenuItem(T(app, "gui.menu.default"))) {
+            app.session.open_default();
+            app.lab_rows_loaded = false;
+        }
+        for (const char* dir : {"lessons", "traces"}) {
+            std::string d = find_dir(dir);
+            if (d.empty()) continue;
+            ImGui::Separator();
+            ImGui::TextDisabled("%s/", dir);
+            for (const auto& f : files_in(d.c_str()))
+                if (ImGui::MenuItem(fs::path(f).filename().string().c_str())) open_file(app, f);
+        }
+        ImGui::Separator();
+        if (ImGui::MenuItem(T(app, "gui.menu.quit"))) app.want_quit = true;
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu(T(app, "gui.menu.view"))) {
+        for (size_t i = 0; i < app.open.size(); ++i)
+            ImGui::MenuItem(T(app, "gui.panel." + std::string(kPanelNames[i])), nullptr, &app.open[i]);
+        ImGui::Separator();
+        if (ImGui::MenuItem(T(app, "gui.menu.reset_layout"))) {
+            app.open.fill(true);
+            app.solo = -1;
+            app.relayout = true;
+        }
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu(T(app, "gui.menu.language"))) {
+        if (ImGui::MenuItem("English", nullptr, app.lang == text::Lang::en)) app.lang = text::Lang::en;
+        if (ImGui::MenuItem("中文", nullptr, app.lang == text::Lang::zh)) app.lang = text::Lang::zh;
+        ImGui::EndMenu();
+    }
+    ImGui::Separator();
+    ImGui::TextUnformatted(app.session.title().c_str());
+    ImGui::TextDisabled("%s", TF(app, "gui.status.cursor", {{"cursor", std::to_string(app.session.cursor())},
+                                                            {"events", std::to_string(app.session.trace().size())},
+                                                            {"time", format_seconds(app.session.cursor_time())}})
+                                  .c_str());
+    if (!app.status.empty()) {
+        ImGui::Separator();
+        ImGui::TextColored({1.0f, 0.8f, 0.4f, 1.0f}, "%s", app.status.c_str());
+    }
+    ImGui::EndMainMenuBar();
+}
+
+void keys(App& app) {
+    ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput) return;
+    Session& s = app.session;
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) s.step(1);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) s.step(-1);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false)) s.set_cursor(0);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End), false)) s.set_cursor(s.trace().size());
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
+        if (s.cursor() >= s.trace().size()) s.set_cursor(0);
+        s.playing = !s.playing;
+    }
+}
+
+void draw_panels(App& app, float top, float bottom) {
+    using Fn = void (*)(App&, bool*);
+    static const Fn fns[] = {ShowTopologyPanel, ShowSequencePanel, ShowTranscriptPanel, ShowTimelinePanel,
+                             ShowQueuePanel,    ShowMessagePanel,  ShowEncodingPanel,   ShowReplyLabPanel};
+    static_assert(std::size(fns) == static_cast<size_t>(PanelId::count));
+    for (size_t i = 0; i < std::size(fns); ++i) {
+        if (app.solo >= 0 && static_cast<size_t>(app.solo) == i) ImGui::SetNextWindowFocus();
+        if (app.solo >= 0 && static_cast<size_t>(app.solo) != i) continue;
+        if (app.solo < 0 && !app.open[i]) continue;
+        bool open = true;
+        place_next(app, static_cast<PanelId>(i), top, bottom);
+        fns[i](app, &open);
+        if (!open) app.open[i] = false;
+    }
+}
+
+bool write_png(const std::string& path, int w, int h) {
+    std::vector<unsigned char> pixels(static_cast<size_t>(w) * h * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadBuffer(GL_BACK);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+    for (size_t i = 3; i < pixels.size(); i += 4) pixels[i] = 255;  // opaque
+    // OpenGL's rows run bottom-up; PNG's top-down. Write to a temp file, then rename.
+    std::string tmp = path + ".tmp.png";
+    stbi_flip_vertically_on_write(1);
+    if (!stbi_write_png(tmp.c_str(), w, h, 4, pixels.data(), w * 4)) return false;
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    return !ec;
+}
+
+}  // namespace
+
+int run_app(const Options& options) {
+    const auto t0 = Clock::now();
+    App app;
+    app.open.fill(true);
+    if (auto l = text::parse_lang(options.lang)) app.lang = *l;
+    else {
+        std::fprintf(stderr, "mailsim-gui: --lang: expected en or zh, found \"%s\"\n", options.lang.c_str());
+        return 2;
+    }
+    Script script;
+    if (!options.script.empty()) {
+        auto parsed = Script::parse(options.script);
+        if (!parsed) {
+            std::fprintf(stderr, "mailsim-gui: %s\n", parsed.error().message().c_str());
+            return 2;
+        }
+        script = std::move(*parsed);
+    }
+
+    if (!glfwInit()) {
+        std::fprintf(stderr, "mailsim-gui: cannot open a window (no display? try xvfb-run, or `mailsim run` in a terminal)\n");
+        return 1;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    if (options.hidden) glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
+    GLFWwindow* window = glfwCreateWindow(options.width, options.height, "mailsim", nullptr, nullptr);
+    if (!window) {
+        std::fprintf(stderr, "mailsim-gui: cannot create an OpenGL 3 window\n");
+        glfwTerminate();
+        return 1;
+    }
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(options.bench || !options.screenshot.empty() || !script.empty() ? 0 : 1);
+    glfwSetWindowUserPointer(window, &app);
+    glfwSetDropCallback(window, drop_callback);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // the layout is ours; nothing is written beside the program
+    ImGui::StyleColorsDark();
+    ImGui::GetStyle().WindowRounding = 3.0f;
+    load_fonts(app);
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 130");
+
+    Bench bench(options.bench, options.bench_lines);
+    if (options.bench) {
+        if (auto err = bench.load(app.session)) {
+            std::fprintf(stderr, "mailsim-gui: %s\n", err->message().c_str());
+            return 1;
+        }
+    } else if (!options.file.empty()) {
+        open_file(app, options.file);
+        if (app.session.trace().empty() && app.session.title().empty()) app.session.open_default();
+    } else {
+        app.session.open_default();
+    }
+
+    int frame = 0;
+    int exit_code = 0;
+    auto last = Clock::now();
+    bool first_frame = true;
+    while (!glfwWindowShouldClose(window) && !app.want_quit) {
+        glfwPollEvents();
+        auto now = Clock::now();
+        double dt = std::chrono::duration<double>(now - last).count();
+        last = now;
+        app.session.advance(dt);
+        bench.before_frame(app);
+
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        // Headless runs: wherever Xvfb's pointer is, it hovers nothing (no stray tooltips).
+        if (!script.empty() || !options.screenshot.empty() || options.bench) io.MousePos = {-FLT_MAX, -FLT_MAX};
+        ImGui::NewFrame();
+        keys(app);
+        menu_bar(app);
+        const float top = ImGui::GetFrameHeight();
+        const float bottom = 96.0f;
+        draw_panels(app, top, bottom);
+        app.relayout = false;
+        ImGui::Render();
+
+        int w, h;
+        glfwGetFramebufferSize(window, &w, &h);
+        glViewport(0, 0, w, h);
+        glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+        if (first_frame) {
+            glFinish();
+            if (options.bench || std::getenv("MAILSIM_GUI_TIMING"))
+                std::printf("start-up to first frame: %.0f ms\n",
+                            std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+            first_frame = false;
+        }
+        ++frame;
+        // Script actions run one a frame, after the frame that shows the last one.
+        std::string shot;
+        if (!script.empty() && !script.run_next(app, shot, exit_code)) app.want_quit = true;
+        if (!shot.empty()) {
+            if (!write_png(shot, w, h)) {
+                std::fprintf(stderr, "mailsim-gui: cannot write %s\n", shot.c_str());
+                exit_code = 1;
+            } else std::printf("screenshot %s (%dx%d)\n", shot.c_str(), w, h);
+        }
+        if (!options.screenshot.empty() && frame >= options.frames && script.empty()) {
+            if (!write_png(options.screenshot, w, h)) {
+                std::fprintf(stderr, "mailsim-gui: cannot write %s\n", options.screenshot.c_str());
+                exit_code = 1;
+            } else std::printf("screenshot %s (%dx%d)\n", options.screenshot.c_str(), w, h);
+            app.want_quit = true;
+        }
+        glfwSwapBuffers(window);
+        if (bench.after_frame(app)) app.want_quit = true;
+    }
+    bench.report();
+
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    return exit_code;
+}
+
+}  // namespace mailsim::gui

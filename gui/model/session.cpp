@@ -1,0 +1,151 @@
+// session.cpp — opening scenarios and traces, the cursor, play, re-runs.
+#include "model/session.hpp"
+
+#include <algorithm>
+
+#include "core/trace_json.hpp"
+#include "scenario/scenario.hpp"
+
+namespace mailsim::gui {
+
+using nlohmann::json;
+
+void Session::adopt(std::unique_ptr<Trace> t, std::string title, std::string path) {
+    trace_ = std::move(t);
+    index_ = TraceIndex(*trace_);
+    title_ = std::move(title);
+    path_ = std::move(path);
+    cursor_ = 0;
+    ++generation_;
+    phase = 0;
+    playing = false;
+    selected.reset();
+}
+
+std::optional<Error> Session::open(const std::string& path) {
+    auto text = read_file(path);
+    if (!text) return text.error();
+    json j = json::parse(*text, nullptr, false);
+    if (j.is_object() && j.value("format", std::string{}) == "mailsim-trace") {
+        auto t = trace_from_json(*text, path);
+        if (!t) return t.error();
+        std::string title = t->source.name.empty() ? path : t->source.name;
+        adopt(std::make_unique<Trace>(std::move(*t)), std::move(title), path);
+        scenario_json_ = json();
+        overrides_.clear();
+        previous_outcome_.reset();
+        previous_transcript_.reset();
+        return std::nullopt;
+    }
+    // Anything else is read as a scenario, whose reader names what is wrong.
+    if (auto err = open_scenario_text(*text, path)) return err;
+    path_ = path;
+    return std::nullopt;
+}
+
+void Session::open_default() {
+    open_scenario_text(std::string(scenario::default_scenario_json()), "default scenario");
+}
+
+std::optional<Error> Session::open_scenario_text(const std::string& json_text, const std::string& name) {
+    json j = json::parse(json_text, nullptr, false);
+    if (!j.is_object()) {  // let the scenario reader say where the JSON breaks
+        auto parsed = scenario::parse_scenario(json_text, name);
+        if (!parsed) return parsed.error();
+        return Error{name, "expected a JSON object"};
+    }
+    previous_outcome_.reset();
+    previous_transcript_.reset();
+    return load_scenario_json(std::move(j), name);
+}
+
+std::optional<Error> Session::load_scenario_json(json j, const std::string& name) {
+    auto parsed = scenario::parse_scenario(j.dump(), name);
+    if (!parsed) return parsed.error();
+    scenario::Scenario& s = *parsed;
+    auto world = scenario::build_world(s, true);
+    world->run(s.until > 0 ? s.until : 30 * kDay);
+    auto trace = std::make_unique<Trace>(std::move(world->trace()));
+    world.reset();
+    adopt(std::move(trace), s.name.empty() ? name : s.name, name);
+    overrides_.clear();
+    for (const auto& o : s.overrides)
+        overrides_.push_back({o.server, o.rule.protocol, o.rule.command, o.rule.match, o.reply_text});
+    scenario_json_ = std::move(j);
+    return std::nullopt;
+}
+
+void Session::set_cursor(size_t c) {
+    cursor_ = std::min(c, trace_->size());
+    phase = 0;
+}
+
+SimTime Session::cursor_time() const { return cursor_ == 0 ? 0 : trace_->at(cursor_ - 1).time; }
+
+bool Session::jump_next(EventKind kind) {
+    auto seq = index_.next_of(kind, cursor_);
+    if (!seq) return false;
+    set_cursor(*seq + 1);
+    selected = *seq;
+    return true;
+}
+
+bool Session::jump_prev(EventKind kind) {
+    if (cursor_ == 0) return false;
+    auto seq = index_.prev_of(kind, cursor_ - 1);  // before the one shown last
+    if (!seq) return false;
+    set_cursor(*seq + 1);
+    selected = *seq;
+    return true;
+}
+
+void Session::select(std::uint32_t seq) {
+    if (seq >= trace_->size()) return;
+    selected = seq;
+    if (seq >= cursor_) set_cursor(seq + 1);
+}
+
+void Session::advance(double seconds) {
+    if (!playing) return;
+    if (cursor_ >= trace_->size()) {
+        playing = false;
+        phase = 0;
+        return;
+    }
+    phase += static_cast<float>(seconds * speed);
+    while (phase >= 1.0f && cursor_ < trace_->size()) {
+        phase -= 1.0f;
+        ++cursor_;
+    }
+    if (cursor_ >= trace_->size()) {
+        playing = false;
+        phase = 0;
+    }
+}
+
+std::optional<Error> Session::rerun(const std::vector<OverrideRow>& rows) {
+    if (!is_scenario()) return Error{path_, "a recorded trace cannot be run again; open a scenario"};
+    json j = scenario_json_;
+    json list = json::array();
+    for (const auto& r : rows) {
+        json o = {{"server", r.server}, {"protocol", r.protocol}, {"command", r.command}, {"reply", r.reply}};
+        if (!r.match.empty()) o["match"] = r.match;
+        list.push_back(std::move(o));
+    }
+    j["overrides"] = std::move(list);
+    const SimTime at = cursor_time();
+    const size_t old_cursor = cursor_;
+    auto before = outcomes_at(*trace_, cursor_);
+    auto before_lines = wire_lines(*trace_, cursor_);
+    if (auto err = load_scenario_json(std::move(j), path_.empty() ? "scenario" : path_)) return err;
+    // The same point: every event up to the same virtual time.
+    size_t c = 0;
+    if (old_cursor > 0)
+        while (c < trace_->size() && trace_->at(c).time <= at) ++c;
+    set_cursor(c);
+    previous_outcome_ = std::move(before);
+    previous_transcript_ = std::move(before_lines);
+    return std::nullopt;
+}
+
+}  // namespace mailsim::gui

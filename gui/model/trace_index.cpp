@@ -1,0 +1,157 @@
+// trace_index.cpp — connections, transcript lines and per-kind event lists.
+#include "model/trace_index.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace mailsim::gui {
+
+LineClass reply_class(std::string_view protocol, std::string_view verb) {
+    if (verb.empty()) return LineClass::message;
+    if (protocol == "pop3") return verb == "-ERR" ? LineClass::reply5 : LineClass::reply2;
+    if (protocol == "imap") {
+        if (verb == "NO") return LineClass::reply4;
+        if (verb == "BAD" || verb == "BYE") return LineClass::reply5;
+        return LineClass::reply2;
+    }
+    switch (verb[0]) {  // SMTP and HTTP: the first digit
+    case '1':
+    case '2': return LineClass::reply2;
+    case '3': return LineClass::reply3;
+    case '4': return LineClass::reply4;
+    case '5': return LineClass::reply5;
+    default: return LineClass::reply2;
+    }
+}
+
+namespace {
+
+bool is_message_text(const Event& e) { return e.verb.empty() || e.key.ends_with(".message"); }
+
+void add_lines(ConnectionInfo& c, const Event& e, size_t message_lines) {
+    const bool client = e.dir == Direction::to_server;
+    const std::string_view b = e.bytes;
+    const LineClass first_class = client ? (is_message_text(e) ? LineClass::message : LineClass::command)
+                                         : reply_class(e.protocol, e.verb);
+    // A POP3 multi-line answer is "+OK ..." then the message: those lines are message text.
+    const bool body_after_first = !client && e.protocol == "pop3";
+    size_t pos = 0, n = 0;
+    while (pos < b.size()) {
+        size_t nl = b.find('\n', pos);
+        size_t end = nl == std::string_view::npos ? b.size() : nl;
+        size_t len = end - pos;
+        if (len > 0 && b[pos + len - 1] == '\r') --len;
+        if (n == message_lines) {  // the rest is counted, not listed
+            size_t left = 0;
+            for (size_t p = pos; p < b.size(); ++left) {
+                size_t q = b.find('\n', p);
+                p = q == std::string_view::npos ? b.size() : q + 1;
+            }
+            if (left > 0) c.lines.push_back({static_cast<std::uint32_t>(e.seq), static_cast<std::uint32_t>(left), 0,
+                                             LineClass::more, client});
+            return;
+        }
+        LineClass cls = (n > 0 && body_after_first) ? LineClass::message : first_class;
+        c.lines.push_back({static_cast<std::uint32_t>(e.seq), static_cast<std::uint32_t>(pos),
+                           static_cast<std::uint32_t>(len), cls, client});
+        ++n;
+        pos = nl == std::string_view::npos ? b.size() : nl + 1;
+    }
+}
+
+}  // namespace
+
+TraceIndex::TraceIndex(const Trace& trace, size_t message_lines) : by_kind_(kEventKindNames.size()) {
+    std::map<std::uint32_t, size_t> slot;  // connection id → position in connections_
+    for (size_t i = 0; i < trace.size(); ++i) {
+        const Event e = trace.at(i);
+        const auto seq = static_cast<std::uint32_t>(i);
+        by_kind_[static_cast<size_t>(e.kind)].push_back(seq);
+        switch (e.kind) {
+        case EventKind::bytes:
+        case EventKind::connect:
+        case EventKind::accept:
+        case EventKind::refuse:
+        case EventKind::close:
+        case EventKind::dns: arrows_.push_back(seq); break;
+        default: break;
+        }
+        if (e.conn == 0) continue;
+        auto [it, fresh] = slot.try_emplace(e.conn, connections_.size());
+        if (fresh) {
+            ConnectionInfo c;
+            c.id = e.conn;
+            c.first_seq = seq;
+            c.protocol = "tcp";
+            const bool server_side = e.kind == EventKind::accept || e.dir == Direction::to_client;
+            c.client = std::string(server_side ? e.peer : e.host);
+            c.server = std::string(server_side ? e.host : e.peer);
+            connections_.push_back(std::move(c));
+        }
+        ConnectionInfo& c = connections_[it->second];
+        c.last_seq = seq;
+        const size_t had = c.lines.size();
+        switch (e.kind) {
+        case EventKind::connect:
+            c.port = std::string(e.args);
+            c.lines.push_back({seq, 0, 0, LineClass::tcp, true});
+            break;
+        case EventKind::refuse:
+            c.refused = true;
+            c.lines.push_back({seq, 0, 0, LineClass::tcp, false});
+            break;
+        case EventKind::close: c.lines.push_back({seq, 0, 0, LineClass::tcp, e.dir != Direction::to_client}); break;
+        case EventKind::bytes:
+            if (c.protocol == "tcp" && !e.protocol.empty()) c.protocol = std::string(e.protocol);
+            add_lines(c, e, message_lines);
+            break;
+        default: break;
+        }
+        for (size_t k = had; k < c.lines.size(); ++k) {
+            c.lines[k].conn = c.id;
+            all_lines_.push_back(c.lines[k]);
+        }
+    }
+}
+
+const ConnectionInfo* TraceIndex::connection(std::uint32_t id) const {
+    auto it = std::lower_bound(connections_.begin(), connections_.end(), id,
+                               [](const ConnectionInfo& c, std::uint32_t v) { return c.id < v; });
+    return it != connections_.end() && it->id == id ? &*it : nullptr;
+}
+
+size_t TraceIndex::connections_begun(size_t cursor) const {
+    return static_cast<size_t>(std::count_if(connections_.begin(), connections_.end(),
+                                             [&](const ConnectionInfo& c) { return c.first_seq < cursor; }));
+}
+
+size_t TraceIndex::lines_before(const ConnectionInfo& c, size_t cursor) { return lines_before(c.lines, cursor); }
+
+size_t TraceIndex::lines_before(const std::vector<TranscriptLine>& lines, size_t cursor) {
+    auto it = std::lower_bound(lines.begin(), lines.end(), cursor,
+                               [](const TranscriptLine& l, size_t v) { return l.seq < v; });
+    return static_cast<size_t>(it - lines.begin());
+}
+
+std::optional<std::uint32_t> TraceIndex::next_of(EventKind k, size_t from) const {
+    const auto& v = of_kind(k);
+    auto it = std::lower_bound(v.begin(), v.end(), from);
+    if (it == v.end()) return std::nullopt;
+    return *it;
+}
+
+std::optional<std::uint32_t> TraceIndex::prev_of(EventKind k, size_t before) const {
+    const auto& v = of_kind(k);
+    auto it = std::lower_bound(v.begin(), v.end(), before);
+    if (it == v.begin()) return std::nullopt;
+    return *(it - 1);
+}
+
+std::string_view line_text(const Trace& trace, const TranscriptLine& line) {
+    const Event e = trace.at(line.seq);
+    if (line.cls == LineClass::tcp) return e.args;
+    if (line.cls == LineClass::more) return {};
+    return e.bytes.substr(line.offset, line.length);
+}
+
+}  // namespace mailsim::gui

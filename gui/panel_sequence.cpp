@@ -1,0 +1,160 @@
+// panel_sequence.cpp — the textbook picture: a lifeline per host, an arrow
+// per command, reply, connection event and DNS query, in order, labelled.
+//
+// Rows are drawn only where the panel shows them (a million arrows scroll
+// freely); the zoom slider (or Ctrl + wheel) changes the row height.
+// Clicking an arrow selects its event in every panel.
+#include <algorithm>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "model/topology.hpp"
+#include "ui.hpp"
+
+namespace mailsim::gui {
+
+namespace {
+
+std::string arrow_label(const App& app, const Event& e) {
+    switch (e.kind) {
+    case EventKind::bytes: {
+        if (e.verb.empty()) return T(app, "gui.topology.message");
+        std::string_view b = e.bytes;
+        std::string_view first = b.substr(0, b.find('\n'));
+        if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
+        std::string s(first);
+        if (s.size() > 48) s = s.substr(0, 45) + "...";
+        return s;
+    }
+    case EventKind::dns: return fmt::format("DNS {} {}", e.verb, e.args);
+    case EventKind::connect: return fmt::format("TCP SYN ({})", e.args);
+    case EventKind::accept: return "TCP SYN+ACK";
+    case EventKind::refuse: return fmt::format("TCP {}", e.args.empty() ? std::string_view("RST") : e.args);
+    case EventKind::close: return "TCP FIN";
+    default: return std::string(to_string(e.kind));
+    }
+}
+
+}  // namespace
+
+void ShowSequencePanel(App& app, bool* p_open) {
+    if (!ImGui::Begin(panel_title(app, PanelId::sequence).c_str(), p_open)) {
+        ImGui::End();
+        return;
+    }
+    Session& s = app.session;
+    const Trace& trace = s.trace();
+    const TraceIndex& index = s.index();
+    // Lifelines in the topology's left-to-right order.
+    static std::uint64_t placed_for = 0;
+    static std::vector<std::string> hosts;
+    if (placed_for != s.generation()) {
+        auto places = place_hosts(trace);
+        // Left to right as in the topology; DNS and other helpers at the right end.
+        std::stable_sort(places.begin(), places.end(), [](const HostPlace& a, const HostPlace& b) {
+            const bool ha = a.role == "dns" || a.y < 0.3f, hb = b.role == "dns" || b.y < 0.3f;
+            return ha != hb ? hb : a.x < b.x;
+        });
+        hosts.clear();
+        for (const auto& p : places) hosts.push_back(p.name);
+        placed_for = s.generation();
+    }
+    ImGui::SetNextItemWidth(140);
+    ImGui::SliderFloat("##zoom", &app.sequence_zoom, 0.5f, 2.5f, T(app, "gui.sequence.zoom"));
+    ImGui::SameLine();
+    HelpMarker(T(app, "gui.sequence.help"));
+
+    const float time_w = 70.0f;
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float col = hosts.empty() ? 1.0f : (width - time_w) / static_cast<float>(hosts.size());
+    auto x_of = [&](std::string_view h, float left) {
+        for (size_t i = 0; i < hosts.size(); ++i)
+            if (hosts[i] == h) return left + time_w + col * (static_cast<float>(i) + 0.5f);
+        return left + time_w;
+    };
+    // Header: host names above their lifelines, on two staggered rows so
+    // that each name may be two columns wide.
+    {
+        ImVec2 o = ImGui::GetCursorScreenPos();
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const float line_h = ImGui::GetTextLineHeight() + 4;
+        for (size_t i = 0; i < hosts.size(); ++i) {
+            const std::string& h = hosts[i];
+            const float room = 2 * col - 8;
+            ImVec2 ts = ImGui::CalcTextSize(h.c_str());
+            const float tw = std::min(ts.x, room);
+            const float x = x_of(h, o.x), y = o.y + (i % 2) * line_h;
+            dl->AddLine({x, y + line_h - 2}, {x, o.y + 2 * line_h}, IM_COL32(90, 90, 100, 255));
+            dl->AddRectFilled({x - tw / 2 - 3, y}, {x + tw / 2 + 3, y + line_h - 2}, IM_COL32(50, 60, 80, 255), 3.0f);
+            ImGui::PushClipRect({x - tw / 2, y}, {x + tw / 2, y + line_h}, true);
+            dl->AddText({x - tw / 2, y + 1}, IM_COL32_WHITE, h.c_str());
+            ImGui::PopClipRect();
+        }
+        ImGui::Dummy({width, 2 * line_h + 2});
+    }
+
+    const auto& arrows = index.arrows();
+    const size_t n = static_cast<size_t>(std::lower_bound(arrows.begin(), arrows.end(), s.cursor()) - arrows.begin());
+    const float row_h = 24.0f * app.sequence_zoom;
+    ImGui::BeginChild("rows", {0, 0}, false);
+    if (ImGui::IsWindowHovered() && ImGui::GetIO().KeyCtrl && ImGui::GetIO().MouseWheel != 0)
+        app.sequence_zoom = std::clamp(app.sequence_zoom + ImGui::GetIO().MouseWheel * 0.1f, 0.5f, 2.5f);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    const float scroll = ImGui::GetScrollY();
+    const float view_h = ImGui::GetWindowHeight();
+    const size_t first = static_cast<size_t>(std::max(0.0f, scroll / row_h - 1));
+    const size_t last = std::min(n, static_cast<size_t>((scroll + view_h) / row_h) + 2);
+    // Lifelines over the visible height.
+    const float top = o.y + scroll, bottom = o.y + scroll + view_h;
+    for (const auto& h : hosts) dl->AddLine({x_of(h, o.x), top}, {x_of(h, o.x), bottom}, IM_COL32(90, 90, 100, 255), 1.0f);
+    for (size_t r = first; r < last; ++r) {
+        const std::uint32_t seq = arrows[r];
+        const Event e = trace.at(seq);
+        const float y = o.y + static_cast<float>(r) * row_h;
+        const bool sel = s.selected && *s.selected == seq;
+        if (sel) dl->AddRectFilled({o.x, y}, {o.x + width, y + row_h}, IM_COL32(80, 80, 40, 160));
+        LineClass cls = e.kind != EventKind::bytes ? LineClass::tcp
+                        : e.dir == Direction::to_client ? reply_class(e.protocol, e.verb)
+                        : e.verb.empty() ? LineClass::message : LineClass::command;
+        ImU32 colour = line_colour(cls);
+        dl->AddText({o.x + 2, y + 2}, IM_COL32(150, 150, 150, 255), format_seconds(e.time).c_str());
+        float x1 = x_of(e.host, o.x), x2 = x_of(e.peer.empty() ? e.host : e.peer, o.x);
+        const float y1 = y + row_h * 0.55f, y2 = y + row_h * 0.95f;  // slanted: it takes time to arrive
+        if (x1 == x2) {
+            dl->AddCircleFilled({x1, y1}, 4.0f, colour);
+        } else {
+            dl->AddLine({x1, y1}, {x2, y2}, colour, 1.6f);
+            const float dir = x2 > x1 ? -1.0f : 1.0f;
+            dl->AddTriangleFilled({x2, y2}, {x2 + dir * 8, y2 - 5}, {x2 + dir * 8, y2 + 2}, colour);
+        }
+        std::string label = arrow_label(app, e);
+        ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+        // Centred on the arrow when it fits, else from the arrow's left end on.
+        const float left = std::min(x1, x2), span = std::abs(x2 - x1);
+        const float lx = ts.x + 8 < span ? left + (span - ts.x) / 2 : left + 4;
+        ImGui::PushClipRect({o.x + time_w, y}, {o.x + width, y + row_h}, true);
+        dl->AddText({lx, y + row_h * 0.55f - ts.y}, colour, label.c_str());
+        ImGui::PopClipRect();
+        ImGui::SetCursorScreenPos({o.x + time_w, y});
+        ImGui::PushID(static_cast<int>(seq));
+        if (ImGui::InvisibleButton("arrow", {std::max(1.0f, width - time_w), row_h})) s.select(seq);
+        if (ImGui::IsItemHovered()) CatalogTooltip(app, e.key);
+        ImGui::PopID();
+    }
+    ImGui::SetCursorScreenPos(o);
+    ImGui::Dummy({width, static_cast<float>(n) * row_h + 4});
+    static size_t last_n = 0;
+    static int pending = 0;  // repeated a frame: ImGui clamps to last frame's height
+    if (n != last_n) pending = 2;
+    last_n = n;
+    if (app.follow_cursor && pending > 0) {
+        ImGui::SetScrollY(std::max(0.0f, static_cast<float>(n) * row_h - view_h + row_h));
+        --pending;
+    }
+    ImGui::EndChild();
+    ImGui::End();
+}
+
+}  // namespace mailsim::gui

@@ -1,0 +1,131 @@
+// panel_transcript.cpp — C:/S: lines, one tab a connection, an "all" tab.
+//
+// Replies are coloured by class (2xx green, 3xx blue, 4xx amber, 5xx red);
+// hovering a line shows the catalog's explanation of its command or reply;
+// "wire bytes" shows CR and LF as they travel. Lines come from TraceIndex
+// and are drawn through ImGuiListClipper, so a million lines scroll freely.
+#include <string>
+
+#include <fmt/format.h>
+
+#include "ui.hpp"
+
+namespace mailsim::gui {
+
+namespace {
+
+void draw_line(App& app, const TranscriptLine& line, bool show_conn) {
+    const Trace& trace = app.session.trace();
+    const Event e = trace.at(line.seq);
+    const bool selected = app.session.selected && *app.session.selected == line.seq;
+    ImGui::PushID(static_cast<int>(line.seq));
+    ImGui::PushID(static_cast<int>(line.offset));
+    std::string prefix = show_conn ? fmt::format("#{:<3} ", line.conn) : std::string{};
+    std::string text;
+    switch (line.cls) {
+    case LineClass::tcp:
+        text = fmt::format("{}{} {}  {} {}", prefix, format_seconds(e.time), to_string(e.kind), e.host,
+                           e.args.empty() ? std::string_view{} : e.args);
+        break;
+    case LineClass::more:
+        text = prefix + "   " + TF(app, "gui.transcript.more", {{"lines", std::to_string(line.offset)}});
+        break;
+    default: {
+        std::string_view body = line_text(trace, line);
+        std::string shown(body);
+        if (app.wire_bytes) {
+            shown.clear();
+            for (char c : body) shown += c == '\t' ? std::string("\\t") : std::string(1, c);
+            shown += "\\r\\n";
+        }
+        text = fmt::format("{}{} {}: {}", prefix, line.offset == 0 ? format_seconds(e.time) : std::string(9, ' '),
+                           line.from_client ? "C" : "S", shown);
+    }
+    }
+    ImGui::PushStyleColor(ImGuiCol_Text, line_colour_vec(line.cls));
+    if (ImGui::Selectable(text.c_str(), selected)) app.session.select(line.seq);
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered() && line.cls != LineClass::tcp) CatalogTooltip(app, e.key);
+    ImGui::PopID();
+    ImGui::PopID();
+}
+
+void draw_lines(App& app, const std::vector<TranscriptLine>& lines, bool show_conn) {
+    const size_t n = TraceIndex::lines_before(lines, app.session.cursor());
+    ImGui::BeginChild("lines", {0, 0}, false, ImGuiWindowFlags_HorizontalScrollbar);
+    if (app.mono) ImGui::PushFont(app.mono);
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(n));
+    while (clipper.Step())
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) draw_line(app, lines[static_cast<size_t>(i)], show_conn);
+    if (app.mono) ImGui::PopFont();
+    // Follow the cursor: keep the newest line in view while stepping and playing.
+    // ImGui clamps a scroll request to last frame's content height, so the
+    // request is repeated for a frame after the lines grew.
+    static size_t last_n = 0;
+    static int pending = 0;
+    if (n != last_n) pending = 2;
+    last_n = n;
+    if (app.bench_scroll >= 0) ImGui::SetScrollY(app.bench_scroll);
+    else if (app.follow_cursor && pending > 0) {
+        ImGui::SetScrollHereY(1.0f);
+        --pending;
+    }
+    ImGui::EndChild();
+}
+
+}  // namespace
+
+void ShowTranscriptPanel(App& app, bool* p_open) {
+    if (!ImGui::Begin(panel_title(app, PanelId::transcript).c_str(), p_open)) {
+        ImGui::End();
+        return;
+    }
+    const TraceIndex& index = app.session.index();
+    ImGui::Checkbox(T(app, "gui.transcript.wire"), &app.wire_bytes);
+    ImGui::SameLine();
+    HelpMarker(T(app, "gui.transcript.wire.help"));
+    ImGui::SameLine();
+    ImGui::Checkbox(T(app, "gui.transcript.follow"), &app.follow_cursor);
+    ImGui::SameLine();
+    // The legend: the colours of the reply classes.
+    const LineClass legend[] = {LineClass::command, LineClass::reply2, LineClass::reply3, LineClass::reply4, LineClass::reply5};
+    const char* legend_keys[] = {"gui.legend.command", "gui.legend.2xx", "gui.legend.3xx", "gui.legend.4xx", "gui.legend.5xx"};
+    for (size_t i = 0; i < std::size(legend); ++i) {
+        ImGui::TextColored(line_colour_vec(legend[i]), "%s", T(app, legend_keys[i]));
+        if (i + 1 < std::size(legend)) ImGui::SameLine();
+    }
+
+    const size_t begun = index.connections_begun(app.session.cursor());
+    const auto& conns = index.connections();
+    if (ImGui::BeginTabBar("connections", ImGuiTabBarFlags_FittingPolicyScroll)) {
+        if (ImGui::BeginTabItem(T(app, "gui.transcript.all"))) {
+            draw_lines(app, index.all_lines(), true);
+            ImGui::EndTabItem();
+        }
+        // One tab a connection begun before the cursor; with very many, the last 16.
+        const size_t first = begun > 16 ? begun - 16 : 0;
+        for (size_t i = 0; i < conns.size(); ++i) {
+            const ConnectionInfo& c = conns[i];
+            if (c.first_seq >= app.session.cursor() || i < first) continue;
+            std::string label = fmt::format("#{} {} {}→{}###conn{}", c.id, c.protocol, c.client, c.server, c.id);
+            ImGuiTabItemFlags flags = 0;
+            if (app.transcript_tab == c.id) {
+                flags |= ImGuiTabItemFlags_SetSelected;
+            }
+            if (ImGui::BeginTabItem(label.c_str(), nullptr, flags)) {
+                if (app.transcript_tab == c.id) app.transcript_tab = 0;
+                ImGui::TextDisabled("%s", TF(app, "gui.transcript.conn",
+                                             {{"client", c.client}, {"server", c.server}, {"port", c.port},
+                                              {"protocol", c.protocol}})
+                                              .c_str());
+                draw_lines(app, c.lines, false);
+                ImGui::EndTabItem();
+            }
+        }
+        ImGui::EndTabBar();
+    }
+    ImGui::End();
+}
+
+}  // namespace mailsim::gui

@@ -1,0 +1,166 @@
+// script.cpp — parsing and running --script actions.
+#include "script.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <set>
+
+#include "core/ascii.hpp"
+#include "ui.hpp"
+
+namespace mailsim::gui {
+
+namespace {
+
+const std::set<std::string, std::less<>> kVerbs = {
+    "step",  "back",   "cursor", "home",   "end",      "jump",   "lang",  "solo",   "layout", "hide",
+    "show",  "select", "play",   "pause",  "speed",    "wire",   "tab",   "open",   "override", "clear-overrides",
+    "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom"};
+
+std::string trim(std::string_view s) {
+    size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+    return b == std::string_view::npos ? std::string{} : std::string(s.substr(b, e - b + 1));
+}
+
+long number(const Action& a, long fallback) {
+    long v = fallback;
+    if (!a.arg.empty()) std::from_chars(a.arg.data(), a.arg.data() + a.arg.size(), v);
+    return v;
+}
+
+int panel_index(std::string_view name) {
+    for (size_t i = 0; i < kPanelNames.size(); ++i)
+        if (kPanelNames[i] == name) return static_cast<int>(i);
+    return -1;
+}
+
+std::optional<EventKind> jump_kind(std::string_view name) {
+    if (name == "connect") return EventKind::connect;
+    if (name == "scan") return EventKind::queue_scan;
+    if (name == "delivery") return EventKind::delivery;
+    if (name == "bounce") return EventKind::bounce;
+    if (name == "defer") return EventKind::queue_defer;
+    return std::nullopt;
+}
+
+}  // namespace
+
+Result<Script> Script::parse(const std::string& text_or_file) {
+    std::string text = text_or_file;
+    std::string where = "--script";
+    if (!text.empty() && text[0] == '@') {
+        where = text.substr(1);
+        auto f = read_file(where);
+        if (!f) return f.error();
+        text = *f;
+    }
+    Script s;
+    size_t n = 0;
+    for (size_t pos = 0; pos <= text.size();) {
+        size_t end = text.find_first_of(";\n", pos);
+        if (end == std::string::npos) end = text.size();
+        std::string item = trim(std::string_view(text).substr(pos, end - pos));
+        pos = end + 1;
+        if (item.empty() || item[0] == '#') continue;
+        ++n;
+        Action a;
+        a.number = n;
+        size_t sp = item.find(' ');
+        a.verb = item.substr(0, sp);
+        if (sp != std::string::npos) a.arg = trim(item.substr(sp + 1));
+        if (!kVerbs.count(a.verb))
+            return Error{where, "action " + std::to_string(n) + ": unknown action \"" + a.verb +
+                                    "\" (known: step back cursor home end jump lang solo layout hide show select play "
+                                    "pause speed wire tab open override clear-overrides rerun encode charset mode "
+                                    "decode wait zoom screenshot quit)"};
+        if ((a.verb == "solo" || a.verb == "hide" || a.verb == "show") && panel_index(a.arg) < 0)
+            return Error{where, "action " + std::to_string(n) + ": no panel \"" + a.arg +
+                                    "\" (topology sequence transcript timeline queue message encoding replylab)"};
+        if (a.verb == "jump" && !jump_kind(a.arg))
+            return Error{where, "action " + std::to_string(n) + ": jump to what? expected connect, scan, delivery, bounce or defer"};
+        if (a.verb == "lang" && !text::parse_lang(a.arg))
+            return Error{where, "action " + std::to_string(n) + ": expected lang en or lang zh"};
+        if ((a.verb == "screenshot" || a.verb == "open" || a.verb == "encode") && a.arg.empty())
+            return Error{where, "action " + std::to_string(n) + ": " + a.verb + " needs an argument"};
+        if (a.verb == "override" && std::count(a.arg.begin(), a.arg.end(), '|') != 4)
+            return Error{where, "action " + std::to_string(n) +
+                                    ": expected override SERVER|PROTOCOL|COMMAND|MATCH|REPLY, e.g. "
+                                    "mail.hamburger.edu|smtp|RCPT|bob|550 5.1.1 No such user here"};
+        s.actions_.push_back(std::move(a));
+    }
+    return s;
+}
+
+bool Script::run_next(App& app, std::string& shot, int& exit_code) {
+    if (waiting_ > 0) {
+        --waiting_;
+        return true;
+    }
+    if (empty()) return true;
+    const Action& a = actions_[next_++];
+    Session& s = app.session;
+    const std::string& v = a.verb;
+    if (v == "step") s.step(number(a, 1));
+    else if (v == "back") s.step(-number(a, 1));
+    else if (v == "cursor") s.set_cursor(static_cast<size_t>(number(a, 0)));
+    else if (v == "home") s.set_cursor(0);
+    else if (v == "end") s.set_cursor(s.trace().size());
+    else if (v == "jump") {
+        if (!s.jump_next(*jump_kind(a.arg))) app.status = "no further " + a.arg;
+    } else if (v == "lang") app.lang = *text::parse_lang(a.arg);
+    else if (v == "solo") app.solo = panel_index(a.arg);
+    else if (v == "layout") {
+        app.solo = -1;
+        app.relayout = true;
+    } else if (v == "hide") app.open[panel_index(a.arg)] = false;
+    else if (v == "show") app.open[panel_index(a.arg)] = true;
+    else if (v == "select") s.select(static_cast<std::uint32_t>(number(a, 0)));
+    else if (v == "play") s.playing = true;
+    else if (v == "pause") s.playing = false;
+    else if (v == "speed") s.speed = static_cast<float>(number(a, 2));
+    else if (v == "zoom") app.sequence_zoom = static_cast<float>(number(a, 100)) / 100.0f;
+    else if (v == "wire") app.wire_bytes = a.arg != "off";
+    else if (v == "tab") app.transcript_tab = static_cast<std::uint32_t>(number(a, 0));
+    else if (v == "open") {
+        if (auto err = s.open(a.arg)) {
+            std::fprintf(stderr, "mailsim-gui: %s\n", err->message().c_str());
+            exit_code = 1;
+            return false;
+        }
+        app.lab_rows_loaded = false;
+    } else if (v == "override" || v == "clear-overrides") {
+        if (!app.lab_rows_loaded) {
+            app.lab_rows = s.overrides();
+            app.lab_rows_loaded = true;
+        }
+        if (v == "clear-overrides") app.lab_rows.clear();
+        else {
+            OverrideRow r;
+            std::string* fields[] = {&r.server, &r.protocol, &r.command, &r.match, &r.reply};
+            size_t pos = 0;
+            for (auto* f : fields) {
+                size_t bar = a.arg.find('|', pos);
+                *f = trim(a.arg.substr(pos, bar == std::string::npos ? std::string::npos : bar - pos));
+                pos = bar == std::string::npos ? a.arg.size() : bar + 1;
+            }
+            app.lab_rows.push_back(std::move(r));
+        }
+    } else if (v == "rerun") {
+        if (auto err = s.rerun(app.lab_rows)) {
+            app.status = err->message();
+            std::fprintf(stderr, "mailsim-gui: %s\n", app.status.c_str());
+        }
+    } else if (v == "encode") {
+        std::snprintf(app.lab.input, sizeof app.lab.input, "%s", a.arg.c_str());
+        app.lab.source.clear();
+    } else if (v == "charset") app.lab.charset = std::max(0, encoding_charset_index(a.arg));
+    else if (v == "mode") app.lab.mode = iequals(a.arg, "qp") ? 1 : 0;
+    else if (v == "decode") app.lab.decode = a.arg != "off";
+    else if (v == "wait") waiting_ = static_cast<int>(number(a, 1));
+    else if (v == "screenshot") shot = a.arg;
+    else if (v == "quit") return false;
+    return true;
+}
+
+}  // namespace mailsim::gui

@@ -1,0 +1,40 @@
+// script.hpp — a small language of actions for headless runs: tests,
+// screenshots for the README and handouts.
+//
+//   step 5; jump scan; lang zh; solo transcript; wait 2; screenshot a.png; quit
+//
+// Actions are separated by ';' or new lines ("@FILE" reads them from a
+// file) and run one a frame, so each frame shows what the last one did.
+// A mistake is reported with the action's number before any window opens.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace mailsim::gui {
+
+struct App;
+
+struct Action {
+    std::string verb;
+    std::string arg;
+    size_t number = 0;  // 1-based, for error messages
+};
+
+class Script {
+public:
+    static Result<Script> parse(const std::string& text_or_file);
+    bool empty() const { return next_ >= actions_.size(); }
+    // Runs the next action. A screenshot action puts its path in `shot`;
+    // returns false on "quit" (or a failed "expect", with exit_code 1).
+    bool run_next(App& app, std::string& shot, int& exit_code);
+
+private:
+    std::vector<Action> actions_;
+    size_t next_ = 0;
+    int waiting_ = 0;
+};
+
+}  // namespace mailsim::gui
