@@ -35,13 +35,14 @@ const char* const kFontPaths[] = {
 // (what a student types into the encoding lab) and the symbols we draw.
 void load_fonts(App& app) {
     ImGuiIO& io = ImGui::GetIO();
-    static ImVector<ImWchar> ranges;  // must outlive the atlas build
+    static ImVector<ImWchar> ranges, mono_ranges;  // must outlive the atlas build
     ImFontGlyphRangesBuilder b;
     b.AddRanges(io.Fonts->GetGlyphRangesDefault());
-    b.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
     for (text::Lang l : {text::Lang::en, text::Lang::zh})
         for (const auto& [key, value] : text::all(l)) b.AddText(value.c_str(), value.c_str() + value.size());
     b.AddText("→←↑↓…✓✗▶■●◀·×—“”‘’「」『』（）：；，。、？！");
+    b.BuildRanges(&mono_ranges);  // the wire font: what the texts and messages show
+    b.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
     b.BuildRanges(&ranges);
     const char* path = nullptr;
     for (const char* p : kFontPaths)
@@ -63,7 +64,7 @@ void load_fonts(App& app) {
     io.Fonts->AddFontFromFileTTF(path, 16.0f, &cfg, ranges.Data);
     ImFontConfig mono = cfg;
     mono.FontNo = 1;  // WenQuanYi Micro Hei Mono, for wire bytes, hex and bits
-    app.mono = io.Fonts->AddFontFromFileTTF(path, 15.0f, &mono, ranges.Data);
+    app.mono = io.Fonts->AddFontFromFileTTF(path, 15.0f, &mono, mono_ranges.Data);
     if (!app.mono) app.mono = io.Fonts->Fonts[0];
 }
 
@@ -76,7 +77,8 @@ Place default_place(PanelId id) {
     switch (id) {
     case PanelId::topology: return {0.00f, 0.00f, 0.30f, 0.40f};
     case PanelId::queue: return {0.00f, 0.40f, 0.30f, 0.25f};
-    case PanelId::replylab: return {0.00f, 0.65f, 0.30f, 0.35f};
+    case PanelId::replylab:
+    case PanelId::lesson: return {0.00f, 0.65f, 0.30f, 0.35f};  // a lesson takes the lab's place
     case PanelId::sequence: return {0.30f, 0.00f, 0.34f, 0.62f};
     case PanelId::encoding: return {0.30f, 0.62f, 0.34f, 0.38f};
     case PanelId::transcript: return {0.64f, 0.00f, 0.36f, 0.55f};
@@ -198,10 +200,29 @@ void keys(App& app) {
     }
 }
 
+// A lesson takes the reply-code lab's place; without one its panel is hidden.
+void lesson_or_lab(App& app) {
+    static bool had_lesson = false;
+    const bool has = app.session.lesson().has_value();
+    if (has != had_lesson || app.relayout) {
+        app.open[static_cast<size_t>(PanelId::lesson)] = has;
+        app.open[static_cast<size_t>(PanelId::replylab)] = !has;
+        had_lesson = has;
+    }
+    app.highlight = -1;
+    if (has) {
+        const auto& step = app.session.lesson()->steps[app.session.lesson_step()];
+        for (size_t i = 0; i < kPanelNames.size(); ++i)
+            if (kPanelNames[i] == step.panel) app.highlight = static_cast<int>(i);
+    }
+}
+
 void draw_panels(App& app, float top, float bottom) {
+    lesson_or_lab(app);
     using Fn = void (*)(App&, bool*);
-    static const Fn fns[] = {ShowTopologyPanel, ShowSequencePanel, ShowTranscriptPanel, ShowTimelinePanel,
-                             ShowQueuePanel,    ShowMessagePanel,  ShowEncodingPanel,   ShowReplyLabPanel};
+    static const Fn fns[] = {ShowTopologyPanel, ShowSequencePanel, ShowTranscriptPanel,
+                             ShowTimelinePanel, ShowQueuePanel,    ShowMessagePanel,
+                             ShowEncodingPanel, ShowReplyLabPanel, ShowLessonPanel};
     static_assert(std::size(fns) == static_cast<size_t>(PanelId::count));
     for (size_t i = 0; i < std::size(fns); ++i) {
         if (app.solo >= 0 && static_cast<size_t>(app.solo) == i) ImGui::SetNextWindowFocus();
@@ -209,7 +230,17 @@ void draw_panels(App& app, float top, float bottom) {
         if (app.solo < 0 && !app.open[i]) continue;
         bool open = true;
         place_next(app, static_cast<PanelId>(i), top, bottom);
+        // The panel a lesson's step points at gets a bright, thick border.
+        const bool lit = app.highlight == static_cast<int>(i) && app.solo < 0;
+        if (lit) {
+            ImGui::PushStyleColor(ImGuiCol_Border, IM_COL32(255, 200, 60, 255));
+            ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 3.0f);
+        }
         fns[i](app, &open);
+        if (lit) {
+            ImGui::PopStyleVar();
+            ImGui::PopStyleColor();
+        }
         if (!open) app.open[i] = false;
     }
 }

@@ -16,7 +16,7 @@ namespace {
 const std::set<std::string, std::less<>> kVerbs = {
     "step",  "back",   "cursor", "home",   "end",      "jump",   "lang",  "solo",   "layout", "hide",
     "show",  "select", "play",   "pause",  "speed",    "wire",   "tab",   "open",   "override", "clear-overrides",
-    "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom"};
+    "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step"};
 
 std::string trim(std::string_view s) {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -73,10 +73,10 @@ Result<Script> Script::parse(const std::string& text_or_file) {
             return Error{where, "action " + std::to_string(n) + ": unknown action \"" + a.verb +
                                     "\" (known: step back cursor home end jump lang solo layout hide show select play "
                                     "pause speed wire tab open override clear-overrides rerun encode charset mode "
-                                    "decode wait zoom screenshot quit)"};
+                                    "decode wait zoom lesson-step screenshot quit)"};
         if ((a.verb == "solo" || a.verb == "hide" || a.verb == "show") && panel_index(a.arg) < 0)
             return Error{where, "action " + std::to_string(n) + ": no panel \"" + a.arg +
-                                    "\" (topology sequence transcript timeline queue message encoding replylab)"};
+                                    "\" (topology sequence transcript timeline queue message encoding replylab lesson)"};
         if (a.verb == "jump" && !jump_kind(a.arg))
             return Error{where, "action " + std::to_string(n) + ": jump to what? expected connect, scan, delivery, bounce or defer"};
         if (a.verb == "lang" && !text::parse_lang(a.arg))
@@ -157,6 +157,7 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
     } else if (v == "charset") app.lab.charset = std::max(0, encoding_charset_index(a.arg));
     else if (v == "mode") app.lab.mode = iequals(a.arg, "qp") ? 1 : 0;
     else if (v == "decode") app.lab.decode = a.arg != "off";
+    else if (v == "lesson-step") s.go_to_step(static_cast<size_t>(std::max(1L, number(a, 1)) - 1));
     else if (v == "wait") waiting_ = static_cast<int>(number(a, 1));
     else if (v == "screenshot") shot = a.arg;
     else if (v == "quit") return false;

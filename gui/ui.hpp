@@ -18,9 +18,9 @@
 
 namespace mailsim::gui {
 
-enum class PanelId { topology, sequence, transcript, timeline, queue, message, encoding, replylab, count };
-inline constexpr std::array<std::string_view, 8> kPanelNames{"topology", "sequence", "transcript", "timeline",
-                                                             "queue",    "message",  "encoding",   "replylab"};
+enum class PanelId { topology, sequence, transcript, timeline, queue, message, encoding, replylab, lesson, count };
+inline constexpr std::array<std::string_view, 9> kPanelNames{"topology", "sequence", "transcript", "timeline", "queue",
+                                                             "message",  "encoding", "replylab",   "lesson"};
 static_assert(kPanelNames.size() == static_cast<size_t>(PanelId::count));
 
 // State of the encoding lab kept between frames.
@@ -49,6 +49,7 @@ struct App {
     std::vector<OverrideRow> lab_rows;   // reply-code lab: the table being edited
     bool lab_rows_loaded = false;
     float bench_scroll = -1.0f;          // --bench: the transcript's scroll position this frame
+    int highlight = -1;                  // the panel the lesson's step points at, or -1
 };
 
 // The text of a key in the app's language; the key itself when missing (a
@@ -71,6 +72,7 @@ void ShowQueuePanel(App& app, bool* p_open);
 void ShowMessagePanel(App& app, bool* p_open);
 void ShowEncodingPanel(App& app, bool* p_open);
 void ShowReplyLabPanel(App& app, bool* p_open);
+void ShowLessonPanel(App& app, bool* p_open);
 
 // The encoding lab's charsets ("UTF-8", "GB2312", ...): the index of a name, or -1.
 int encoding_charset_index(std::string_view name);

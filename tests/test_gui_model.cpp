@@ -290,7 +290,7 @@ TEST_CASE("opening: a trace file, and bad files named with the place", "[gui]") 
 
 TEST_CASE("texts the panels build from parts exist in both languages", "[gui]") {
     for (auto lang : {text::Lang::en, text::Lang::zh}) {
-        for (auto p : {"topology", "sequence", "transcript", "timeline", "queue", "message", "encoding", "replylab"})
+        for (auto p : {"topology", "sequence", "transcript", "timeline", "queue", "message", "encoding", "replylab", "lesson"})
             CHECK(text::find(lang, std::string("gui.panel.") + p));
         for (auto q : {"incoming", "active", "deferred"}) CHECK(text::find(lang, std::string("gui.queue.name.") + q));
         for (auto q : {"pending", "sent", "failed"}) CHECK(text::find(lang, std::string("gui.queue.state.") + q));

@@ -26,11 +26,21 @@ std::optional<Error> Session::open(const std::string& path) {
     auto text = read_file(path);
     if (!text) return text.error();
     json j = json::parse(*text, nullptr, false);
+    if (j.is_object() && j.contains("steps")) {
+        auto lesson = scenario::parse_lesson(*text, path);
+        if (!lesson) return lesson.error();
+        if (auto err = open_scenario_text(lesson->scenario_json, path)) return err;
+        path_ = path;
+        lesson_ = std::move(*lesson);
+        go_to_step(0);
+        return std::nullopt;
+    }
     if (j.is_object() && j.value("format", std::string{}) == "mailsim-trace") {
         auto t = trace_from_json(*text, path);
         if (!t) return t.error();
         std::string title = t->source.name.empty() ? path : t->source.name;
         adopt(std::make_unique<Trace>(std::move(*t)), std::move(title), path);
+        lesson_.reset();
         scenario_json_ = json();
         overrides_.clear();
         previous_outcome_.reset();
@@ -56,6 +66,7 @@ std::optional<Error> Session::open_scenario_text(const std::string& json_text, c
     }
     previous_outcome_.reset();
     previous_transcript_.reset();
+    lesson_.reset();
     return load_scenario_json(std::move(j), name);
 }
 
@@ -73,6 +84,14 @@ std::optional<Error> Session::load_scenario_json(json j, const std::string& name
         overrides_.push_back({o.server, o.rule.protocol, o.rule.command, o.rule.match, o.reply_text});
     scenario_json_ = std::move(j);
     return std::nullopt;
+}
+
+void Session::go_to_step(size_t i) {
+    if (!lesson_ || lesson_->steps.empty()) return;
+    lesson_step_ = std::min(i, lesson_->steps.size() - 1);
+    playing = false;
+    set_cursor(lesson_->steps[lesson_step_].cursor);
+    if (cursor_ > 0) selected = static_cast<std::uint32_t>(cursor_ - 1);
 }
 
 void Session::set_cursor(size_t c) {

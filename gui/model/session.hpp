@@ -23,6 +23,7 @@
 #include "core/trace.hpp"
 #include "model/outcome.hpp"
 #include "model/trace_index.hpp"
+#include "scenario/lesson.hpp"
 
 namespace mailsim::gui {
 
@@ -37,7 +38,7 @@ struct OverrideRow {
 
 class Session {
 public:
-    // Opens a scenario or a trace file (told apart by content); on error the
+    // Opens a lesson, a scenario or a trace file (told apart by content); on error the
     // session is unchanged and the error names the file and the place.
     std::optional<Error> open(const std::string& path);
     void open_default();
@@ -74,6 +75,11 @@ public:
     float phase = 0.0f;
     void advance(double seconds);
 
+    // A lesson, when one is open: its steps move the cursor.
+    const std::optional<scenario::Lesson>& lesson() const { return lesson_; }
+    size_t lesson_step() const { return lesson_step_; }
+    void go_to_step(size_t i);
+
     // The reply-code lab.
     const std::vector<OverrideRow>& overrides() const { return overrides_; }
     // Re-runs the scenario with these overrides, the cursor kept at the same
@@ -95,6 +101,8 @@ private:
     std::vector<OverrideRow> overrides_;
     size_t cursor_ = 0;
     std::uint64_t generation_ = 0;
+    std::optional<scenario::Lesson> lesson_;
+    size_t lesson_step_ = 0;
     std::optional<std::vector<RecipientOutcome>> previous_outcome_;
     std::optional<std::vector<std::string>> previous_transcript_;
 };

@@ -46,7 +46,13 @@ struct MimeOptions {
     bool json = false;
 };
 
+struct LessonOptions {
+    std::string file;
+    bool pause = false;
+};
+
 int cmd_mime(const MimeOptions& o, const CommonOptions& c);
+int cmd_lesson(const LessonOptions& o, const CommonOptions& c);
 int cmd_encode(const CodecOptions& o, const CommonOptions& c);
 int cmd_decode(const CodecOptions& o, const CommonOptions& c);
 int cmd_run(const RunOptions& o, const CommonOptions& c);

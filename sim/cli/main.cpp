@@ -82,6 +82,12 @@ int main(int argc, char** argv) {
     mime_cmd->add_flag("--json", mime.json, "print JSON: content_type, charset, transfer_encoding, filename, size, sha256, parts");
     add_common(mime_cmd);
 
+    LessonOptions lesson;
+    auto* lesson_cmd = app.add_subcommand("lesson", "play a lesson in the terminal: each step's narration, then its exchange");
+    lesson_cmd->add_option("lesson", lesson.file, "lesson file (JSON, in lessons/)")->required()->check(CLI::ExistingFile);
+    lesson_cmd->add_flag("--pause", lesson.pause, "wait for Enter after each step");
+    add_common(lesson_cmd);
+
     CLI11_PARSE(app, argc, argv);
     common.color = !common.no_color && ::isatty(STDOUT_FILENO);
     try {
@@ -91,6 +97,7 @@ int main(int argc, char** argv) {
         if (*encode_cmd) return cmd_encode(encode, common);
         if (*mime_cmd) return cmd_mime(mime, common);
         if (*decode_cmd) return cmd_decode(decode, common);
+        if (*lesson_cmd) return cmd_lesson(lesson, common);
     } catch (const std::exception& e) {
         // Our own misuse, never the user's input: say so plainly.
         std::fprintf(stderr, "mailsim: internal error: %s\n", e.what());
