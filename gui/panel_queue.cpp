@@ -71,11 +71,11 @@ void ShowQueuePanel(App& app, bool* p_open) {
     const SimTime now = s.cursor_time();
     if (ImGui::BeginTable("queue", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_Resizable |
                                           ImGuiTableFlags_ScrollY)) {
-        ImGui::TableSetupColumn(T(app, "gui.queue.id"));
-        ImGui::TableSetupColumn(T(app, "gui.queue.rcpts"), ImGuiTableColumnFlags_WidthStretch);
-        ImGui::TableSetupColumn(T(app, "gui.queue.queue"));
-        ImGui::TableSetupColumn(T(app, "gui.queue.attempts"));
-        ImGui::TableSetupColumn(T(app, "gui.queue.next"));
+        ImGui::TableSetupColumn(T(app, "gui.queue.id"), ImGuiTableColumnFlags_WidthStretch, 0.8f);
+        ImGui::TableSetupColumn(T(app, "gui.queue.rcpts"), ImGuiTableColumnFlags_WidthStretch, 3.0f);
+        ImGui::TableSetupColumn(T(app, "gui.queue.queue"), ImGuiTableColumnFlags_WidthStretch, 0.8f);
+        ImGui::TableSetupColumn(T(app, "gui.queue.attempts"), ImGuiTableColumnFlags_WidthStretch, 0.6f);
+        ImGui::TableSetupColumn(T(app, "gui.queue.next"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
         ImGui::TableHeadersRow();
         for (const auto& q : view.entries) {
             const bool due = q.next_attempt == 0 || q.next_attempt <= now;
@@ -90,7 +90,11 @@ void ShowQueuePanel(App& app, bool* p_open) {
                            : r.state == "failed" ? line_colour_vec(LineClass::reply5)
                                                  : ImVec4{0.9f, 0.9f, 0.9f, 1.0f};
                 ImGui::TextColored(c, "%s (%s)", r.to.c_str(), T(app, "gui.queue.state." + r.state));
-                if (!r.reply.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.reply.c_str());
+                if (!r.reply.empty()) {  // why: the last reply for this recipient
+                    ImGui::PushTextWrapPos(0.0f);
+                    ImGui::TextDisabled("  %s", r.reply.c_str());
+                    ImGui::PopTextWrapPos();
+                }
             }
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(T(app, "gui.queue.name." + q.queue));

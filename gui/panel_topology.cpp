@@ -60,7 +60,7 @@ void ShowTopologyPanel(App& app, bool* p_open) {
         std::string lat = format_duration(l.latency);
         ImVec2 mid{(a.x + b.x) / 2, (a.y + b.y) / 2};
         ImVec2 ts = ImGui::CalcTextSize(lat.c_str());
-        dl->AddText({mid.x - ts.x / 2, mid.y - ts.y - 1}, IM_COL32(150, 150, 160, 255), lat.c_str());
+        dl->AddText({mid.x - ts.x / 2, mid.y + 3}, IM_COL32(150, 150, 160, 255), lat.c_str());
     }
     // The host of the event shown last.
     std::string active;
