@@ -6,6 +6,7 @@
 // To:): a Bcc recipient, a bounce's null sender and a mailing list show the
 // difference, so the two stand side by side. Parsing is sim/message's.
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include <fmt/format.h>
@@ -69,6 +70,13 @@ void raw_source(App& app, const Cache& c) {
     message::Span hb = c.part ? c.part->body_span : message::Span{};
     ImGui::BeginChild("raw", {0, 0}, true, ImGuiWindowFlags_HorizontalScrollbar);
     if (app.mono) ImGui::PushFont(app.mono);
+    // A newly selected part is scrolled into view, its first line on top.
+    static const message::Part* shown_part = nullptr;
+    if (c.part != shown_part) {
+        shown_part = c.part;
+        const size_t line = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), hl.begin) - starts.begin()) - 1;
+        ImGui::SetScrollY(static_cast<float>(line) * ImGui::GetTextLineHeightWithSpacing());
+    }
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(starts.size()));
     while (clipper.Step())
@@ -92,6 +100,33 @@ void raw_source(App& app, const Cache& c) {
     ImGui::EndChild();
 }
 
+// The part at a path such as "1.2.1" (1 is the message itself).
+const message::Part* part_at(const message::Part* root, const std::string& path) {
+    if (!root || path.empty() || path[0] != '1') return nullptr;
+    const message::Part* p = root;
+    for (size_t pos = 1; pos < path.size() && p;) {
+        if (path[pos] != '.') return nullptr;
+        size_t end = path.find('.', pos + 1);
+        if (end == std::string::npos) end = path.size();
+        const size_t k = static_cast<size_t>(std::atoi(path.substr(pos + 1, end - pos - 1).c_str()));
+        p = k >= 1 && k <= p->children.size() ? p->children[k - 1].get() : nullptr;
+        pos = end;
+    }
+    return p;
+}
+
+void open_in_lab(App& app, const Cache& c) {
+    const message::Part& p = *c.part;
+    std::string raw_body = c.parsed.raw.substr(p.body_span.begin, p.body_span.end - p.body_span.begin);
+    std::snprintf(app.lab.input, sizeof app.lab.input, "%s", raw_body.substr(0, sizeof app.lab.input - 1).c_str());
+    app.lab.decode = p.transfer_encoding == "base64" || p.transfer_encoding == "quoted-printable";
+    app.lab.mode = p.transfer_encoding == "quoted-printable" ? 1 : 0;
+    int cs = encoding_charset_index(p.charset.empty() ? "UTF-8" : p.charset);
+    app.lab.charset = cs >= 0 ? cs : 0;
+    app.lab.source = fmt::format("{} {}", T(app, "gui.message.part_name"), c.part_path);
+    app.open[static_cast<size_t>(PanelId::encoding)] = true;
+}
+
 void decoded(App& app, Cache& c) {
     if (!c.part) return;
     const message::Part& p = *c.part;
@@ -101,16 +136,7 @@ void decoded(App& app, Cache& c) {
                                                            {"encoding", p.transfer_encoding},
                                                            {"bytes", std::to_string(body.size())}})
                                   .c_str());
-    if (p.children.empty() && ImGui::Button(T(app, "gui.message.to_lab"))) {
-        std::string raw_body = c.parsed.raw.substr(p.body_span.begin, p.body_span.end - p.body_span.begin);
-        std::snprintf(app.lab.input, sizeof app.lab.input, "%s", raw_body.substr(0, sizeof app.lab.input - 1).c_str());
-        app.lab.decode = p.transfer_encoding == "base64" || p.transfer_encoding == "quoted-printable";
-        app.lab.mode = p.transfer_encoding == "quoted-printable" ? 1 : 0;
-        int cs = encoding_charset_index(p.charset.empty() ? "UTF-8" : p.charset);
-        app.lab.charset = cs >= 0 ? cs : 0;
-        app.lab.source = fmt::format("{} {}", T(app, "gui.message.part_name"), c.part_path);
-        app.open[static_cast<size_t>(PanelId::encoding)] = true;
-    }
+    if (p.children.empty() && ImGui::Button(T(app, "gui.message.to_lab"))) open_in_lab(app, c);
     for (const auto& d : damage) ImGui::TextColored({1, 0.5f, 0.4f, 1}, "%s", d.what.c_str());
     ImGui::BeginChild("decoded", {0, 0}, true, ImGuiWindowFlags_HorizontalScrollbar);
     if (p.content_type.type == "text" || p.content_type.type == "message") {
@@ -161,6 +187,17 @@ void ShowMessagePanel(App& app, bool* p_open) {
         ImGui::TextWrapped("%s", T(app, "gui.message.none"));
         ImGui::End();
         return;
+    }
+    if (!app.select_part.empty()) {  // asked by a script (or a lesson)
+        if (const message::Part* p = part_at(c.parsed.root.get(), app.select_part)) {
+            c.part = p;
+            c.part_path = app.select_part;
+            if (app.part_to_lab && p->children.empty()) open_in_lab(app, c);
+        } else {
+            app.status = "no MIME part " + app.select_part;
+        }
+        app.select_part.clear();
+        app.part_to_lab = false;
     }
     const MessageAtCursor& m = *c.at;
     ImGui::TextDisabled("%s", TF(app, "gui.message.carried", {{"conn", m.carried_by}, {"seq", std::to_string(m.seq)}}).c_str());

@@ -16,7 +16,7 @@ namespace {
 const std::set<std::string, std::less<>> kVerbs = {
     "step",  "back",   "cursor", "home",   "end",      "jump",   "lang",  "solo",   "layout", "hide",
     "show",  "select", "play",   "pause",  "speed",    "wire",   "tab",   "open",   "override", "clear-overrides",
-    "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step"};
+    "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step", "part", "part-to-lab"};
 
 std::string trim(std::string_view s) {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -73,7 +73,7 @@ Result<Script> Script::parse(const std::string& text_or_file) {
             return Error{where, "action " + std::to_string(n) + ": unknown action \"" + a.verb +
                                     "\" (known: step back cursor home end jump lang solo layout hide show select play "
                                     "pause speed wire tab open override clear-overrides rerun encode charset mode "
-                                    "decode wait zoom lesson-step screenshot quit)"};
+                                    "decode wait zoom lesson-step part part-to-lab screenshot quit)"};
         if ((a.verb == "solo" || a.verb == "hide" || a.verb == "show") && panel_index(a.arg) < 0)
             return Error{where, "action " + std::to_string(n) + ": no panel \"" + a.arg +
                                     "\" (topology sequence transcript timeline queue message encoding replylab lesson)"};
@@ -158,7 +158,10 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
     else if (v == "mode") app.lab.mode = iequals(a.arg, "qp") ? 1 : 0;
     else if (v == "decode") app.lab.decode = a.arg != "off";
     else if (v == "lesson-step") s.go_to_step(static_cast<size_t>(std::max(1L, number(a, 1)) - 1));
-    else if (v == "wait") waiting_ = static_cast<int>(number(a, 1));
+    else if (v == "part" || v == "part-to-lab") {
+        app.select_part = a.arg.empty() ? "1" : a.arg;
+        app.part_to_lab = v == "part-to-lab";
+    } else if (v == "wait") waiting_ = static_cast<int>(number(a, 1));
     else if (v == "screenshot") shot = a.arg;
     else if (v == "quit") return false;
     return true;

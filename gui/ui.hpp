@@ -50,6 +50,8 @@ struct App {
     bool lab_rows_loaded = false;
     float bench_scroll = -1.0f;          // --bench: the transcript's scroll position this frame
     int highlight = -1;                  // the panel the lesson's step points at, or -1
+    std::string select_part;             // a MIME part path ("1.2") the Message panel is to select
+    bool part_to_lab = false;            // ...and open in the encoding lab
 };
 
 // The text of a key in the app's language; the key itself when missing (a
