@@ -25,17 +25,13 @@ void Session::adopt(std::unique_ptr<Trace> t, std::string title, std::string pat
 std::optional<Error> Session::open(const std::string& path) {
     auto text = read_file(path);
     if (!text) return text.error();
-    json j = json::parse(*text, nullptr, false);
-    if (j.is_object() && j.contains("steps")) {
-        auto lesson = scenario::parse_lesson(*text, path);
-        if (!lesson) return lesson.error();
-        if (auto err = open_scenario_text(lesson->scenario_json, path)) return err;
-        path_ = path;
-        lesson_ = std::move(*lesson);
-        go_to_step(0);
-        return std::nullopt;
-    }
-    if (j.is_object() && j.value("format", std::string{}) == "mailsim-trace") {
+    // A trace names its format in its first line (traces/FORMAT.md); traces
+    // are big, so they are not parsed twice to find that out.
+    const std::string_view head = std::string_view(*text).substr(0, 256);
+    json j;
+    if (head.find("\"mailsim-trace\"") == std::string_view::npos) j = json::parse(*text, nullptr, false);
+    if (head.find("\"mailsim-trace\"") != std::string_view::npos ||
+        (j.is_object() && j.value("format", std::string{}) == "mailsim-trace")) {
         auto t = trace_from_json(*text, path);
         if (!t) return t.error();
         std::string title = t->source.name.empty() ? path : t->source.name;
@@ -45,6 +41,15 @@ std::optional<Error> Session::open(const std::string& path) {
         overrides_.clear();
         previous_outcome_.reset();
         previous_transcript_.reset();
+        return std::nullopt;
+    }
+    if (j.is_object() && j.contains("steps")) {
+        auto lesson = scenario::parse_lesson(*text, path);
+        if (!lesson) return lesson.error();
+        if (auto err = open_scenario_text(lesson->scenario_json, path)) return err;
+        path_ = path;
+        lesson_ = std::move(*lesson);
+        go_to_step(0);
         return std::nullopt;
     }
     // Anything else is read as a scenario, whose reader names what is wrong.

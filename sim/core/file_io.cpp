@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -43,7 +44,17 @@ std::optional<Error> write_file_atomically(const std::string& path, std::string_
 Result<std::string> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error{path, std::string("cannot open: ") + std::strerror(errno)};
-    std::ostringstream ss;
+    // One allocation of the file's size and one read: traces run to hundreds
+    // of MiB, and growing a buffer copies them again and again.
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && std::filesystem::is_regular_file(path, ec)) {
+        std::string text(static_cast<size_t>(size), '\0');
+        in.read(text.data(), static_cast<std::streamsize>(size));
+        if (in.bad() || static_cast<std::uintmax_t>(in.gcount()) != size) return Error{path, "read error"};
+        return text;
+    }
+    std::ostringstream ss;  // a pipe or a device: read until the end
     ss << in.rdbuf();
     if (in.bad()) return Error{path, "read error"};
     return ss.str();

@@ -34,6 +34,12 @@ void* Trace::allocate_block(size_t bytes) {
     void* p = std::aligned_alloc(kHuge, rounded);
     if (!p) throw std::bad_alloc();
     ::madvise(p, rounded, MADV_HUGEPAGE);  // a hint; fine if refused
+#ifdef MADV_POPULATE_WRITE
+    // Fault the block in with one call rather than a page at a time: on a
+    // virtual machine each page fault is an exit, and a long trace touches
+    // tens of thousands of pages. Fine if the kernel is older and refuses.
+    ::madvise(p, rounded, MADV_POPULATE_WRITE);
+#endif
     return p;
 }
 

@@ -42,23 +42,6 @@ std::string latin1_to_utf8(std::string_view s) {
     return out;
 }
 
-std::optional<std::string> utf8_to_latin1(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            out += s[i];
-        } else if ((c == 0xC2 || c == 0xC3) && i + 1 < s.size()) {
-            out += static_cast<char>(((c & 0x03) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F));
-            ++i;
-        } else {
-            return std::nullopt;
-        }
-    }
-    return out;
-}
-
 std::string quote(std::string_view s) {
     return json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -197,7 +180,7 @@ Trace read_trace(const json& root) {
                     args = opt_string(o, p, "args"), key = opt_string(o, p, "key"),
                     bytes = opt_string(o, p, "bytes"), detail;
         if (const json* v = ji::find(o, "bytes_latin1")) {
-            auto raw = utf8_to_latin1(ji::as_string(*v, ji::child(p, "bytes_latin1")));
+            auto raw = detail::utf8_to_latin1(ji::as_string(*v, ji::child(p, "bytes_latin1")));
             if (!raw) ji::fail(ji::child(p, "bytes_latin1"), "expected characters U+0000 to U+00FF only");
             bytes = *raw;
         }
@@ -228,7 +211,33 @@ Trace read_trace(const json& root) {
 
 }  // namespace
 
+namespace detail {
+
+std::optional<std::string> utf8_to_latin1(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            out += s[i];
+        } else if ((c == 0xC2 || c == 0xC3) && i + 1 < s.size()) {
+            out += static_cast<char>(((c & 0x03) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F));
+            ++i;
+        } else {
+            return std::nullopt;
+        }
+    }
+    return out;
+}
+
+}  // namespace detail
+
 Result<Trace> trace_from_json(std::string_view text, const std::string& file_name) {
+    if (auto t = detail::trace_from_json_fast(text)) return std::move(*t);
+    return detail::trace_from_json_dom(text, file_name);
+}
+
+Result<Trace> detail::trace_from_json_dom(std::string_view text, const std::string& file_name) {
     auto root = json_input::parse(text, file_name);
     if (!root) return root.error();
     try {
