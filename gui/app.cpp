@@ -2,6 +2,7 @@
 #include "app.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cfloat>
 #include <chrono>
 #include <cstdio>
@@ -13,9 +14,10 @@
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
-#include <stb_image_write.h>
 
 #include "bench.hpp"
+#include "handout.hpp"
+#include "png.hpp"
 #include "script.hpp"
 #include "ui.hpp"
 
@@ -154,6 +156,7 @@ void menu_bar(App& app) {
                 if (ImGui::MenuItem(fs::path(f).filename().string().c_str())) open_file(app, f);
         }
         ImGui::Separator();
+        if (ImGui::MenuItem(T(app, "gui.menu.handout"))) app.handout_requested = true;
         if (ImGui::MenuItem(T(app, "gui.menu.quit"))) app.want_quit = true;
         ImGui::EndMenu();
     }
@@ -245,21 +248,6 @@ void draw_panels(App& app, float top, float bottom) {
     }
 }
 
-bool write_png(const std::string& path, int w, int h) {
-    std::vector<unsigned char> pixels(static_cast<size_t>(w) * h * 4);
-    glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadBuffer(GL_BACK);
-    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-    for (size_t i = 3; i < pixels.size(); i += 4) pixels[i] = 255;  // opaque
-    // OpenGL's rows run bottom-up; PNG's top-down. Write to a temp file, then rename.
-    std::string tmp = path + ".tmp.png";
-    stbi_flip_vertically_on_write(1);
-    if (!stbi_write_png(tmp.c_str(), w, h, 4, pixels.data(), w * 4)) return false;
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    return !ec;
-}
-
 }  // namespace
 
 int run_app(const Options& options) {
@@ -322,6 +310,8 @@ int run_app(const Options& options) {
         app.session.open_default();
     }
 
+    Handout handout;
+    if (!options.handout.empty()) app.handout_requested = true;
     int frame = 0;
     int exit_code = 0;
     auto last = Clock::now();
@@ -337,7 +327,8 @@ int run_app(const Options& options) {
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         // Headless runs: wherever Xvfb's pointer is, it hovers nothing (no stray tooltips).
-        if (!script.empty() || !options.screenshot.empty() || options.bench) io.MousePos = {-FLT_MAX, -FLT_MAX};
+        if (!script.empty() || !options.screenshot.empty() || options.bench || handout.active() || app.handout_requested)
+            io.MousePos = {-FLT_MAX, -FLT_MAX};
         ImGui::NewFrame();
         keys(app);
         menu_bar(app);
@@ -370,6 +361,18 @@ int run_app(const Options& options) {
                 std::fprintf(stderr, "mailsim-gui: cannot write %s\n", shot.c_str());
                 exit_code = 1;
             } else std::printf("screenshot %s (%dx%d)\n", shot.c_str(), w, h);
+        }
+        if (app.handout_requested && !handout.active()) {
+            app.handout_requested = false;
+            std::string name = app.session.title().empty() ? "trace" : app.session.title();
+            for (char& ch : name)
+                if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-') ch = '-';
+            handout.start(app, options.handout.empty() ? "handout-" + name : options.handout);
+        } else if (handout.active() && !handout.after_render(app, w, h)) {
+            exit_code = 1;
+            if (!options.handout.empty()) app.want_quit = true;
+        } else if (!options.handout.empty() && !handout.active() && frame > 1) {
+            app.want_quit = true;  // --handout: done
         }
         if (!options.screenshot.empty() && frame >= options.frames && script.empty()) {
             if (!write_png(options.screenshot, w, h)) {

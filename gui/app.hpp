@@ -18,6 +18,7 @@ struct Options {
     std::string script;           // actions, ';' or newline separated, or @FILE
     std::string lang = "en";
     int width = 1280, height = 800;
+    std::string handout;          // write a handout of the trace into this folder, then exit
     bool bench = false;
     long bench_lines = 1000000;
     bool hidden = false;          // no visible window (under Xvfb it makes no difference)

@@ -119,9 +119,9 @@ void Bench::before_frame(App& app) {
     if (phase_ == 1) {
         // From top to bottom of the "all" tab in kScrollFrames steps.
         const float line_h = 18.0f;
-        app.bench_scroll = static_cast<float>(app.session.index().total_lines()) * line_h * static_cast<float>(frame_) / kScrollFrames;
+        app.force_scroll = static_cast<float>(app.session.index().total_lines()) * line_h * static_cast<float>(frame_) / kScrollFrames;
     } else {
-        app.bench_scroll = -1.0f;
+        app.force_scroll = -1.0f;
     }
 }
 

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     cli.add_option("--lang", o.lang, "Language: en or zh")->check(CLI::IsMember({"en", "zh"}));
     cli.add_option("--width", o.width, "Window width")->check(CLI::Range(640, 7680));
     cli.add_option("--height", o.height, "Window height")->check(CLI::Range(480, 4320));
+    cli.add_option("--handout", o.handout, "Write the sequence diagram and transcript as PNG pages and handout.md into this folder, then exit");
     cli.add_flag("--bench", o.bench, "Generate a long trace and print load and frame-time figures");
     cli.add_option("--bench-lines", o.bench_lines, "Transcript lines of the --bench trace")->check(CLI::Range(1000L, 20000000L));
     CLI11_PARSE(cli, argc, argv);

@@ -149,7 +149,11 @@ void ShowSequencePanel(App& app, bool* p_open) {
     static int pending = 0;  // repeated a frame: ImGui clamps to last frame's height
     if (n != last_n) pending = 2;
     last_n = n;
-    if (app.follow_cursor && pending > 0) {
+    app.scroll_max = ImGui::GetScrollMaxY();
+    app.view_h = view_h;
+    if (app.force_scroll >= 0) {
+        ImGui::SetScrollY(app.force_scroll);
+    } else if (app.follow_cursor && pending > 0) {
         ImGui::SetScrollY(std::max(0.0f, static_cast<float>(n) * row_h - view_h + row_h));
         --pending;
     }

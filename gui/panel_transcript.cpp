@@ -66,7 +66,9 @@ void draw_lines(App& app, const std::vector<TranscriptLine>& lines, bool show_co
     static int pending = 0;
     if (n != last_n) pending = 2;
     last_n = n;
-    if (app.bench_scroll >= 0) ImGui::SetScrollY(app.bench_scroll);
+    app.scroll_max = ImGui::GetScrollMaxY();
+    app.view_h = ImGui::GetWindowHeight();
+    if (app.force_scroll >= 0) ImGui::SetScrollY(app.force_scroll);
     else if (app.follow_cursor && pending > 0) {
         ImGui::SetScrollHereY(1.0f);
         --pending;

@@ -48,7 +48,9 @@ struct App {
     bool want_quit = false;
     std::vector<OverrideRow> lab_rows;   // reply-code lab: the table being edited
     bool lab_rows_loaded = false;
-    float bench_scroll = -1.0f;          // --bench: the transcript's scroll position this frame
+    bool handout_requested = false;      // Open ▸ Export handout, or --handout
+    float force_scroll = -1.0f;          // --bench, handouts: the transcript's or sequence's scroll this frame
+    float scroll_max = 0, view_h = 0;    // what the sequence or transcript list last measured
     int highlight = -1;                  // the panel the lesson's step points at, or -1
     std::string select_part;             // a MIME part path ("1.2") the Message panel is to select
     bool part_to_lab = false;            // ...and open in the encoding lab

@@ -347,3 +347,35 @@ TEST_CASE("GUI smoke test: under Xvfb, stepping through the default scenario dra
     CHECK(cyan > 50);
     std::filesystem::remove(png);
 }
+
+TEST_CASE("a handout of the default trace: sequence and transcript pages as PNG, and Markdown", "[gui]") {
+    int status = 0;
+    run("command -v xvfb-run", &status);
+    if (status != 0) {
+        WARN("xvfb-run is not installed: the handout test is skipped");
+        return;
+    }
+    const auto dir = std::filesystem::temp_directory_path() / "mailsim-handout-test";
+    std::filesystem::remove_all(dir);
+    std::string out = run("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+                              " " + MAILSIM_SOURCE_DIR + "/traces/default.json --handout " + dir.string(),
+                          &status);
+    INFO(out);
+    REQUIRE(WEXITSTATUS(status) == 0);
+    auto md = read_file((dir / "handout.md").string());
+    REQUIRE(md);
+    CHECK(md->rfind("# default\n", 0) == 0);
+    CHECK(md->find("![sequence-1.png](sequence-1.png)") != std::string::npos);
+    CHECK(md->find("![transcript-1.png](transcript-1.png)") != std::string::npos);
+    CHECK(md->find("S: 550 5.1.1 <nobody@hamburger.edu>: No such user here") != std::string::npos);
+    CHECK(md->find("Summary: 3 delivered") != std::string::npos);
+    size_t pngs = 0;
+    for (const auto& f : std::filesystem::directory_iterator(dir)) pngs += f.path().extension() == ".png";
+    CHECK(pngs >= 4);  // the default trace is several pages of each
+    int w = 0, h = 0, n = 0;
+    unsigned char* px = stbi_load((dir / "sequence-1.png").string().c_str(), &w, &h, &n, 3);
+    REQUIRE(px);
+    stbi_image_free(px);
+    CHECK(w == 1280);
+    std::filesystem::remove_all(dir);
+}
