@@ -2,6 +2,8 @@
 // course's own examples.
 #include <catch2/catch.hpp>
 
+#include <random>
+
 #include "codec/base64.hpp"
 #include "codec/charset.hpp"
 #include "codec/md5.hpp"
@@ -208,4 +210,55 @@ TEST_CASE("broken encoded words are kept and reported, never a crash") {
     for (std::string junk : {"=?", "=?a?", "=?a?b?", "=?a?B?", "=?" "?B?" "?=", "?=?=", "=?UTF-8?B?!!!?="}) decode_words(junk);
     auto bad = encode_words("系统", "ISO-8859-1");
     REQUIRE(!bad);
+}
+
+TEST_CASE("the fast encoders write exactly what the explained steps say, on random and tricky input", "[codec]") {
+    std::mt19937_64 rng(42);
+    const std::string alphabet = std::string("ab =\t\r\n\r\n.xyz\x7f\x01") + "\xc3\xa9\xe7\xb3\xbb";
+    for (int round = 0; round < 400; ++round) {
+        std::string data;
+        const size_t n = rng() % 300;
+        for (size_t i = 0; i < n; ++i)
+            data += round % 2 ? static_cast<char>(rng()) : alphabet[rng() % alphabet.size()];
+        for (bool binary : {false, true}) {
+            std::string joined;
+            for (const auto& s : codec::explain_qp(data, binary)) joined += s.output;
+            INFO("round " << round << " binary " << binary);
+            REQUIRE(codec::qp_encode(data, binary) == joined);
+            REQUIRE(codec::qp_decode(joined) == (binary ? data : codec::qp_decode(joined)));
+        }
+        // base64: the explained groups, in 76-column lines, decode back; fed in pieces too.
+        std::string groups;
+        for (const auto& g : codec::explain_base64(data)) groups += g.chars;
+        std::string lines;
+        for (size_t i = 0; i < groups.size(); i += 76) lines += groups.substr(i, 76) + "\r\n";
+        REQUIRE(codec::base64_encode(data) == lines);
+        REQUIRE(codec::base64_encode(data, false) == groups);
+        REQUIRE(codec::base64_decode(lines) == data);
+        codec::Base64Decoder d;
+        for (size_t i = 0; i < lines.size();) {
+            size_t k = 1 + rng() % 7;
+            d.feed(std::string_view(lines).substr(i, k));
+            i += k;
+        }
+        REQUIRE(d.finish() == data);
+        REQUIRE(d.errors().empty());
+    }
+}
+
+TEST_CASE("base64 decoding errors keep their offsets when fed in pieces", "[codec]") {
+    const std::string text = "QUJD\r\nR!EV\r\nRg";
+    std::vector<codec::CodecError> whole;
+    std::string a = codec::base64_decode(text, &whole);
+    codec::Base64Decoder d;
+    for (char c : text) d.feed(std::string_view(&c, 1));
+    std::string b = d.finish();
+    CHECK(a == b);
+    REQUIRE(whole.size() == d.errors().size());
+    for (size_t i = 0; i < whole.size(); ++i) {
+        CHECK(whole[i].offset == d.errors()[i].offset);
+        CHECK(whole[i].what == d.errors()[i].what);
+    }
+    REQUIRE(whole.size() == 2);
+    CHECK(whole[0].offset == 7);  // the '!'
 }

@@ -25,9 +25,14 @@ struct CodecError {
 
 // 76-character lines ending CRLF (RFC 2045), or one unbroken line.
 std::string base64_encode(std::string_view data, bool line_breaks = true);
+// The same into `out` (its old content replaced, its capacity reused).
+void base64_encode_into(std::string_view data, std::string& out, bool line_breaks = true);
 
 class Base64Decoder {
 public:
+    Base64Decoder() = default;
+    // Decodes into `buffer` (cleared first; its capacity is reused).
+    explicit Base64Decoder(std::string buffer) : out_(std::move(buffer)) { out_.clear(); }
     void feed(std::string_view text);
     std::string finish();  // the decoded bytes; errors() then holds every problem
     const std::vector<CodecError>& errors() const { return errors_; }
@@ -37,12 +42,14 @@ private:
     std::uint32_t bits_ = 0;
     int count_ = 0;        // sextets in bits_
     int padding_ = 0;      // '=' seen
-    size_t offset_ = 0;    // bytes fed so far
+    size_t offset_ = 0;    // offset of the character being read
+    size_t base_ = 0;      // bytes fed by earlier calls
     size_t group_start_ = 0;
     std::vector<CodecError> errors_;
 };
 
 std::string base64_decode(std::string_view text, std::vector<CodecError>* errors = nullptr);
+void base64_decode_into(std::string_view text, std::string& out, std::vector<CodecError>* errors = nullptr);
 
 // One 3-byte group, as the course draws it.
 struct Base64Group {

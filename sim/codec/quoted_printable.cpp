@@ -1,6 +1,9 @@
 // quoted_printable.cpp — see quoted_printable.hpp.
 #include "codec/quoted_printable.hpp"
 
+#include <array>
+#include <cstring>
+
 #include <fmt/format.h>
 
 namespace mailsim::codec {
@@ -71,52 +74,115 @@ std::vector<QpStep> explain_qp(std::string_view data, bool binary) {
     return steps;
 }
 
+// How the encoder treats each byte: kept, always =XX, or (space and tab)
+// =XX only at the end of a line. The same rules as reason_for(), as a table.
+enum : unsigned char { kKeep = 0, kEscape = 1, kSpace = 2 };
+constexpr std::array<unsigned char, 256> kClass = [] {
+    std::array<unsigned char, 256> t{};
+    for (int c = 0; c < 256; ++c)
+        t[static_cast<size_t>(c)] = c == '=' || c >= 0x80 || ((c < 0x20 || c == 0x7F) && c != ' ' && c != '\t') ? kEscape
+                                    : c == ' ' || c == '\t'                                                    ? kSpace
+                                                                                                                 : kKeep;
+    return t;
+}();
+
 std::string qp_encode(std::string_view data, bool binary) {
     std::string out;
-    out.reserve(data.size() + data.size() / 8 + 8);
-    for (const auto& s : explain_qp(data, binary)) out += s.output;
+    qp_encode_into(data, out, binary);
     return out;
+}
+
+void qp_encode_into(std::string_view data, std::string& out, bool binary) {
+    // The same output as joining explain_qp()'s steps, written straight into
+    // a buffer: each byte at most 3 characters, plus a soft break a line.
+    out.resize(data.size() * 3 + data.size() * 3 / 75 * 3 + 8);
+    char* o = out.data();
+    const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+    const size_t n = data.size();
+    size_t col = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const unsigned char c = p[i];
+        const bool crlf_next = !binary && i + 2 < n && p[i + 1] == '\r' && p[i + 2] == '\n';
+        if (!binary && c == '\r' && i + 1 < n && p[i + 1] == '\n') {  // a line break stays one
+            *o++ = '\r';
+            *o++ = '\n';
+            ++i;
+            col = 0;
+            continue;
+        }
+        const bool last_on_line = i + 1 == n || crlf_next;
+        const unsigned char cls = kClass[c];
+        const bool escape = cls == kEscape || (cls == kSpace && last_on_line);
+        const size_t width = escape ? 3 : 1;
+        if (col + width > (last_on_line ? 76u : 75u)) {  // "=" of a soft break counts among the 76
+            *o++ = '=';
+            *o++ = '\r';
+            *o++ = '\n';
+            col = 0;
+        }
+        if (escape) {
+            *o++ = '=';
+            *o++ = kHex[c >> 4];
+            *o++ = kHex[c & 15];
+        } else {
+            *o++ = static_cast<char>(c);
+        }
+        col += width;
+    }
+    out.resize(static_cast<size_t>(o - out.data()));
 }
 
 std::string qp_decode(std::string_view text, std::vector<CodecError>* errors) {
     std::string out;
-    out.reserve(text.size());
+    qp_decode_into(text, out, errors);
+    return out;
+}
+
+void qp_decode_into(std::string_view text, std::string& out, std::vector<CodecError>* errors) {
+    // Never longer than its input: written through a pointer, runs copied whole.
+    out.resize(text.size());
+    char* o = out.data();
     size_t i = 0;
     while (i < text.size()) {
         // Trailing white space on a line is not part of the data (RFC 2045 §6.7 (3)).
-        size_t eol = text.find('\n', i);
-        size_t line_end = eol == std::string_view::npos ? text.size() : eol;
-        size_t content_end = line_end > i && text[line_end - 1] == '\r' ? line_end - 1 : line_end;
+        const size_t eol = text.find('\n', i);
+        const size_t line_end = eol == std::string_view::npos ? text.size() : eol;
+        const size_t content_end = line_end > i && text[line_end - 1] == '\r' ? line_end - 1 : line_end;
         size_t trimmed = content_end;
         while (trimmed > i && (text[trimmed - 1] == ' ' || text[trimmed - 1] == '\t')) --trimmed;
         bool soft = false;
-        for (size_t k = i; k < trimmed; ++k) {
-            char c = text[k];
-            if (c != '=') {
-                out += c;
-                continue;
-            }
+        for (size_t k = i; k < trimmed;) {
+            const void* eq = std::memchr(text.data() + k, '=', trimmed - k);
+            const size_t at = eq ? static_cast<size_t>(static_cast<const char*>(eq) - text.data()) : trimmed;
+            std::memcpy(o, text.data() + k, at - k);
+            o += at - k;
+            k = at;
+            if (k == trimmed) break;
             if (k + 1 == trimmed) {  // "=" at the end of the line: a soft line break
                 soft = true;
                 break;
             }
-            int hi = k + 1 < trimmed ? hex_value(text[k + 1]) : -1;
-            int lo = k + 2 < trimmed ? hex_value(text[k + 2]) : -1;
+            const int hi = hex_value(text[k + 1]);
+            const int lo = k + 2 < trimmed ? hex_value(text[k + 2]) : -1;
             if (hi < 0 || lo < 0) {
                 if (errors)
                     errors->push_back({k, fmt::format("\"={}\" is not an =XX escape; kept as it is",
                                                       text.substr(k + 1, std::min<size_t>(2, trimmed - k - 1)))});
-                out += c;
+                *o++ = '=';
+                ++k;
                 continue;
             }
-            out += static_cast<char>(hi * 16 + lo);
-            k += 2;
+            *o++ = static_cast<char>(hi * 16 + lo);
+            k += 3;
         }
         if (eol == std::string_view::npos) break;
-        if (!soft) out.append(text.substr(content_end, line_end + 1 - content_end));  // the line break itself
+        if (!soft) {  // the line break itself, as it came
+            std::memcpy(o, text.data() + content_end, line_end + 1 - content_end);
+            o += line_end + 1 - content_end;
+        }
         i = eol + 1;
     }
-    return out;
+    out.resize(static_cast<size_t>(o - out.data()));
 }
 
 }  // namespace mailsim::codec

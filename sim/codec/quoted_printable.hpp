@@ -22,6 +22,9 @@ namespace mailsim::codec {
 
 std::string qp_encode(std::string_view data, bool binary = false);
 std::string qp_decode(std::string_view text, std::vector<CodecError>* errors = nullptr);
+// The same into `out` (its old content replaced, its capacity reused).
+void qp_encode_into(std::string_view data, std::string& out, bool binary = false);
+void qp_decode_into(std::string_view text, std::string& out, std::vector<CodecError>* errors = nullptr);
 
 // One input byte as the encoder treats it.
 struct QpStep {
