@@ -207,7 +207,7 @@ TEST_CASE("the reply-code lab: 550 on RCPT for bob turns his delivery into a bou
     CHECK(*s.previous_transcript() != wire_lines(s.trace(), s.cursor()));
 }
 
-TEST_CASE("the reply-code lab: 421 at connect makes a retry; a bad row is refused by name", "[gui]") {
+TEST_CASE("the reply-code lab: 421 at connect makes a retry, a bad row is refused by name", "[gui]") {
     Session s = default_session();
     s.set_cursor(s.trace().size());
     REQUIRE_FALSE(s.rerun({{"mail.hamburger.edu", "smtp", "CONNECT", "", "421 Service not available"}}));

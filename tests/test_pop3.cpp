@@ -134,7 +134,7 @@ TEST_CASE("POP3: DELE removes only in UPDATE, after QUIT") {
     REQUIRE(s.backend.drops["bob"][0].uid == "U2");
 }
 
-TEST_CASE("POP3: a dropped connection removes nothing; RSET unmarks") {
+TEST_CASE("POP3: a dropped connection removes nothing, RSET unmarks") {
     Server s;
     s.login();
     s.send("DELE 1\r\nDELE 2\r\n");
@@ -208,7 +208,7 @@ TEST_CASE("POP3 client, download-and-delete: the second device finds nothing") {
     REQUIRE(second.empty());
 }
 
-TEST_CASE("POP3 client, download-and-keep: mail stays; a second device gets it too") {
+TEST_CASE("POP3 client, download-and-keep: mail stays, a second device gets it too") {
     Backend b;
     std::string wire;
     auto first = converse(b, {"bob", "hamburger", true, RetrievalMode::keep, {}}, &wire);

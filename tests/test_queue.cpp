@@ -165,7 +165,7 @@ TEST_CASE("a backup MX takes the mail when the first refuses") {
     REQUIRE(events_of(w->trace(), EventKind::queue_defer).empty());
 }
 
-TEST_CASE("a forwarded user gets 251 and the mail goes on; a moved user gets 551 and a bounce") {
+TEST_CASE("a forwarded user gets 251 and the mail goes on, a moved user gets 551 and a bounce") {
     auto w = run_scenario(two_domains(
         R"({ "at": "1s", "from": "alice@crepes.fr", "to": ["carol@hamburger.edu", "dave@hamburger.edu"] })", "",
         R"("queue_run_delay": "10s")", "",
@@ -275,7 +275,7 @@ TEST_CASE("a mail loop is cut at max_hops with 554") {
     REQUIRE(l->server("mail.crepes.fr")->mailboxes().of("alice").size() == 1);  // the bounce
 }
 
-TEST_CASE("bob reads by POP3: download-and-delete empties the mailbox; his phone then finds nothing") {
+TEST_CASE("bob reads by POP3: download-and-delete empties the mailbox, his phone then finds nothing") {
     std::string s = R"({
   "servers": [ { "host": "mail.crepes.fr", "domain": "crepes.fr", "users": ["alice"], "settings": {"queue_run_delay": "10s"} },
                { "host": "mail.hamburger.edu", "domain": "hamburger.edu", "users": [ {"name": "bob", "password": "ketchup"} ] } ],

@@ -9,7 +9,7 @@ using test::transaction;
 using namespace mailsim;
 using Outcome = smtp::RecipientResult::Outcome;
 
-TEST_CASE("client and server carry a message; the wire reads like the textbook") {
+TEST_CASE("client and server carry a message, the wire reads like the textbook") {
     smtp::ServerSettings ss;
     ss.pipelining = false;
     Pair p(ss, test::client_settings("mail.crepes.fr"));

@@ -144,7 +144,7 @@ TEST_CASE("SEND, SOML, SAML and TURN answer 502 unless in RFC 821 mode") {
     REQUIRE(h.session->state() == smtp::ServerSession::State::Turned);
 }
 
-TEST_CASE("VRFY and EXPN ask the policy; VRFY off gives 252, EXPN off gives 502") {
+TEST_CASE("VRFY and EXPN ask the policy, VRFY off gives 252, EXPN off gives 502") {
     ServerHarness h;
     h.ready();
     h.send("VRFY bob\r\n");
@@ -233,7 +233,7 @@ TEST_CASE("a text line over 1000 octets gets 500 at the end of DATA") {
     REQUIRE(h.last_code() == 250);
 }
 
-TEST_CASE("a bare LF never ends DATA; only CRLF.CRLF does") {
+TEST_CASE("a bare LF never ends DATA, only CRLF.CRLF does") {
     ServerHarness h;
     h.ready();
     h.send("MAIL FROM:<alice@crepes.fr>\r\nRCPT TO:<bob@hamburger.edu>\r\nDATA\r\n");
