@@ -1,6 +1,8 @@
 // deliverer.cpp — MX lookup, connection attempts, SMTP client results.
 #include "agents/deliverer.hpp"
 
+#include <algorithm>
+
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
@@ -103,8 +105,9 @@ private:
                 bool delivered = rr.outcome == smtp::RecipientResult::Outcome::accepted;
                 bool permanent = rr.outcome == smtp::RecipientResult::Outcome::permanent;
                 bool reached = rr.stage != "CONNECT";
+                static const std::string nobody;  // (a reference, so that remote_ is not copied)
                 d_.server_.recipient_result(items_[r.id].queue_id, rr.mailbox, delivered, permanent,
-                                            rr.reply.summary(), reached ? remote_ : "", rr.stage);
+                                            rr.reply.summary(), reached ? remote_ : nobody, rr.stage);
             }
         }
         for (size_t i = 0; i < items_.size(); ++i)
@@ -137,12 +140,22 @@ Deliverer::~Deliverer() = default;
 void Deliverer::deliver(const std::vector<std::string>& queue_ids) {
     // Group pending recipients by destination domain, in a stable order.
     std::map<std::string, std::vector<Item>> by_domain;
+    // One message's recipients by domain, in domain order as a std::map
+    // would give them; a message has a recipient or two, so a short vector
+    // searched from the front does it without a tree per message.
+    std::vector<std::pair<std::string, std::vector<std::string>>> rcpts;
     for (const auto& qid : queue_ids) {
         QueuedMessage* m = server_.queue().find(qid);
         if (!m) continue;
-        std::map<std::string, std::vector<std::string>> rcpts;
-        for (const auto& r : m->rcpts)
-            if (r.state == QueuedRecipient::State::pending) rcpts[smtp::domain_of(r.address)].push_back(r.address);
+        rcpts.clear();
+        for (const auto& r : m->rcpts) {
+            if (r.state != QueuedRecipient::State::pending) continue;
+            std::string domain = smtp::domain_of(r.address);
+            auto it = std::find_if(rcpts.begin(), rcpts.end(), [&](const auto& d) { return d.first == domain; });
+            if (it == rcpts.end()) it = rcpts.insert(rcpts.end(), {std::move(domain), {}});
+            it->second.push_back(r.address);
+        }
+        std::sort(rcpts.begin(), rcpts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         for (auto& [domain, list] : rcpts) {
             by_domain[domain].push_back({qid, std::move(list)});
             ++m->outstanding;

@@ -27,13 +27,15 @@ std::string_view to_string(QueuedRecipient::State s) {
 
 QueuedMessage& OutgoingQueue::add(QueuedMessage m) {
     std::uint64_t key = next_++;
-    by_id_[m.id] = key;
-    return messages_.emplace(key, std::move(m)).first->second;
+    std::string id = m.id;
+    auto it = messages_.emplace(key, std::move(m)).first;
+    by_id_[std::move(id)] = it;
+    return it->second;
 }
 
 QueuedMessage* OutgoingQueue::find(const std::string& id) {
     auto it = by_id_.find(id);
-    return it == by_id_.end() ? nullptr : &messages_.at(it->second);
+    return it == by_id_.end() ? nullptr : &it->second->second;
 }
 
 void OutgoingQueue::remove(const std::string& id) {

@@ -73,7 +73,9 @@ public:
 
 private:
     std::map<std::uint64_t, QueuedMessage> messages_;
-    std::unordered_map<std::string, std::uint64_t> by_id_;
+    // Queue id → its entry (map iterators stay valid): find() is asked for
+    // every message several times, and need not walk the tree as well.
+    std::unordered_map<std::string, std::map<std::uint64_t, QueuedMessage>::iterator> by_id_;
     std::uint64_t next_ = 0;
 };
 

@@ -1,8 +1,8 @@
 // smtp_connection.cpp — engines on the simulated network.
 #include "agents/smtp_connection.hpp"
 
-#include <map>
-#include <tuple>
+#include <array>
+#include <memory>
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
@@ -65,26 +65,41 @@ namespace {
 // every state change of every session passes here.
 struct StateTexts {
     std::string key, args, detail;
+    StateTexts(std::string_view role, std::string_view from, std::string_view to)
+        : key("smtp.state." + std::string(to)), args(std::string(from) + " → " + std::string(to)),
+          // State names are plain identifiers: no JSON escapes needed.
+          detail(fmt::format(FMT_COMPILE(R"({{"from":"{}","role":"{}","to":"{}"}})"), from, role, to)) {}
 };
 
-const StateTexts& state_texts(std::string_view role, std::string_view from, std::string_view to) {
-    static std::map<std::tuple<std::string_view, std::string_view, std::string_view>, StateTexts> made;
-    auto [it, fresh] = made.try_emplace({role, from, to});
-    if (fresh) {
-        it->second.key = "smtp.state." + std::string(to);
-        it->second.args = std::string(from) + " → " + std::string(to);
-        // State names are plain identifiers: no JSON escapes needed.
-        it->second.detail = fmt::format(FMT_COMPILE(R"({{"from":"{}","role":"{}","to":"{}"}})"), from, role, to);
-    }
-    return it->second;
+// One table per engine, indexed by the states' enum values.
+template <class Session, size_t N>
+const StateTexts& state_texts(std::string_view role, typename Session::State from, typename Session::State to) {
+    static std::array<std::array<std::unique_ptr<StateTexts>, N>, N> made;
+    auto& slot = made[static_cast<size_t>(from)][static_cast<size_t>(to)];
+    if (!slot) slot = std::make_unique<StateTexts>(role, Session::state_name(from), Session::state_name(to));
+    return *slot;
 }
+
+constexpr size_t kServerStates = static_cast<size_t>(smtp::ServerSession::State::Turned) + 1;
+constexpr size_t kClientStates = static_cast<size_t>(smtp::ClientSession::State::Done) + 1;
 
 }  // namespace
 
-void SmtpConnection::state_event(std::string_view role, std::string_view from, std::string_view to) {
+void SmtpConnection::state_event(smtp::ServerSession::State from, smtp::ServerSession::State to) {
     if (!world_.trace().recording()) return;
+    const StateTexts& t = state_texts<smtp::ServerSession, kServerStates>("server", from, to);
+    emit_state(smtp::ServerSession::state_name(to), t.args, t.key, t.detail);
+}
+
+void SmtpConnection::state_event(smtp::ClientSession::State from, smtp::ClientSession::State to) {
+    if (!world_.trace().recording()) return;
+    const StateTexts& t = state_texts<smtp::ClientSession, kClientStates>("client", from, to);
+    emit_state(smtp::ClientSession::state_name(to), t.args, t.key, t.detail);
+}
+
+void SmtpConnection::emit_state(std::string_view to, std::string_view args, std::string_view key,
+                                std::string_view detail) {
     Network& net = world_.network();
-    const StateTexts& t = state_texts(role, from, to);
     Event e;
     e.time = world_.now();
     e.kind = EventKind::state_change;
@@ -93,9 +108,9 @@ void SmtpConnection::state_event(std::string_view role, std::string_view from, s
     e.conn = id_;
     e.protocol = "smtp";
     e.verb = to;
-    e.args = t.args;
-    e.key = t.key;
-    e.detail = t.detail;
+    e.args = args;
+    e.key = key;
+    e.detail = detail;
     world_.trace().append(e);
 }
 
@@ -108,13 +123,10 @@ void SmtpConnection::pump() {
         again = false;
         if (server_) {
             while (auto e = server_->next_event()) {
-                if (e->type == smtp::ServerSession::SessionEvent::Type::state_change) {
-                    state_event("server", smtp::ServerSession::state_name(e->from),
-                                smtp::ServerSession::state_name(e->to));
-                }
+                if (e->type == smtp::ServerSession::SessionEvent::Type::state_change) state_event(e->from, e->to);
             }
-            for (auto& o : server_->take_output())
-                send(o);
+            server_->take_output(out_);
+            for (auto& o : out_) send(o);
             if (server_->state() == smtp::ServerSession::State::Turned) {
                 become_client();
                 again = true;
@@ -130,16 +142,15 @@ void SmtpConnection::pump() {
             while (auto e = client_->next_event()) {
                 using T = smtp::ClientSession::SessionEvent::Type;
                 if (e->type == T::state_change) {
-                    state_event("client", smtp::ClientSession::state_name(e->from),
-                                smtp::ClientSession::state_name(e->to));
+                    state_event(e->from, e->to);
                 } else if (e->type == T::transaction_done) {
                     if (client_owner_) client_owner_->on_transaction_done(e->result);
                 } else if (e->type == T::turned) {
                     turned = true;
                 }
             }
-            for (auto& o : client_->take_output())
-                send(o);
+            client_->take_output(out_);
+            for (auto& o : out_) send(o);
             if (turned && server_owner_) {
                 become_server();
                 again = true;

@@ -59,7 +59,9 @@ private:
     void send(protocol::Outgoing& o);
     void become_server();
     void become_client();
-    void state_event(std::string_view role, std::string_view from, std::string_view to);
+    void state_event(smtp::ServerSession::State from, smtp::ServerSession::State to);
+    void state_event(smtp::ClientSession::State from, smtp::ClientSession::State to);
+    void emit_state(std::string_view to, std::string_view args, std::string_view key, std::string_view detail);
     Side side() const { return tcp_side_; }
 
     World& world_;
@@ -67,6 +69,7 @@ private:
     Side tcp_side_;
     std::unique_ptr<smtp::ClientSession> client_;
     std::unique_ptr<smtp::ServerSession> server_;
+    std::vector<protocol::Outgoing> out_;  // what an engine handed out, reused every turn
     SmtpClientOwner* client_owner_ = nullptr;
     SmtpServerOwner* server_owner_ = nullptr;
     bool submission_ = false;

@@ -11,6 +11,7 @@
 #include "agents/user_agent.hpp"
 #include "agents/world.hpp"
 #include "core/ascii.hpp"
+#include "core/str_cat.hpp"
 #include "protocol/smtp/path.hpp"
 
 namespace mailsim::agents {
@@ -55,7 +56,7 @@ smtp::Reply SmtpReceiver::check_sender(const smtp::Envelope&, const std::string&
     const auto& cfg = server_.config();
     if (cfg.storage_limit > 0 && server_.mailboxes().total_bytes() >= cfg.storage_limit)
         return {452, "4.3.1", "Insufficient system storage"};
-    return {250, "2.1.0", fmt::format(FMT_COMPILE("Sender <{}> OK"), reverse_path)};
+    return {250, "2.1.0", str_cat({"Sender <", reverse_path, "> OK"})};
 }
 
 smtp::Reply SmtpReceiver::check_recipient(const smtp::Envelope& env, const std::string& mailbox) {
@@ -63,7 +64,7 @@ smtp::Reply SmtpReceiver::check_recipient(const smtp::Envelope& env, const std::
     std::string local = to_lower(smtp::local_part_of(mailbox));
     bool postmaster = domain.empty() && local == "postmaster";
     if (!postmaster && !server_.is_local_domain(domain)) {
-        if (submission_) return {250, "2.1.5", fmt::format(FMT_COMPILE("Recipient <{}> OK (will relay)"), mailbox)};
+        if (submission_) return {250, "2.1.5", str_cat({"Recipient <", mailbox, "> OK (will relay)"})};
         return {554, "5.7.1", fmt::format(FMT_COMPILE("<{}>: Relay access denied"), mailbox)};
     }
     const auto& cfg = server_.config();
@@ -82,7 +83,7 @@ smtp::Reply SmtpReceiver::check_recipient(const smtp::Envelope& env, const std::
         return {552, "5.2.2", fmt::format(FMT_COMPILE("<{}>: Mailbox full (quota {} bytes)"), mailbox, u->quota)};
     if (env.mode == smtp::MailMode::send && !u->terminal)
         return {450, "4.2.1", fmt::format(FMT_COMPILE("<{}>: User not active at a terminal"), mailbox)};
-    return {250, "2.1.5", fmt::format(FMT_COMPILE("Recipient <{}> OK"), mailbox)};
+    return {250, "2.1.5", str_cat({"Recipient <", mailbox, "> OK"})};
 }
 
 void SmtpReceiver::notify_terminal(const smtp::Envelope& env, const std::string& rcpt, const std::string& content) {
@@ -135,18 +136,25 @@ smtp::Reply SmtpReceiver::accept_message(const smtp::Envelope& env, const std::s
         return {554, "5.4.6", fmt::format(FMT_COMPILE("Too many hops ({} Received lines): mail loop?"), hops)};
     World& w = server_.world();
     std::string qid = server_.new_queue_id();
-    std::string peer = w.network().host_of(id_, Side::client);
-    std::string received = fmt::format(FMT_COMPILE("Received: from {} ({})\r\n\tby {} (mailsim) with {} id {}"), env.client_name,
-                                       peer, server_.host(), env.esmtp ? (submission_ ? "ESMTPSA" : "ESMTP") : "SMTP", qid);
-    if (env.forward_paths.size() == 1) received += fmt::format(FMT_COMPILE("\r\n\tfor <{}>"), env.forward_paths.front());
-    received += "; " + w.date_now() + "\r\n";
+    const std::string& peer = w.network().host_of(id_, Side::client);
+    // The trace line, then the content, written into one buffer:
+    //   Received: from <helo> (<peer>)\r\n\tby <host> (mailsim) with <proto> id <qid>[\r\n\tfor <rcpt>]; <date>\r\n
     std::string full;
-    full.reserve(received.size() + content.size());
-    full.append(received).append(content);
+    std::string_view with = env.esmtp ? (submission_ ? "ESMTPSA" : "ESMTP") : "SMTP";
+    bool one_rcpt = env.forward_paths.size() == 1;
+    std::string_view for_rcpt = one_rcpt ? std::string_view(env.forward_paths.front()) : "";
+    std::string date = w.date_now();
+    full.reserve(80 + env.client_name.size() + peer.size() + server_.host().size() + qid.size() + for_rcpt.size() +
+                 date.size() + content.size());
+    str_append(full, {"Received: from ", env.client_name, " (", peer, ")\r\n\tby ", server_.host(), " (mailsim) with ", with,
+                      " id ", qid});
+    if (one_rcpt) str_append(full, {"\r\n\tfor <", for_rcpt, ">"});
+    str_append(full, {"; ", date, "\r\n", content});
     std::vector<std::string> onward;
     for (const auto& rcpt : env.forward_paths) deliver_local(env, rcpt, full, qid, onward, 0);
-    if (!onward.empty()) server_.enqueue(env.reverse_path, onward, std::move(full), qid, env.mode);
-    return {250, "2.0.0", fmt::format(FMT_COMPILE("Ok: queued as {}"), qid)};
+    smtp::Reply ok{250, "2.0.0", str_cat({"Ok: queued as ", qid})};
+    if (!onward.empty()) server_.enqueue(env.reverse_path, std::move(onward), std::move(full), std::move(qid), env.mode);
+    return ok;
 }
 
 smtp::Reply SmtpReceiver::verify(const std::string& argument) {

@@ -74,10 +74,12 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 void JsonObject::key(std::string_view k) {
+#ifndef NDEBUG
     assert(first_ || k > last_key_);  // sorted, as nlohmann writes them
+    last_key_.assign(k);
+#endif
     if (!first_) text_ += ',';
     first_ = false;
-    last_key_.assign(k);
     append_json_string(text_, k);
     text_ += ':';
 }

@@ -33,7 +33,9 @@ public:
 private:
     void key(std::string_view k);
     std::string text_;
-    std::string last_key_;
+#ifndef NDEBUG
+    std::string last_key_;  // only for the assertion that keys come sorted
+#endif
     bool first_ = true;
 };
 

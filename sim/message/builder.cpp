@@ -5,18 +5,25 @@
 #include "codec/encoded_word.hpp"
 #include "codec/quoted_printable.hpp"
 #include "core/ascii.hpp"
+#include "core/str_cat.hpp"
 
 namespace mailsim::message {
 
 namespace {
 
+// LF → CRLF (a LF already after a CR stays), and a line end at the end.
+// Copied a line at a time rather than a byte at a time: every message
+// composed passes here.
 std::string crlf(std::string_view text) {
     std::string out;
     out.reserve(text.size() + 16);
-    for (size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
-        out += text[i];
+    size_t i = 0;
+    for (size_t lf; (lf = text.find('\n', i)) != std::string_view::npos; i = lf + 1) {
+        out.append(text.substr(i, lf - i));
+        if (lf == 0 || text[lf - 1] != '\r') out += '\r';
+        out += '\n';
     }
+    out.append(text.substr(i));
     if (!out.empty() && out.back() != '\n') out += "\r\n";
     return out;
 }
@@ -29,13 +36,13 @@ struct Leaf {
 Leaf text_leaf(std::string_view subtype, std::string_view text, bool alone) {
     std::string t = crlf(text);
     Leaf l;
-    l.headers = "Content-Type: text/" + std::string(subtype) + "; charset=" + (has_8bit(t) ? "UTF-8" : "us-ascii") + "\r\n";
-    if (!has_8bit(t)) {
-        l.headers += "Content-Transfer-Encoding: 7bit\r\n";
-        l.body = t;
-    } else if (alone) {
-        l.headers += "Content-Transfer-Encoding: 8bit\r\n";
-        l.body = t;
+    bool eight_bit = has_8bit(t);
+    l.headers = str_cat({"Content-Type: text/", subtype, "; charset=", eight_bit ? "UTF-8" : "us-ascii", "\r\n",
+                         !eight_bit ? "Content-Transfer-Encoding: 7bit\r\n"
+                         : alone    ? "Content-Transfer-Encoding: 8bit\r\n"
+                                    : ""});
+    if (!eight_bit || alone) {
+        l.body = std::move(t);
     } else if (seven_bit_encoding_for(t) == "quoted-printable") {
         l.headers += "Content-Transfer-Encoding: quoted-printable\r\n";
         l.body = codec::qp_encode(t);
@@ -94,7 +101,7 @@ BuiltBody build_body(const BodySpec& spec, const std::string& seed) {
     }
     BuiltBody b;
     if (!alone || has_8bit(content.body)) b.headers = "MIME-Version: 1.0\r\n" + content.headers;  // plain ASCII needs none
-    b.body = content.body;
+    b.body = std::move(content.body);
     return b;
 }
 

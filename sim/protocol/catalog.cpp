@@ -35,15 +35,24 @@ std::span<const ReplyRow> replies() {
 }
 
 const CommandRow* find_command(std::string_view protocol, std::string_view verb) {
-    for (const auto& r : commands())
-        if (r.protocol == protocol && iequals(r.verb, verb)) return &r;
-    return nullptr;
+    // Indexed once: engines ask for every command they send. Same answer as
+    // the scan "first row with this protocol and iequals(verb)".
+    static const NameIndex<CommandRow> index = [] {
+        NameIndex<CommandRow> ix;
+        for (const auto& r : commands()) ix.add(r.protocol, r.verb, &r);
+        return ix;
+    }();
+    return index.find(protocol, verb);
 }
 
 const ReplyRow* find_reply(std::string_view protocol, std::string_view code) {
-    for (const auto& r : replies())
-        if (r.protocol == protocol && iequals(r.code, code)) return &r;
-    return nullptr;
+    // As find_command: the first row with this protocol and iequals(code).
+    static const NameIndex<ReplyRow> index = [] {
+        NameIndex<ReplyRow> ix;
+        for (const auto& r : replies()) ix.add(r.protocol, r.code, &r);
+        return ix;
+    }();
+    return index.find(protocol, code);
 }
 
 }  // namespace mailsim::catalog

@@ -91,6 +91,13 @@ std::string outgoing_args(const Outgoing& o) {
     if (o.verb.empty()) return std::to_string(o.bytes.size()) + " bytes on the wire";
     std::string_view first(o.bytes);
     first = first.substr(0, first.find("\r\n"));
+    if (first.compare(0, o.verb.size(), o.verb) != 0) {
+        // IMAP puts a tag, or "*" and a number, before the verb: "A001 LOGIN bob", "* 3 FETCH (...)".
+        std::string word = " " + std::string(o.verb);
+        size_t at = first.find(word + " ");
+        if (at != std::string_view::npos) return std::string(first.substr(at + word.size() + 1));
+        if (first.size() >= word.size() && first.substr(first.size() - word.size()) == word) return {};
+    }
     if (first.size() <= o.verb.size()) return {};
     return std::string(first.substr(o.verb.size() + 1));
 }
@@ -98,16 +105,32 @@ std::string outgoing_args(const Outgoing& o) {
 std::string dot_stuff(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 32 + 8);
-    size_t i = 0;
+    // Each line goes out as its content (one trailing CR dropped), a CRLF,
+    // and a '.' before it if it starts with one. Text that already has CRLF
+    // line ends comes out as it went in, so it is copied in runs that break
+    // only where the output differs: a doubled dot, a line end that was not
+    // CRLF, a last line without one.
+    size_t run = 0;  // start of the input not yet copied
+    size_t i = 0;    // start of the current line
     while (i < text.size()) {
+        if (text[i] == '.') {
+            out.append(text.substr(run, i - run)).append(".");
+            run = i;
+        }
         size_t lf = text.find('\n', i);
-        size_t end = lf == std::string_view::npos ? text.size() : lf;
-        size_t content_end = (end > i && text[end - 1] == '\r') ? end - 1 : end;
-        if (text[i] == '.') out += '.';
-        out.append(text.substr(i, content_end - i));
-        out += "\r\n";
-        i = lf == std::string_view::npos ? text.size() : lf + 1;
+        if (lf == std::string_view::npos) {
+            size_t end = text[text.size() - 1] == '\r' ? text.size() - 1 : text.size();
+            out.append(text.substr(run, end - run)).append("\r\n");
+            run = text.size();
+            break;
+        }
+        if (lf == i || text[lf - 1] != '\r') {  // a bare LF: the line end becomes CRLF
+            out.append(text.substr(run, lf - run)).append("\r\n");
+            run = lf + 1;
+        }
+        i = lf + 1;
     }
+    out.append(text.substr(run));
     out += ".\r\n";
     return out;
 }

@@ -6,11 +6,10 @@
 #include "protocol/catalog.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 
-#include <fmt/compile.h>
-#include <fmt/format.h>
 
 namespace mailsim::smtp {
 
@@ -49,11 +48,18 @@ std::optional<ClientSession::SessionEvent> ClientSession::next_event() {
     return e;
 }
 
-void ClientSession::send_command(std::string_view verb, std::string_view args) {
+void ClientSession::send_command(std::string_view verb, std::string_view args) { send_command(verb, {args}); }
+
+void ClientSession::send_command(std::string_view verb, std::initializer_list<std::string_view> args) {
     protocol::Outgoing o;
-    o.bytes.reserve(verb.size() + args.size() + 3);
+    size_t n = 0;
+    for (auto a : args) n += a.size();
+    o.bytes.reserve(verb.size() + n + 3);
     o.bytes.append(verb);
-    if (!args.empty()) o.bytes.append(" ").append(args);
+    if (n > 0) {
+        o.bytes.append(" ");
+        for (auto a : args) o.bytes.append(a);
+    }
     o.bytes.append("\r\n");
     const catalog::CommandRow* row = catalog::find_command("smtp", verb);
     o.verb = row ? row->verb : std::string_view{};
@@ -78,8 +84,7 @@ void ClientSession::receive(std::string_view bytes) {
             close_ = true;
             return;
         }
-        Reply r = parser_.take();
-        on_reply(r);
+        on_reply(parser_.reply());  // read in place: valid until the next add_line()
     }
 }
 
@@ -172,11 +177,16 @@ void ClientSession::on_helo_reply(const Reply& r) {
     set_state(State::Quit);
 }
 
-std::string ClientSession::mail_command_args() const {
-    std::string args = "FROM:<" + active_->reverse_path + ">";
-    if (ext_.size) args += fmt::format(FMT_COMPILE(" SIZE={}"), active_->content->size());
-    if (ext_.eightbitmime && has_8bit(*active_->content)) args += " BODY=8BITMIME";
-    return args;
+// MAIL FROM:<reverse-path> [SIZE=n] [BODY=8BITMIME] (RFC 1870, RFC 6152), or SEND/SOML/SAML.
+void ClientSession::send_mail_command() {
+    char size[32] = " SIZE=";
+    std::string_view size_arg;
+    if (ext_.size) {
+        auto end = std::to_chars(size + 6, size + sizeof size, active_->content->size()).ptr;
+        size_arg = std::string_view(size, static_cast<size_t>(end - size));
+    }
+    std::string_view body_arg = ext_.eightbitmime && has_8bit(*active_->content) ? " BODY=8BITMIME" : "";
+    send_command(to_string(active_->mode), {"FROM:<", active_->reverse_path, ">", size_arg, body_arg});
 }
 
 void ClientSession::next_transaction() {
@@ -201,9 +211,9 @@ void ClientSession::next_transaction() {
     accepted_ = 0;
     mail_ok_ = false;
     pipelined_ = settings_.use_pipelining && ext_.pipelining;
-    send_command(std::string(to_string(active_->mode)), mail_command_args());
+    send_mail_command();
     if (pipelined_) {
-        for (const auto& m : active_->recipients) send_command("RCPT", "TO:<" + m + ">");
+        for (const auto& m : active_->recipients) send_command("RCPT", {"TO:<", m, ">"});
         send_command("DATA", "");
     }
     set_state(State::Mail);
@@ -222,7 +232,7 @@ void ClientSession::fail_pending_recipients(const Reply& r, std::string_view sta
 void ClientSession::on_mail_reply(const Reply& r) {
     if (r.positive()) {
         mail_ok_ = true;
-        if (!pipelined_) send_command("RCPT", "TO:<" + active_->recipients[0] + ">");
+        if (!pipelined_) send_command("RCPT", {"TO:<", active_->recipients[0], ">"});
         set_state(State::Rcpt);
         return;
     }
@@ -252,7 +262,7 @@ void ClientSession::on_rcpt_reply(const Reply& r) {
     }
     ++next_rcpt_;
     if (next_rcpt_ < active_->recipients.size()) {
-        if (!pipelined_) send_command("RCPT", "TO:<" + active_->recipients[next_rcpt_] + ">");
+        if (!pipelined_) send_command("RCPT", {"TO:<", active_->recipients[next_rcpt_], ">"});
         return;
     }
     if (pipelined_) {

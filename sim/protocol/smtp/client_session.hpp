@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -83,6 +84,12 @@ public:
 
     void receive(std::string_view bytes);
     std::vector<protocol::Outgoing> take_output();
+    // The same into `into` (its old contents dropped), so that a caller
+    // draining it every turn reuses both buffers.
+    void take_output(std::vector<protocol::Outgoing>& into) {
+        into.clear();
+        into.swap(out_);
+    }
     std::optional<SessionEvent> next_event();
 
     State state() const { return state_; }
@@ -102,6 +109,8 @@ public:
 private:
     void set_state(State s);  // the ONLY way to change state
     void send_command(std::string_view verb, std::string_view args);
+    // The arguments in pieces, joined only on the wire: "RCPT", {"TO:<", m, ">"}.
+    void send_command(std::string_view verb, std::initializer_list<std::string_view> args);
     void on_reply(const Reply& r);
     void on_greeting(const Reply& r);
     void on_ehlo_reply(const Reply& r);
@@ -119,7 +128,7 @@ private:
     void finish_active();
     void fail_all(const Reply& r, std::string_view stage, bool permanent);
     void fail_pending_recipients(const Reply& r, std::string_view stage);
-    std::string mail_command_args() const;
+    void send_mail_command();
 
     ClientSettings settings_;
     protocol::LineFramer framer_{65536};

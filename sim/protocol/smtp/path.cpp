@@ -3,23 +3,24 @@
 
 #include "core/ascii.hpp"
 
-#include <cctype>
+#include <array>
 
 namespace mailsim::smtp {
 
 namespace {
 
-bool is_atext(char c) {
-    // RFC 5322 §3.2.3 atext
-    if (std::isalnum(static_cast<unsigned char>(c))) return true;
-    switch (c) {
-        case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-        case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}': case '~':
-            return true;
-        default:
-            return false;
-    }
-}
+// Byte classes, ASCII whatever the C locale says: every MAIL and RCPT
+// argument is checked here, so a table beats <cctype> calls.
+enum : unsigned char { kAtext = 1, kLetDigHyp = 2 };
+constexpr std::array<unsigned char, 256> kClass = [] {
+    std::array<unsigned char, 256> t{};
+    for (int c = 0; c < 256; ++c)
+        if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) t[c] = kAtext | kLetDigHyp;
+    for (unsigned char c : std::string_view("!#$%&'*+-/=?^_`{|}~")) t[c] |= kAtext;  // RFC 5322 §3.2.3 atext
+    t['-'] |= kLetDigHyp;
+    return t;
+}();
+inline bool is_class(char c, unsigned char cls) { return kClass[static_cast<unsigned char>(c)] & cls; }
 
 bool is_dot_string(std::string_view s) {
     if (s.empty() || s.front() == '.' || s.back() == '.') return false;
@@ -27,7 +28,7 @@ bool is_dot_string(std::string_view s) {
     for (char c : s) {
         if (c == '.') {
             if (prev == '.') return false;
-        } else if (!is_atext(c)) {
+        } else if (!is_class(c, kAtext)) {
             return false;
         }
         prev = c;
@@ -50,19 +51,24 @@ bool is_quoted_string(std::string_view s) {
 
 }  // namespace
 
+// Domain = sub-domain *("." sub-domain); sub-domain = Let-dig [Ldh-str]
+// (RFC 5321 §4.1.2): labels of 1 to 63 letters, digits and hyphens, not
+// starting or ending with a hyphen. One pass over the bytes.
 bool is_valid_domain(std::string_view d) {
     if (d.empty() || d.size() > 255) return false;
     if (d.front() == '[') return d.back() == ']' && d.size() > 2;  // address literal
-    size_t start = 0;
-    for (;;) {
-        size_t dot = d.find('.', start);
-        std::string_view label = d.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
-        for (char c : label)
-            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
-        if (dot == std::string_view::npos) return true;
-        start = dot + 1;
+    size_t label = 0;  // length of the label so far
+    char prev = '.';
+    for (char c : d) {
+        if (c == '.') {
+            if (label == 0 || prev == '-') return false;
+            label = 0;
+        } else {
+            if (!is_class(c, kLetDigHyp) || (label == 0 && c == '-') || ++label > 63) return false;
+        }
+        prev = c;
     }
+    return label > 0 && prev != '-';
 }
 
 bool is_valid_mailbox(std::string_view m) {

@@ -14,9 +14,15 @@ const std::string& Reply::first_line() const {
 }
 
 std::string Reply::summary() const {
-    std::string s = std::to_string(code);
-    if (!enhanced.empty()) s += " " + enhanced;
-    for (size_t i = 0; i < lines.size(); ++i) s += (i == 0 ? " " : " / ") + lines[i];
+    // Sized first: every recipient's result in a queue carries one.
+    std::string code_text = std::to_string(code);
+    size_t n = code_text.size() + enhanced.size() + 1;
+    for (const auto& l : lines) n += l.size() + 3;
+    std::string s;
+    s.reserve(n);
+    s.append(code_text);
+    if (!enhanced.empty()) s.append(" ").append(enhanced);
+    for (size_t i = 0; i < lines.size(); ++i) s.append(i == 0 ? " " : " / ").append(lines[i]);
     return s;
 }
 
@@ -43,23 +49,48 @@ std::string Reply::wire(bool enhanced_codes) const {
     return out;
 }
 
+namespace {
+
+// Views into tables made once: the codes 000 to 599 and their text keys.
+struct CodeTables {
+    std::vector<std::string> codes, keys;
+    CodeTables() {
+        for (int c = 0; c < 600; ++c) {
+            codes.push_back(fmt::format("{:03}", c));
+            keys.push_back(fmt::format("smtp.reply.{:03}", c));
+        }
+    }
+};
+const CodeTables& code_tables() {
+    static const CodeTables t;
+    return t;
+}
+size_t code_index(int code) { return static_cast<size_t>(code >= 0 && code < 600 ? code : 0); }
+
+}  // namespace
+
+std::string_view reply_code_text(int code) { return code_tables().codes[code_index(code)]; }
+std::string_view reply_code_key(int code) { return code_tables().keys[code_index(code)]; }
+
 protocol::Outgoing Reply::outgoing(bool enhanced_codes) const {
     protocol::Outgoing o;
     o.bytes = wire(enhanced_codes);
-    // Views into tables made once: the codes 000 to 599 and their text keys.
-    static const std::vector<std::string> codes = [] {
-        std::vector<std::string> v;
-        for (int c = 0; c < 600; ++c) v.push_back(fmt::format("{:03}", c));
-        return v;
-    }();
-    static const std::vector<std::string> keys = [] {
-        std::vector<std::string> v;
-        for (int c = 0; c < 600; ++c) v.push_back(fmt::format("smtp.reply.{:03}", c));
-        return v;
-    }();
-    int c = code >= 0 && code < 600 ? code : 0;
-    o.verb = codes[static_cast<size_t>(c)];
-    o.key = keys[static_cast<size_t>(c)];
+    o.verb = reply_code_text(code);
+    o.key = reply_code_key(code);
+    return o;
+}
+
+protocol::Outgoing one_line_outgoing(int code, std::string_view enhanced, std::string_view text) {
+    protocol::Outgoing o;
+    // As wire() writes one line: code SP [enhanced SP] text CRLF.
+    char digits[4] = {static_cast<char>('0' + code / 100 % 10), static_cast<char>('0' + code / 10 % 10),
+                      static_cast<char>('0' + code % 10), ' '};
+    o.bytes.reserve(4 + enhanced.size() + 1 + text.size() + 2);
+    o.bytes.append(digits, 4);
+    if (!enhanced.empty()) o.bytes.append(enhanced).append(" ");
+    o.bytes.append(text).append("\r\n");
+    o.verb = reply_code_text(code);
+    o.key = reply_code_key(code);
     return o;
 }
 
@@ -73,7 +104,7 @@ std::pair<std::string_view, std::string_view> split_enhanced(std::string_view te
     size_t i = 0;
     auto digits = [&](size_t max) {
         size_t n = 0;
-        while (i < text.size() && n < max && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++n;
+        while (i < text.size() && n < max && text[i] >= '0' && text[i] <= '9') ++i, ++n;
         return n;
     };
     const std::pair<std::string_view, std::string_view> none{{}, text};
@@ -107,6 +138,7 @@ ReplyParser::Status ReplyParser::add_line(std::string_view line) {
     if (!is_code(line) || (line.size() > 3 && line[3] != ' ' && line[3] != '-')) {
         error_ = fmt::format("not an SMTP reply line: \"{}\"", line.substr(0, 60));
         cur_ = Reply{};
+        used_ = 0;
         started_ = false;
         return Status::malformed;
     }
@@ -114,22 +146,34 @@ ReplyParser::Status ReplyParser::add_line(std::string_view line) {
     if (started_ && code != cur_.code) {
         error_ = fmt::format("reply code changed inside a multi-line reply: {} then {}", cur_.code, code);
         cur_ = Reply{};
+        used_ = 0;
         started_ = false;
         return Status::malformed;
+    }
+    if (!started_) {  // a new reply: the last one's strings are reused
+        cur_.enhanced.clear();
+        used_ = 0;
     }
     cur_.code = code;
     started_ = true;
     std::string_view text = line.size() > 4 ? line.substr(4) : std::string_view{};
     auto [enh, rest] = split_enhanced(text);
-    if (!enh.empty() && cur_.lines.empty()) cur_.enhanced = enh;
-    cur_.lines.emplace_back(rest);
+    if (!enh.empty() && used_ == 0) cur_.enhanced = enh;
+    if (used_ < cur_.lines.size()) cur_.lines[used_].assign(rest);
+    else cur_.lines.emplace_back(rest);
+    ++used_;
     bool last = line.size() == 3 || line[3] == ' ';
-    return last ? Status::complete : Status::incomplete;
+    if (!last) return Status::incomplete;
+    cur_.lines.resize(used_);
+    started_ = false;  // the next line starts the next reply
+    return Status::complete;
 }
 
 Reply ReplyParser::take() {
+    cur_.lines.resize(used_);
     Reply r = std::move(cur_);
     cur_ = Reply{};
+    used_ = 0;
     started_ = false;
     return r;
 }

@@ -24,7 +24,8 @@ struct Reply {
     std::vector<std::string> lines;  // text of each line, without code or enhanced code
 
     Reply() = default;
-    Reply(int c, std::string enh, std::string text) : code(c), enhanced(std::move(enh)), lines{std::move(text)} {}
+    // (Not `lines{std::move(text)}`: an initializer list would copy the text.)
+    Reply(int c, std::string enh, std::string text) : code(c), enhanced(std::move(enh)) { lines.push_back(std::move(text)); }
     int cls() const { return code / 100; }
     bool positive() const { return code >= 200 && code < 400; }
     bool transient() const { return cls() == 4; }
@@ -37,6 +38,15 @@ struct Reply {
     protocol::Outgoing outgoing(bool enhanced_codes) const;
 };
 
+// The wire form and annotation of a one-line reply, made without a Reply:
+// the same bytes as Reply(code, enhanced, text).outgoing(true). Pass an
+// empty `enhanced` when the session does not send enhanced codes.
+protocol::Outgoing one_line_outgoing(int code, std::string_view enhanced, std::string_view text);
+
+// "250", "smtp.reply.250": static text for codes 0 to 599 (others give 000).
+std::string_view reply_code_text(int code);
+std::string_view reply_code_key(int code);
+
 // Parses "550 5.1.1 No such user" (or "550-..." lines) from a reply-line
 // text such as an override in a scenario. nullopt when it is not one.
 std::optional<Reply> parse_reply_text(std::string_view text);
@@ -47,11 +57,16 @@ class ReplyParser {
 public:
     enum class Status { incomplete, complete, malformed };
     Status add_line(std::string_view line);
+    // The reply just completed, valid until the next add_line(). Reading it
+    // in place (rather than take()) lets the next reply reuse its strings:
+    // a client parses every reply of every session.
+    const Reply& reply() const { return cur_; }
     Reply take();
     const std::string& error() const { return error_; }
 
 private:
     Reply cur_;
+    size_t used_ = 0;  // lines of cur_ filled; later ones are spare buffers
     bool started_ = false;
     std::string error_;
 };

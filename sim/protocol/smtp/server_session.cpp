@@ -2,6 +2,7 @@
 // from one table; one state, changed only by set_state().
 #include "protocol/smtp/server_session.hpp"
 
+#include <array>
 #include <cctype>
 
 #include <fmt/compile.h>
@@ -57,6 +58,27 @@ const ServerSession::CommandRow ServerSession::kCommands[] = {
     {"TURN", &ServerSession::on_turn, bit(State::Ready), true},
 };
 
+// The row of a verb, case-insensitively (RFC 5321 §2.4). Every verb in the
+// table has four letters, so a command line's verb is compared as one
+// 32-bit word instead of by string compares against each row.
+const ServerSession::CommandRow* ServerSession::find_row(std::string_view verb) {
+    auto word = [](std::string_view v) {
+        std::uint32_t w = 0;
+        for (char c : v) w = (w << 8) | static_cast<unsigned char>(ascii_upper(c));
+        return w;
+    };
+    static const auto words = [&] {  // the table's verbs as words, made once
+        std::array<std::uint32_t, std::size(kCommands)> a{};
+        for (size_t i = 0; i < a.size(); ++i) a[i] = word(kCommands[i].verb);
+        return a;
+    }();
+    if (verb.size() != 4) return nullptr;
+    std::uint32_t w = word(verb);
+    for (size_t i = 0; i < words.size(); ++i)
+        if (words[i] == w) return &kCommands[i];
+    return nullptr;
+}
+
 std::string_view ServerSession::state_name(State s) {
     static constexpr std::string_view names[] = {"Greeting", "Ready", "Mail", "Rcpt", "Data", "Quit", "Turned"};
     static_assert(std::size(names) == static_cast<size_t>(State::Turned) + 1);
@@ -77,7 +99,7 @@ void ServerSession::set_state(State s) {
     framer_.set_lf_ends_line(!text && settings_.accept_bare_lf_commands);
 }
 
-void ServerSession::reply(Reply r) {
+void ServerSession::reply(const Reply& r) {
     out_.push_back(r.outgoing(enhanced()));
     if (r.code == 421) {  // RFC 5321 §3.8: the server closes after 421
         close_ = true;
@@ -85,8 +107,14 @@ void ServerSession::reply(Reply r) {
     }
 }
 
-void ServerSession::reply(int code, std::string_view enh, std::string text) {
-    reply(Reply(code, std::string(enh), std::move(text)));
+// A reply of the server's own, written straight to the wire: the same bytes
+// as reply(Reply(code, enh, text)) without building a Reply.
+void ServerSession::reply(int code, std::string_view enh, std::string_view text) {
+    out_.push_back(smtp::one_line_outgoing(code, enhanced() ? enh : std::string_view{}, text));
+    if (code == 421) {  // RFC 5321 §3.8: the server closes after 421
+        close_ = true;
+        set_state(State::Quit);
+    }
 }
 
 void ServerSession::start() {
@@ -141,15 +169,15 @@ void ServerSession::on_command_line(const protocol::Line& line) {
     }
     std::string_view text = line.text;
     size_t sp = text.find(' ');
-    std::string verb = to_upper(text.substr(0, sp));
     std::string_view args = sp == std::string_view::npos ? std::string_view{} : text.substr(sp + 1);
-    const CommandRow* row = nullptr;
-    for (const auto& r : kCommands)
-        if (r.verb == verb) row = &r;
+    const CommandRow* row = find_row(text.substr(0, sp));
+    // Found, the verb is the row's (upper case, static); else only the reply needs it.
+    std::string_view verb = row ? row->verb : std::string_view{};
     if (!row || (verb == "EHLO" && !settings_.esmtp)) {
         // An RFC 821 server does not know EHLO either: the client falls back to HELO.
-        reply(500, "5.5.2", verb.empty() ? std::string("Error: bad syntax, empty command")
-                                         : fmt::format(FMT_COMPILE("Error: command not recognized: {}"), verb.substr(0, 20)));
+        std::string upper = to_upper(text.substr(0, sp));
+        reply(500, "5.5.2", upper.empty() ? std::string("Error: bad syntax, empty command")
+                                          : fmt::format(FMT_COMPILE("Error: command not recognized: {}"), upper.substr(0, 20)));
         return;
     }
     std::optional<Reply> forced;
@@ -192,8 +220,14 @@ void ServerSession::on_text_line(const protocol::Line& line) {
     if (!data_8bit_) data_8bit_ = has_8bit(content);
     if (settings_.size && data_size_ > settings_.message_size_limit) data_over_size_ = true;
     if (!data_over_size_) {
-        data_.append(content);
-        data_ += "\r\n";
+        // In text mode only CRLF ends a line, so the line's own CRLF follows
+        // its text in the framer's buffer: one append takes both.
+        if (!line.too_long && !line.bare_lf && line.wire_size == line.text.size() + 2) {
+            data_.append(content.data(), content.size() + 2);
+        } else {
+            data_.append(content);
+            data_ += "\r\n";
+        }
     }
 }
 
@@ -223,13 +257,13 @@ void ServerSession::end_of_data() {
 }
 
 void ServerSession::reset_transaction() {
-    MailMode mode = MailMode::mail;
-    std::string client = env_.client_name;
-    bool esmtp = env_.esmtp;
-    env_ = Envelope{};
-    env_.mode = mode;
-    env_.client_name = std::move(client);
-    env_.esmtp = esmtp;
+    // Field by field (client name and ESMTP kept): the strings and the
+    // recipient list keep their buffers for the next transaction.
+    env_.mode = MailMode::mail;
+    env_.reverse_path.clear();
+    env_.forward_paths.clear();
+    env_.body_8bit = false;
+    env_.declared_size = 0;
     rcpt_attempts_ = 0;
     data_.clear();
     data_size_ = 0;
@@ -323,8 +357,13 @@ void ServerSession::begin_transaction(MailMode mode, std::string_view args, cons
         reply(r);
         return;
     }
-    env_ = std::move(env);
-    env_.reverse_path = p.mailbox;
+    // Kept: what the checks filled, and no recipients (an override may
+    // have let SEND in mid-transaction). Client name and ESMTP are env_'s own.
+    env_.mode = env.mode;
+    env_.forward_paths.clear();
+    env_.body_8bit = env.body_8bit;
+    env_.declared_size = env.declared_size;
+    env_.reverse_path = std::move(p.mailbox);
     reply(r);
     set_state(State::Mail);
 }
@@ -373,7 +412,7 @@ void ServerSession::on_rcpt(std::string_view args, const std::optional<Reply>& f
     ++rcpt_attempts_;
     Reply r = forced ? *forced : policy_.check_recipient(env_, p.mailbox);
     if (r.positive()) {
-        env_.forward_paths.push_back(p.mailbox);
+        env_.forward_paths.push_back(std::move(p.mailbox));
         reply(r);
         set_state(State::Rcpt);
     } else {
@@ -393,7 +432,8 @@ void ServerSession::on_data(std::string_view args, const std::optional<Reply>& f
                                  : Reply(503, "5.5.1", "Error: need RCPT command"));
         return;
     }
-    reply(forced ? *forced : Reply(354, "", "End data with <CR><LF>.<CR><LF>"));
+    if (forced) reply(*forced);
+    else reply(354, "", "End data with <CR><LF>.<CR><LF>");
     data_.clear();
     if (env_.declared_size > 0 && env_.declared_size <= settings_.message_size_limit)
         data_.reserve(env_.declared_size + 2);
@@ -423,7 +463,8 @@ void ServerSession::on_quit(std::string_view args, const std::optional<Reply>& f
         reply(501, "5.5.4", "Syntax: QUIT (no arguments)");
         return;
     }
-    reply(forced ? *forced : Reply(221, "2.0.0", fmt::format(FMT_COMPILE("{} Service closing transmission channel"), settings_.hostname)));
+    if (forced) reply(*forced);
+    else reply(221, "2.0.0", fmt::format(FMT_COMPILE("{} Service closing transmission channel"), settings_.hostname));
     close_ = true;
     set_state(State::Quit);
 }

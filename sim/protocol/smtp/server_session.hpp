@@ -95,6 +95,12 @@ public:
     void start();
     void receive(std::string_view bytes);
     std::vector<protocol::Outgoing> take_output();
+    // The same into `into` (its old contents dropped): a caller that keeps
+    // one vector and drains it every turn reuses both buffers.
+    void take_output(std::vector<protocol::Outgoing>& into) {
+        into.clear();
+        into.swap(out_);
+    }
     std::optional<SessionEvent> next_event();
 
     State state() const { return state_; }
@@ -116,10 +122,11 @@ private:
         bool rfc821_only;
     };
     static const CommandRow kCommands[];
+    static const CommandRow* find_row(std::string_view verb);
 
     void set_state(State s);  // the ONLY way to change state
-    void reply(Reply r);
-    void reply(int code, std::string_view enhanced, std::string text);
+    void reply(const Reply& r);
+    void reply(int code, std::string_view enhanced, std::string_view text);
     void on_command_line(const protocol::Line& line);
     void on_text_line(const protocol::Line& line);
     void end_of_data();
