@@ -12,6 +12,10 @@ std::span<const CommandRow> smtp_command_rows();
 std::span<const ReplyRow> smtp_reply_rows();
 std::span<const CommandRow> pop3_command_rows();
 std::span<const ReplyRow> pop3_reply_rows();
+std::span<const CommandRow> imap_command_rows();
+std::span<const ReplyRow> imap_reply_rows();
+std::span<const CommandRow> http_command_rows();
+std::span<const ReplyRow> http_reply_rows();
 
 namespace {
 
@@ -25,12 +29,12 @@ std::vector<Row> join(std::initializer_list<std::span<const Row>> parts) {
 }  // namespace
 
 std::span<const CommandRow> commands() {
-    static const std::vector<CommandRow> all = join<CommandRow>({smtp_command_rows(), pop3_command_rows()});
+    static const std::vector<CommandRow> all = join<CommandRow>({smtp_command_rows(), pop3_command_rows(), imap_command_rows(), http_command_rows()});
     return all;
 }
 
 std::span<const ReplyRow> replies() {
-    static const std::vector<ReplyRow> all = join<ReplyRow>({smtp_reply_rows(), pop3_reply_rows()});
+    static const std::vector<ReplyRow> all = join<ReplyRow>({smtp_reply_rows(), pop3_reply_rows(), imap_reply_rows(), http_reply_rows()});
     return all;
 }
 

@@ -1,10 +1,15 @@
-// fuzz_protocols.cpp — the SMTP and POP3 server engines and the SMTP client
-// fed arbitrary bytes from a peer: they answer and go on, never crash.
+// fuzz_protocols.cpp — the SMTP, POP3, IMAP and HTTP server engines and the
+// SMTP, IMAP and HTTP clients fed arbitrary bytes from a peer: they answer and
+// go on, never crash.
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
 
+#include "protocol/http/client_session.hpp"
+#include "protocol/http/server_session.hpp"
+#include "protocol/imap/client_session.hpp"
+#include "protocol/imap/server_session.hpp"
 #include "protocol/pop3/server_session.hpp"
 #include "protocol/smtp/client_session.hpp"
 #include "protocol/smtp/server_session.hpp"
@@ -33,6 +38,34 @@ struct Backend : pop3::Pop3Backend {
     }
     void remove(const std::string&, const std::vector<std::string>&) override {}
 };
+struct ImapAccess : imap::ImapBackend {
+    imap::MailStore folders;
+    ImapAccess() {
+        folders.deliver(std::make_shared<const std::string>(
+                            "From: a@b.c\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n\r\nhi\r\n--x--\r\n"),
+                        0);
+        folders.create("INBOX/Sub");
+    }
+    std::optional<std::string> override_for(std::string_view, std::string_view) override { return std::nullopt; }
+    bool check_login(const std::string&, const std::string& p) override { return p == "x"; }
+    imap::MailStore* store(const std::string&) override { return &folders; }
+    std::int64_t now() override { return 0; }
+};
+struct Webmail : http::WebmailBackend {
+    std::optional<std::string> override_for(std::string_view, std::string_view p) override {
+        return p == "/x" ? std::optional<std::string>("503 Service Unavailable") : std::nullopt;
+    }
+    bool check_login(const std::string&, const std::string& p) override { return p == "x"; }
+    std::vector<http::InboxMessage> inbox(const std::string&) override {
+        return {{"a", std::make_shared<const std::string>(
+                          "Subject: =?UTF-8?B?5byg?=\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\n"
+                          "t\r\n--b\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBO\r\n--b--\r\n"),
+                 0, false}};
+    }
+    void mark_seen(const std::string&, const std::string&) override {}
+    void remove(const std::string&, const std::string&) override {}
+    std::int64_t now() override { return 0; }
+};
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -51,6 +84,59 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     pop.start();
     pop.receive(in);
     pop.take_output();
+    // IMAP: logged in with a folder selected, so that FETCH, SEARCH and STORE are reached.
+    ImapAccess access;
+    imap::ImapSettings is;
+    is.literal_limit = 4096;
+    is.command_line_limit = size % 2 ? 8192 : 64;
+    imap::ImapServerSession imap_server(is, access);
+    imap_server.start();
+    imap_server.receive("a LOGIN u x\r\nb SELECT INBOX\r\n");
+    imap_server.receive(in.substr(0, size / 2));
+    access.folders.deliver(std::make_shared<const std::string>("Subject: new\r\n\r\nnew\r\n"), 0);
+    imap_server.notify_changes();
+    imap_server.receive(in.substr(size / 2));
+    imap_server.take_output();
+    while (imap_server.next_event()) {
+    }
+    imap::ImapClientSettings ic;
+    ic.user = "u";
+    ic.password = "x";
+    ic.partial = size % 2 == 0;
+    ic.file_into = "INBOX/Sub";
+    ic.idle = true;
+    imap::ImapClientSession imap_client(ic);
+    imap_client.receive(in);
+    imap_client.stop_idle();
+    imap_client.take_output();
+    while (imap_client.next_event()) {
+    }
+    // The webmail: the input's first bytes as a path below /message/ in a
+    // logged-in request (the routes behind the cookie), then the input as requests.
+    Webmail webmail;
+    http::HttpSettings hs;
+    hs.field_section_limit = 512;
+    hs.body_limit = 256;
+    http::HttpServerSession web(hs, webmail);
+    std::string path;
+    for (char c : in.substr(0, 40))
+        if (c > ' ' && c < 127) path += c;
+    web.receive("GET /message/" + path + " HTTP/1.1\r\nHost: h\r\nCookie: session=" + web.session_token("u") + "\r\n\r\n");
+    web.receive(in.substr(0, size / 2));
+    web.receive(in.substr(size / 2));
+    web.take_output();
+    while (web.next_event()) {
+    }
+    http::HttpClientSettings hc;
+    hc.user = "u";
+    hc.password = "x";
+    http::HttpClientSession browser(hc);
+    browser.start();
+    browser.receive(in);
+    browser.peer_closed();
+    browser.take_output();
+    while (browser.next_event()) {
+    }
     smtp::ClientSession client({});
     smtp::Transaction t;
     t.id = 1;
