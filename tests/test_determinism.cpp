@@ -61,13 +61,19 @@ TEST_CASE("another seed changes ids, not the story") {
 TEST_CASE("the default scenario tells its story: delivered, bounced, retried") {
     auto w = test::run_scenario(scenario::default_scenario_json());
     auto o = view::summarize(w->trace());
-    REQUIRE(o.delivered == 3);  // mail 1 to bob, the bounce to alice, mail 2 to bob
+    REQUIRE(o.delivered == 5);  // mail 1 to bob, the bounce to alice, mail 2, the slides, the room change
     REQUIRE(o.bounces == 1);
     REQUIRE(o.deferrals == 1);
     REQUIRE(o.still_queued == 0);
-    // bob's agent pulled both with POP3 in download-and-delete mode
-    REQUIRE(w->server("mail.hamburger.edu")->mailboxes().of("bob").empty());
+    // bob-pc pulled the first two with POP3 in download-and-delete mode
     REQUIRE(w->agent("bob-pc")->inbox().size() == 2);
+    // the laptop read the other two's text parts with IMAP, the browser both pages,
+    // the phone both whole, then filed them away: INBOX is empty, the folder holds them
+    REQUIRE(w->agent("bob-laptop")->inbox().size() == 2);
+    REQUIRE(w->agent("bob-browser")->pages().size() == 2);
+    REQUIRE(w->agent("bob-phone")->inbox().size() == 2);
+    REQUIRE(w->server("mail.hamburger.edu")->mailboxes().of("bob").empty());
+    REQUIRE(w->server("mail.hamburger.edu")->mailboxes().folders("bob").folder("INBOX/Courses/Networks")->messages.size() == 2);
     REQUIRE(w->server("mail.crepes.fr")->mailboxes().of("alice").size() == 1);
     REQUIRE(!test::replies_with(w->trace(), "421").empty());
     REQUIRE(!test::replies_with(w->trace(), "550").empty());

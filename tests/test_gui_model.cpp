@@ -54,7 +54,7 @@ TEST_CASE("the default scenario opens with every event hidden and the golden tra
     REQUIRE(golden);
     CHECK(s.trace().size() == golden->size());
     CHECK(s.index().connections_begun(0) == 0);
-    CHECK(s.index().connections_begun(s.trace().size()) == 6);
+    CHECK(s.index().connections_begun(s.trace().size()) == 13);
 }
 
 TEST_CASE("stepping, jumping and selecting move one cursor", "[gui]") {
@@ -92,7 +92,7 @@ TEST_CASE("playing reveals one event per tick and stops at the end", "[gui]") {
 TEST_CASE("the transcript index gives each connection its C:/S: lines, coloured by class", "[gui]") {
     Session s = default_session();
     const TraceIndex& ix = s.index();
-    REQUIRE(ix.connections().size() == 6);
+    REQUIRE(ix.connections().size() == 13);
     const ConnectionInfo& c1 = ix.connections()[0];
     CHECK(c1.client == "alice-pc");
     CHECK(c1.server == "mail.crepes.fr");
@@ -177,13 +177,15 @@ TEST_CASE("recipient fates follow the trace: queued, deferred, delivered, bounce
     Session s = default_session();
     const Trace& t = s.trace();
     auto at_end = outcomes_at(t, t.size());
-    REQUIRE(at_end.size() == 3);
+    REQUIRE(at_end.size() == 5);
     CHECK(at_end[0].rcpt == "bob@hamburger.edu");
     CHECK(at_end[0].fate == Fate::delivered);
     CHECK(at_end[1].rcpt == "nobody@hamburger.edu");
     CHECK(at_end[1].fate == Fate::bounced);
     CHECK(at_end[2].subject == "Crepes tonight");
     CHECK(at_end[2].fate == Fate::delivered);
+    CHECK(at_end[3].subject == "Slides for Tuesday");
+    CHECK(at_end[4].fate == Fate::delivered);
     const size_t defer = first_of(t, EventKind::queue_defer);
     auto mid = outcomes_at(t, defer + 1);
     CHECK(mid[2].fate == Fate::deferred);
@@ -236,9 +238,18 @@ TEST_CASE("the message panel finds the message text and its envelope", "[gui]") 
     CHECK(m->raw.find("Subject: Do you like ketchup?\r\n") != std::string::npos);
     CHECK(m->raw.find("\r\n.\r\n") == std::string::npos);  // the end-of-data line is gone
     // A POP3 RETR answer carries the stored message, Received line and all.
+    const size_t retr = first_of(t, EventKind::bytes, "pop3.cmd.RETR");
+    auto pop = message_at(t, s.index(), retr + 2, std::nullopt);
+    REQUIRE(pop);
+    CHECK(t.at(pop->seq).protocol == "pop3");
+    CHECK(pop->raw.rfind("Return-Path:", 0) == 0);
+    CHECK(pop->mail_from.empty());
+    // So does an IMAP FETCH of BODY[] (the phone's, last in the trace).
     auto last = message_at(t, s.index(), t.size(), std::nullopt);
     REQUIRE(last);
+    CHECK(t.at(last->seq).protocol == "imap");
     CHECK(last->raw.rfind("Return-Path:", 0) == 0);
+    CHECK(last->raw.find("Subject: Room change\r\n") != std::string::npos);
     CHECK(last->mail_from.empty());
 }
 
@@ -368,7 +379,7 @@ TEST_CASE("a handout of the default trace: sequence and transcript pages as PNG,
     CHECK(md->find("![sequence-1.png](sequence-1.png)") != std::string::npos);
     CHECK(md->find("![transcript-1.png](transcript-1.png)") != std::string::npos);
     CHECK(md->find("S: 550 5.1.1 <nobody@hamburger.edu>: No such user here") != std::string::npos);
-    CHECK(md->find("Summary: 3 delivered") != std::string::npos);
+    CHECK(md->find("Summary: 5 delivered") != std::string::npos);
     size_t pngs = 0;
     for (const auto& f : std::filesystem::directory_iterator(dir)) pngs += f.path().extension() == ".png";
     CHECK(pngs >= 4);  // the default trace is several pages of each

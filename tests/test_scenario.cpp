@@ -20,7 +20,8 @@ TEST_CASE("the default scenario parses and builds") {
     auto s = scenario::parse_scenario(scenario::default_scenario_json());
     REQUIRE(s);
     REQUIRE(s->servers.size() == 2);
-    REQUIRE(s->mails.size() == 2);
+    REQUIRE(s->mails.size() == 4);
+    REQUIRE(s->fetches.size() == 4);  // POP3, IMAP with IDLE, the webmail, IMAP filing into a folder
 }
 
 TEST_CASE("a bad address in mails names mails[i].to") {

@@ -45,6 +45,18 @@ std::optional<std::string> message_text(const Event& e) {
         std::string body = unstuff(e.bytes, 1);
         if (body.find(':') != std::string::npos && body.find(':') < body.find("\r\n")) return body;
     }
+    if (e.dir == Direction::to_client && e.protocol == "imap" && e.verb == "FETCH") {
+        // "* 1 FETCH (UID 1 BODY[] {538}" CRLF, then the whole message as a literal.
+        for (std::string_view item : {"BODY[] {", "RFC822 {"}) {
+            const size_t at = e.bytes.find(item);
+            if (at == std::string_view::npos) continue;
+            size_t n = 0, i = at + item.size();
+            while (i < e.bytes.size() && e.bytes[i] >= '0' && e.bytes[i] <= '9' && n < (1u << 30))
+                n = n * 10 + static_cast<size_t>(e.bytes[i++] - '0');
+            if (e.bytes.compare(i, 3, "}\r\n") != 0 || i + 3 + n > e.bytes.size()) continue;
+            return std::string(e.bytes.substr(i + 3, n));
+        }
+    }
     return std::nullopt;
 }
 

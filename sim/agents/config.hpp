@@ -30,11 +30,11 @@ struct UserConfig {
 
 // "Server X answers COMMAND (whose argument contains MATCH) with REPLY."
 struct OverrideRule {
-    std::string protocol = "smtp"; // "smtp" or "pop3"
-    std::string command;           // HELO EHLO MAIL RCPT DATA END-OF-DATA RSET ... or CONNECT
-    std::string match;             // case-insensitive substring of the argument; "" matches all
+    std::string protocol = "smtp"; // "smtp", "pop3", "imap" or "http"
+    std::string command;           // HELO EHLO MAIL RCPT DATA END-OF-DATA RSET ... or CONNECT; an HTTP method
+    std::string match;             // case-insensitive substring of the argument (HTTP: the target); "" matches all
     smtp::Reply reply;             // for SMTP
-    std::string response;          // for POP3: "-ERR ..." or "+OK ..."
+    std::string response;          // POP3 "-ERR ..."; IMAP "NO ..." (the tag is the server's); HTTP "503 Service Unavailable"
     SimTime from = 0;
     SimTime until = std::numeric_limits<SimTime>::max();
     int times = 0;                 // how many times it applies, 0 = every time
@@ -76,9 +76,16 @@ struct UserAgentConfig {
 struct Retrieval {
     SimTime at = 0;
     std::string agent;             // host of the user agent
-    std::string protocol = "pop3";
+    std::string protocol = "pop3"; // "pop3" (port 110), "imap" (143) or "http" (80, webmail)
+    // POP3
     bool keep = false;             // download-and-keep; otherwise download-and-delete
     bool apop = false;             // log in with APOP rather than USER/PASS
+    // IMAP: mail stays on the server
+    bool partial = true;           // ENVELOPE and BODYSTRUCTURE first, then only the text part
+    std::string file_into;         // a folder to move what was read into ("INBOX/Courses"), created if missing
+    SimTime idle = 0;              // then wait this long in IDLE (RFC 2177) for new mail
+    // IMAP commands or HTTP requests ("GET /inbox") replacing the default plan
+    std::vector<std::string> commands;
 };
 
 struct OutgoingMail {

@@ -1,6 +1,7 @@
 // mail_server.cpp — receive, queue, scan, deliver, bounce.
 #include "agents/mail_server.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/compile.h>
@@ -8,6 +9,8 @@
 
 #include "agents/bouncer.hpp"
 #include "agents/deliverer.hpp"
+#include "agents/http_connection.hpp"
+#include "agents/imap_connection.hpp"
 #include "agents/pop3_connection.hpp"
 #include "agents/smtp_receiver.hpp"
 #include "agents/world.hpp"
@@ -36,7 +39,8 @@ std::string header_value(const std::string& content, std::string_view name) {
 }  // namespace
 
 MailServer::MailServer(World& world, MailServerConfig config)
-    : world_(world), config_(std::move(config)), deliverer_(std::make_unique<Deliverer>(*this)) {
+    : world_(world), config_(std::move(config)), mailboxes_(world.start_epoch()),
+      deliverer_(std::make_unique<Deliverer>(*this)) {
     if (config_.smtp.hostname == "mail.example" || config_.smtp.hostname.empty()) config_.smtp.hostname = config_.host;
 }
 
@@ -52,6 +56,9 @@ void MailServer::start() {
     }
     // RFC 1939 §3: POP3 on port 110, for the server's own users.
     net.listen(config_.host, 110, [this](ConnectionId) { return std::make_unique<Pop3ServerConnection>(world_, *this); });
+    // RFC 3501 §2.1: IMAP on port 143; RFC 9110 §4.2.1: the webmail on port 80.
+    net.listen(config_.host, 143, [this](ConnectionId) { return std::make_unique<ImapServerConnection>(world_, *this); });
+    net.listen(config_.host, 80, [this](ConnectionId) { return std::make_unique<HttpServerConnection>(world_, *this); });
 }
 
 bool MailServer::idle() const { return queue_.empty() && !deliverer_->busy() && receivers_.empty(); }
@@ -60,6 +67,29 @@ const UserConfig* MailServer::find_user(const std::string& local_part) const {
     for (const auto& u : config_.users)
         if (iequals(u.name, local_part)) return &u;
     return nullptr;
+}
+
+std::optional<std::string> MailServer::override_response(std::string_view protocol, std::string_view command,
+                                                          std::string_view args, ConnectionId id) {
+    const SimTime now = world_.now();
+    for (auto& rule : config_.overrides) {
+        if (rule.protocol != protocol || !iequals(rule.command, command)) continue;
+        if (now < rule.from || now >= rule.until || (rule.times > 0 && rule.used >= rule.times)) continue;
+        if (!rule.match.empty() && !icontains(args, rule.match)) continue;
+        ++rule.used;
+        world_.emit(EventKind::note, config_.host, std::string(command), rule.response, "agent.override.applied",
+                    {{"command", std::string(command)}, {"match", rule.match}, {"reply", rule.response}},
+                    world_.network().host_of(id, Side::client), id, protocol);
+        return rule.response;
+    }
+    return std::nullopt;
+}
+
+void MailServer::mail_changed(const std::string& user, const ImapServerConnection* by) {
+    // A copy: a session told of the change may end and leave the set.
+    const std::vector<ImapServerConnection*> sessions = imap_sessions_;
+    for (ImapServerConnection* c : sessions)
+        if (c != by && std::find(imap_sessions_.begin(), imap_sessions_.end(), c) != imap_sessions_.end()) c->mail_changed(user);
 }
 
 bool MailServer::is_local_domain(const std::string& domain) const {
@@ -116,6 +146,7 @@ void MailServer::store_locally(const std::string& user, const std::string& rcpt,
                               bounce ? "agent.delivery.bounce" : "agent.delivery.mailbox", detail);
     }
     mailboxes_.store(user, std::move(m));
+    mail_changed(user);
 }
 
 std::string MailServer::enqueue(std::string sender, std::vector<std::string> rcpts, std::string content,

@@ -16,7 +16,9 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "agents/config.hpp"
@@ -29,6 +31,7 @@ namespace mailsim::agents {
 class World;
 class Deliverer;
 class SmtpReceiver;
+class ImapServerConnection;
 
 class MailServer : public SmtpServerOwner {
 public:
@@ -57,6 +60,23 @@ public:
     void store_locally(const std::string& user, const std::string& rcpt, const std::string& sender,
                        const std::string& content, const std::string& queue_id, bool bounce);
     const UserConfig* find_user(const std::string& local_part) const;
+    // Reading mail (POP3, IMAP, the webmail): a local user with this password.
+    bool password_matches(const std::string& local_part, const std::string& password) const {
+        const UserConfig* u = find_user(local_part);
+        return u && u->password == password;
+    }
+    // The scenario's rule replacing this server's answer to a POP3, IMAP or
+    // HTTP `command` on connection `id`, if one applies now (it is counted
+    // and the trace notes it): the response text as the rule gives it.
+    std::optional<std::string> override_response(std::string_view protocol, std::string_view command,
+                                                 std::string_view args, ConnectionId id);
+    // IMAP sessions open on this server, told when a user's mail changes.
+    void add_imap_session(ImapServerConnection* c) { imap_sessions_.push_back(c); }
+    void remove_imap_session(ImapServerConnection* c) { std::erase(imap_sessions_, c); }
+    // A user's folders changed (delivery, POP3 deletion, another session):
+    // each IMAP session of that user reports it, at once while in IDLE
+    // (all but `by`, the session that made the change).
+    void mail_changed(const std::string& user, const ImapServerConnection* by = nullptr);
     bool is_local_domain(const std::string& domain) const;
     std::string new_queue_id();
 
@@ -83,6 +103,7 @@ private:
     OutgoingQueue queue_;
     std::unique_ptr<Deliverer> deliverer_;
     std::map<ConnectionId, std::unique_ptr<SmtpReceiver>> receivers_;
+    std::vector<ImapServerConnection*> imap_sessions_;  // in the order they opened: the trace stays deterministic
     bool scan_scheduled_ = false;
     std::uint64_t id_counter_ = 0;
 };

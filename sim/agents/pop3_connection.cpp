@@ -6,46 +6,19 @@
 #include "agents/mail_server.hpp"
 #include "agents/user_agent.hpp"
 #include "agents/world.hpp"
-#include "core/ascii.hpp"
 
 namespace mailsim::agents {
-
-namespace {
-
-void state_event(World& w, ConnectionId id, Side side, std::string_view role, std::string_view from,
-                 std::string_view to) {
-    if (!w.trace().recording()) return;
-    Network& net = w.network();
-    w.emit(EventKind::state_change, net.host_of(id, side), to, std::string(from) + " → " + std::string(to),
-           "pop3.state." + std::string(to), {{"from", from}, {"role", role}, {"to", to}}, net.host_of(id, other(side)),
-           id, "pop3");
-}
-
-}  // namespace
 
 // The server's mailboxes, users and POP3 overrides, for one session.
 class Pop3ServerConnection::Access : public pop3::Pop3Backend {
 public:
     Access(MailServer& s, ConnectionId id) : server_(s), id_(id) {}
     std::optional<std::string> override_for(std::string_view command, std::string_view args) override {
-        SimTime now = server_.world().now();
-        for (auto& rule : server_.config().overrides) {
-            if (rule.protocol != "pop3" || !iequals(rule.command, command)) continue;
-            if (now < rule.from || now >= rule.until || (rule.times > 0 && rule.used >= rule.times)) continue;
-            if (!rule.match.empty() && !icontains(args, rule.match)) continue;
-            ++rule.used;
-            server_.world().emit(EventKind::note, server_.host(), std::string(command), rule.response,
-                                 "agent.override.applied",
-                                 {{"command", std::string(command)}, {"match", rule.match}, {"reply", rule.response}},
-                                 server_.world().network().host_of(id_, Side::client), id_, "pop3");
-            return rule.response;
-        }
-        return std::nullopt;
+        return server_.override_response("pop3", command, args, id_);
     }
     bool user_exists(const std::string& user) override { return server_.find_user(user) != nullptr; }
     bool check_password(const std::string& user, const std::string& password) override {
-        const UserConfig* u = server_.find_user(user);
-        return u && u->password == password;
+        return server_.password_matches(user, password);
     }
     std::optional<std::string> secret(const std::string& user) override {
         const UserConfig* u = server_.find_user(user);
@@ -59,6 +32,7 @@ public:
     }
     void remove(const std::string& user, const std::vector<std::string>& uids) override {
         size_t n = server_.mailboxes().remove(mailbox(user), uids);
+        server_.mail_changed(mailbox(user));
         server_.world().emit(EventKind::note, server_.host(), "UPDATE",
                              fmt::format("{} message(s) removed from {}'s mailbox", n, mailbox(user)),
                              "agent.pop3.update", {{"mailbox", mailbox(user)}, {"removed", n}},
@@ -104,8 +78,8 @@ void Pop3ServerConnection::on_close(Network&, ConnectionId, CloseReason why) {
 
 void Pop3ServerConnection::pump() {
     while (auto e = session_->next_event())
-        state_event(world_, id_, Side::server, "server", pop3::Pop3ServerSession::state_name(e->from),
-                    pop3::Pop3ServerSession::state_name(e->to));
+        world_.state_change(id_, Side::server, "pop3", "server", pop3::Pop3ServerSession::state_name(e->from),
+                            pop3::Pop3ServerSession::state_name(e->to));
     for (auto& o : session_->take_output()) world_.send_outgoing(id_, Side::server, "pop3", o);
     if (session_->wants_close()) world_.network().close(id_, Side::server);
 }
@@ -132,8 +106,8 @@ void Pop3ClientConnection::pump() {
     using T = pop3::Pop3ClientSession::SessionEvent::Type;
     while (auto e = session_.next_event()) {
         if (e->type == T::state_change)
-            state_event(world_, id_, Side::client, "client", pop3::Pop3ClientSession::state_name(e->from),
-                        pop3::Pop3ClientSession::state_name(e->to));
+            world_.state_change(id_, Side::client, "pop3", "client", pop3::Pop3ClientSession::state_name(e->from),
+                                pop3::Pop3ClientSession::state_name(e->to));
         else if (e->type == T::retrieved)
             agent_.retrieved(e->uid, std::move(e->content));
         else if (e->type == T::finished && !over_) {

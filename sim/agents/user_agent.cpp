@@ -6,6 +6,8 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "agents/http_connection.hpp"
+#include "agents/imap_connection.hpp"
 #include "agents/pop3_connection.hpp"
 #include "codec/base64.hpp"
 #include "codec/encoded_word.hpp"
@@ -154,8 +156,43 @@ void UserAgent::submit() {
 void UserAgent::fetch(const Retrieval& how) {
     if (fetching_) return;  // one retrieval at a time
     fetching_ = true;
+    const std::string user = smtp::local_part_of(config_.address);
+    if (how.protocol == "imap") {
+        imap::ImapClientSettings s;
+        s.user = user;
+        s.password = config_.password;
+        s.partial = how.partial;
+        s.seen_uids = imap_seen_;
+        s.uidvalidity = imap_uidvalidity_;
+        s.file_into = how.file_into;
+        s.idle = how.idle > 0;
+        s.commands = how.commands;
+        world_.emit(EventKind::note, config_.host, "fetch",
+                    fmt::format(FMT_COMPILE("{} reads mail with IMAP: it stays on the server{}{}"), config_.address,
+                                how.partial ? "; only the text part is fetched" : "",
+                                how.idle > 0 ? fmt::format("; then IDLE for {}", format_duration(how.idle)) : ""),
+                    "agent.ua.fetch_imap", {{"partial", how.partial}, {"protocol", "imap"}});
+        world_.network().connect(config_.host, config_.server, 143,
+                                 std::make_unique<ImapClientConnection>(world_, *this, std::move(s), how.idle));
+        return;
+    }
+    if (how.protocol == "http") {
+        http::HttpClientSettings s;
+        s.host = config_.server;
+        s.user = user;
+        s.password = config_.password;
+        s.seen = web_seen_;
+        s.requests = how.commands;
+        world_.emit(EventKind::note, config_.host, "fetch",
+                    fmt::format(FMT_COMPILE("{} opens the webmail at http://{}/ in a browser"), config_.address,
+                                config_.server),
+                    "agent.ua.fetch_http", {{"protocol", "http"}});
+        world_.network().connect(config_.host, config_.server, 80,
+                                 std::make_unique<HttpClientConnection>(world_, *this, std::move(s)));
+        return;
+    }
     pop3::Pop3ClientSettings s;
-    s.user = smtp::local_part_of(config_.address);
+    s.user = user;
     s.password = config_.password;
     s.apop = how.apop;
     s.mode = how.keep ? pop3::RetrievalMode::keep : pop3::RetrievalMode::remove;
@@ -171,19 +208,55 @@ void UserAgent::fetch(const Retrieval& how) {
 void UserAgent::retrieved(const std::string& uid, std::string content) {
     seen_uids_.insert(uid);
     world_.emit(EventKind::note, config_.host, "inbox",
-                fmt::format(FMT_COMPILE("{} downloaded message {} ({} bytes) into the local inbox"), config_.host, uid,
-                            content.size()),
+                fmt::format(FMT_COMPILE("downloaded message {} ({} bytes) into the local inbox"), uid, content.size()),
                 "agent.ua.retrieved", {{"size", content.size()}, {"uid", uid}});
     inbox_.push_back(std::move(content));
 }
 
 void UserAgent::retrieval_over(bool ok, const std::string& error) {
     fetching_ = false;
-    if (!ok) {
-        std::string msg = "could not fetch mail: " + error;
-        errors_.push_back(msg);
-        world_.emit(EventKind::notice, config_.host, "fetch", msg, "agent.ua.fetch_failed", {{"error", error}});
-    }
+    if (!ok) fetch_failed("POP3", error);
+}
+
+void UserAgent::fetch_failed(std::string_view protocol, const std::string& error) {
+    std::string msg = fmt::format(FMT_COMPILE("could not read mail ({}): {}"), protocol, error);
+    errors_.push_back(msg);
+    world_.emit(EventKind::notice, config_.host, "fetch", msg, "agent.ua.fetch_failed", {{"error", error}});
+}
+
+void UserAgent::imap_fetched(const imap::ImapClientSession::SessionEvent& e) {
+    if (e.uid) imap_seen_.insert(e.uid);
+    const bool part = !e.section.empty();
+    std::string what =
+        part && e.size > 0
+            ? fmt::format(FMT_COMPILE("fetched part {} of message UID {} in {}: {} of its {} bytes; the rest stays on the server"),
+                          e.section, e.uid, e.folder, e.octets, e.size)
+            : fmt::format(FMT_COMPILE("fetched message UID {} in {} ({} bytes); the mail stays on the server"), e.uid,
+                          e.folder, e.octets);
+    world_.emit(EventKind::note, config_.host, "fetched", what, part ? "agent.ua.imap_part" : "agent.ua.imap_fetched",
+                {{"folder", e.folder}, {"octets", e.octets}, {"section", e.section}, {"size", e.size}, {"uid", e.uid}});
+    inbox_.push_back(e.content);
+}
+
+void UserAgent::imap_over(const imap::ImapClientSession& session, bool ok, const std::string& error) {
+    fetching_ = false;
+    // What this device has seen, for next time (while UIDVALIDITY holds).
+    imap_seen_ = session.seen_uids();
+    imap_uidvalidity_ = session.uidvalidity();
+    if (!ok) fetch_failed("IMAP", error);
+}
+
+void UserAgent::webmail_read(const std::string& id, std::string page) {
+    web_seen_.insert(id);
+    world_.emit(EventKind::note, config_.host, "read",
+                fmt::format(FMT_COMPILE("the browser shows message {} ({} bytes of HTML)"), id, page.size()),
+                "agent.ua.webmail_read", {{"id", id}, {"size", page.size()}});
+    pages_.push_back(std::move(page));
+}
+
+void UserAgent::webmail_over(bool ok, const std::string& error) {
+    fetching_ = false;
+    if (!ok) fetch_failed("HTTP", error);
 }
 
 void UserAgent::on_transaction_done(const smtp::TransactionResult& r) {

@@ -15,6 +15,7 @@
 
 #include "agents/config.hpp"
 #include "agents/smtp_connection.hpp"
+#include "protocol/imap/client_session.hpp"
 
 namespace mailsim::agents {
 
@@ -37,13 +38,23 @@ public:
     // What the user was told about mails the server refused.
     const std::vector<std::string>& errors() const { return errors_; }
 
-    // Fetches the user's mail from the user's server (POP3).
+    // Fetches the user's mail from the user's server: POP3 (download), IMAP
+    // (the mail stays on the server) or the webmail (HTTP, in a browser).
     void fetch(const Retrieval& how);
-    // The local folder: what this agent downloaded.
+    // The local folder: what this agent downloaded (POP3), or its copies of
+    // what it fetched (IMAP: whole messages, or only the text part).
     const std::vector<std::string>& inbox() const { return inbox_; }
+    // The webmail pages this agent's browser showed.
+    const std::vector<std::string>& pages() const { return pages_; }
     // From the POP3 conversation.
     void retrieved(const std::string& uid, std::string content);
     void retrieval_over(bool ok, const std::string& error);
+    // From the IMAP conversation.
+    void imap_fetched(const imap::ImapClientSession::SessionEvent& e);
+    void imap_over(const imap::ImapClientSession& session, bool ok, const std::string& error);
+    // From the browser.
+    void webmail_read(const std::string& id, std::string page);
+    void webmail_over(bool ok, const std::string& error);
 
     void on_transaction_done(const smtp::TransactionResult& result) override;
     void on_conversation_over(bool reached, CloseReason why) override;
@@ -63,7 +74,12 @@ private:
     std::vector<std::string> errors_;
     std::vector<std::string> inbox_;
     std::set<std::string> seen_uids_;  // download-and-keep: what not to fetch again
+    std::set<std::uint32_t> imap_seen_;  // IMAP UIDs fetched on this device…
+    std::uint32_t imap_uidvalidity_ = 0;  // …valid while the folder's UIDVALIDITY is this
+    std::set<std::string> web_seen_;  // webmail messages read in this browser
+    std::vector<std::string> pages_;
     bool fetching_ = false;
+    void fetch_failed(std::string_view protocol, const std::string& error);
 };
 
 }  // namespace mailsim::agents

@@ -81,6 +81,14 @@ SimTime World::run(SimTime limit) {
     return sched_.now();
 }
 
+void World::state_change(ConnectionId id, Side side, std::string_view protocol, std::string_view role,
+                         std::string_view from, std::string_view to) {
+    if (!trace_.recording()) return;
+    emit(EventKind::state_change, net_.host_of(id, side), to, std::string(from) + " → " + std::string(to),
+         std::string(protocol) + ".state." + std::string(to), {{"from", from}, {"role", role}, {"to", to}},
+         net_.host_of(id, other(side)), id, protocol);
+}
+
 void World::emit(EventKind kind, std::string_view host, std::string_view verb, std::string_view args,
                  std::string_view key, const nlohmann::json& detail, std::string_view peer, std::uint32_t conn,
                  std::string_view protocol) {

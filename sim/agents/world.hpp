@@ -72,6 +72,11 @@ public:
                         std::string_view key, std::string_view detail_json, std::string_view peer = {},
                         std::uint32_t conn = 0, std::string_view protocol = {});
 
+    // A session's state change on a connection, as its own event: key
+    // "<protocol>.state.<to>", role "client" or "server".
+    void state_change(ConnectionId id, Side side, std::string_view protocol, std::string_view role,
+                      std::string_view from, std::string_view to);
+
     // Sends what an engine handed out on a connection, with its annotation;
     // the trace's args are worked out only when recording.
     void send_outgoing(ConnectionId id, Side side, std::string_view proto, protocol::Outgoing& o);

@@ -1,5 +1,6 @@
 // cmd_explain.cpp — `mailsim explain`: the catalog entry of a reply code,
 // an enhanced status code, a command, or the lists of them.
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -44,9 +45,14 @@ int cmd_explain(const ExplainOptions& o, const CommonOptions& c) {
         return 0;
     }
     if (upper == "COMMANDS") {
+        size_t width = 4;  // the longest verb of the protocol: IMAP's are longer than SMTP's four letters
+        for (const auto& r : catalog::commands())
+            if (r.protocol == o.protocol) width = std::max(width, r.verb.size());
         for (const auto& r : catalog::commands()) {
             if (r.protocol != o.protocol) continue;
-            out(fmt::format("{:<6} {}\n       {}\n", bold(c, r.verb), text::get(lang, std::string(r.key) + ".name"), r.syntax));
+            const std::string pad(width - r.verb.size() + 1, ' ');
+            out(fmt::format("{}{}{}\n{}{}\n", bold(c, r.verb), pad, text::get(lang, std::string(r.key) + ".name"),
+                            std::string(width + 1, ' '), r.syntax));
         }
         return 0;
     }
@@ -56,8 +62,16 @@ int cmd_explain(const ExplainOptions& o, const CommonOptions& c) {
             out(fmt::format("{:<24} {}\n{:<24} ({})\n", bold(c, s.name), s.meaning, "", s.rfc));
         return 0;
     }
-    if (all_digits(what) || (!what.empty() && (what[0] == '+' || what[0] == '-'))) {
-        const catalog::ReplyRow* r = catalog::find_reply(o.protocol, what);
+    // A reply code (550, +OK, 404), or a word that is a reply and not a
+    // command (IMAP's NO, BAD, EXISTS; its response codes with or without
+    // brackets: TRYCREATE).
+    const catalog::ReplyRow* reply = nullptr;
+    if (!catalog::find_command(o.protocol, what)) {
+        reply = catalog::find_reply(o.protocol, what);
+        if (!reply && !what.empty() && what[0] != '[') reply = catalog::find_reply(o.protocol, "[" + what + "]");
+    }
+    if (reply || all_digits(what) || (!what.empty() && (what[0] == '+' || what[0] == '-'))) {
+        const catalog::ReplyRow* r = reply ? reply : catalog::find_reply(o.protocol, what);
         if (!r) {
             std::fprintf(stderr, "mailsim: %s\n",
                          text::get(lang, "cli.explain.unknown", {{"what", what}, {"protocol", o.protocol}}).c_str());
@@ -65,7 +79,10 @@ int cmd_explain(const ExplainOptions& o, const CommonOptions& c) {
         }
         std::string key(r->key);
         out(fmt::format("{} — {}\n", bold(c, r->code), text::get(lang, key + ".name")));
-        out(fmt::format("{}: \"{} {}\"   {}\n", text::get(lang, "cli.explain.wire"), r->code, r->text, r->rfc));
+        // The row's wire form, with the code in front unless it holds it already.
+        const std::string wire = r->text.find(r->code) != std::string_view::npos ? std::string(r->text)
+                                                                                  : fmt::format("{} {}", r->code, r->text);
+        out(fmt::format("{}: \"{}\"   {}\n", text::get(lang, "cli.explain.wire"), wire, r->rfc));
         if (r->in_rfc821) out(text::get(lang, "cli.explain.rfc821_code") + "\n");
         out("\n" + text::get(lang, key) + "\n");
         if (o.protocol == "smtp" && r->code.size() == 3) {

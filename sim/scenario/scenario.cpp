@@ -1,6 +1,7 @@
 // scenario.cpp — reading, checking and building scenarios.
 #include "scenario/scenario.hpp"
 
+#include <cctype>
 #include <functional>
 #include <map>
 #include <set>
@@ -383,7 +384,7 @@ Scenario read(const json& root) {
         for (size_t i = 0; i < fs->size(); ++i) {
             std::string p = ji::index("fetches", i);
             const json& o = (*fs)[i];
-            ji::check_keys(o, p, {"at", "agent", "protocol", "mode", "apop"});
+            ji::check_keys(o, p, {"at", "agent", "protocol", "mode", "apop", "partial", "file_into", "idle", "commands"});
             agents::Retrieval r;
             if (auto* at = ji::find(o, "at")) r.at = ji::as_duration(*at, ji::child(p, "at"));
             r.agent = ji::as_string(ji::require(o, p, "agent"), ji::child(p, "agent"));
@@ -392,9 +393,19 @@ Scenario read(const json& root) {
             if (!known) ji::fail(ji::child(p, "agent"), "no agent \"" + r.agent + "\" in agents[]");
             if (auto* pr = ji::find(o, "protocol")) {
                 r.protocol = ji::as_string(*pr, ji::child(p, "protocol"));
-                if (r.protocol != "pop3")
-                    ji::fail(ji::child(p, "protocol"), "expected \"pop3\" (IMAP and HTTP are not simulated yet), found \"" + r.protocol + "\"");
+                if (r.protocol != "pop3" && r.protocol != "imap" && r.protocol != "http")
+                    ji::fail(ji::child(p, "protocol"), "expected \"pop3\", \"imap\" or \"http\", found \"" + r.protocol + "\"");
             }
+            // Each protocol's own keys; another protocol's key is a mistake worth naming.
+            auto only_for = [&](const char* key, const char* protocol) {
+                if (ji::find(o, key) && r.protocol != protocol)
+                    ji::fail(ji::child(p, key), std::string("only for \"protocol\": \"") + protocol + "\", not \"" + r.protocol + "\"");
+            };
+            only_for("mode", "pop3");
+            only_for("apop", "pop3");
+            only_for("partial", "imap");
+            only_for("file_into", "imap");
+            only_for("idle", "imap");
             if (auto* m = ji::find(o, "mode")) {
                 std::string mode = ji::as_string(*m, ji::child(p, "mode"));
                 if (mode != "delete" && mode != "keep")
@@ -402,6 +413,30 @@ Scenario read(const json& root) {
                 r.keep = mode == "keep";
             }
             if (auto* a = ji::find(o, "apop")) r.apop = ji::as_bool(*a, ji::child(p, "apop"));
+            if (auto* v = ji::find(o, "partial")) r.partial = ji::as_bool(*v, ji::child(p, "partial"));
+            if (auto* v = ji::find(o, "file_into")) {
+                r.file_into = ji::as_string(*v, ji::child(p, "file_into"));
+                if (r.file_into.empty() || r.file_into.find_first_of("*%\r\n\"") != std::string::npos)
+                    ji::fail(ji::child(p, "file_into"), "expected a folder name such as \"INBOX/Courses/Networks\"");
+            }
+            if (auto* v = ji::find(o, "idle")) r.idle = ji::as_duration(*v, ji::child(p, "idle"));
+            if (auto* cs = ji::find(o, "commands")) {
+                if (r.protocol == "pop3") ji::fail(ji::child(p, "commands"), "only for \"protocol\": \"imap\" or \"http\"");
+                const std::string cp = ji::child(p, "commands");
+                ji::as_array(*cs, cp);
+                for (size_t k = 0; k < cs->size(); ++k) {
+                    std::string c = ji::as_string((*cs)[k], ji::index(cp, k));
+                    if (c.empty() || c.find_first_of("\r\n") != std::string::npos)
+                        ji::fail(ji::index(cp, k), "expected one command line, without CR or LF");
+                    if (r.protocol == "http") {
+                        const size_t sp = c.find(' ');
+                        static const std::set<std::string> methods = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"};
+                        if (sp == std::string::npos || !methods.count(c.substr(0, sp)) || c.size() == sp + 1 || c[sp + 1] != '/')
+                            ji::fail(ji::index(cp, k), "expected a request such as \"GET /inbox\" or \"POST /login user=bob&password=secret\", found \"" + c + "\"");
+                    }
+                    r.commands.push_back(std::move(c));
+                }
+            }
             s.fetches.push_back(r);
         }
     }
@@ -449,8 +484,48 @@ Scenario read(const json& root) {
             std::string cmd = to_upper(ji::as_string(ji::require(o, p, "command"), ji::child(p, "command")));
             if (auto* pr = ji::find(o, "protocol")) {
                 ov.rule.protocol = ji::as_string(*pr, ji::child(p, "protocol"));
-                if (ov.rule.protocol != "smtp" && ov.rule.protocol != "pop3")
-                    ji::fail(ji::child(p, "protocol"), "expected \"smtp\" or \"pop3\", found \"" + ov.rule.protocol + "\"");
+                if (ov.rule.protocol != "smtp" && ov.rule.protocol != "pop3" && ov.rule.protocol != "imap" && ov.rule.protocol != "http")
+                    ji::fail(ji::child(p, "protocol"), "expected \"smtp\", \"pop3\", \"imap\" or \"http\", found \"" + ov.rule.protocol + "\"");
+            }
+            auto times_and_window = [&] {
+                if (auto* v = ji::find(o, "from")) ov.rule.from = ji::as_duration(*v, ji::child(p, "from"));
+                if (auto* v = ji::find(o, "until")) ov.rule.until = ji::as_duration(*v, ji::child(p, "until"));
+                if (auto* v = ji::find(o, "times")) ov.rule.times = static_cast<int>(ji::as_int(*v, ji::child(p, "times"), 0, 1000000));
+            };
+            if (ov.rule.protocol == "imap") {
+                static const std::set<std::string> imap_commands = {
+                    "CONNECT", "CAPABILITY", "NOOP", "LOGOUT", "LOGIN", "AUTHENTICATE", "SELECT", "EXAMINE", "CREATE",
+                    "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST", "LSUB", "STATUS", "APPEND", "CHECK", "CLOSE",
+                    "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "UID", "IDLE"};
+                if (!imap_commands.count(cmd))
+                    ji::fail(ji::child(p, "command"), "expected an IMAP command (LOGIN SELECT FETCH STORE ...) or CONNECT; found \"" + cmd + "\"");
+                ov.rule.command = cmd;
+                ov.rule.match = opt_string(o, p, "match");
+                ov.reply_text = ji::as_string(ji::require(o, p, "reply"), ji::child(p, "reply"));
+                const std::string kind = to_upper(ov.reply_text.substr(0, ov.reply_text.find(' ')));
+                const bool ok = kind == "OK" || kind == "NO" || kind == "BAD" || (cmd == "CONNECT" && (kind == "BYE" || kind == "PREAUTH"));
+                if (!ok)
+                    ji::fail(ji::child(p, "reply"), "expected an IMAP status response such as \"NO [TRYCREATE] no such mailbox\" (OK, NO or BAD; BYE or PREAUTH for CONNECT), found \"" + ov.reply_text + "\"");
+                ov.rule.response = ov.reply_text;
+                times_and_window();
+                s.overrides.push_back(std::move(ov));
+                continue;
+            }
+            if (ov.rule.protocol == "http") {
+                static const std::set<std::string> methods = {"CONNECT", "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"};
+                if (!methods.count(cmd))
+                    ji::fail(ji::child(p, "command"), "expected an HTTP method (GET HEAD POST PUT DELETE OPTIONS); found \"" + cmd + "\"");
+                ov.rule.command = cmd;
+                ov.rule.match = opt_string(o, p, "match");
+                ov.reply_text = ji::as_string(ji::require(o, p, "reply"), ji::child(p, "reply"));
+                const std::string& t = ov.reply_text;
+                const bool ok = t.size() >= 3 && t[0] >= '1' && t[0] <= '5' && std::isdigit(static_cast<unsigned char>(t[1])) &&
+                                std::isdigit(static_cast<unsigned char>(t[2])) && (t.size() == 3 || t[3] == ' ');
+                if (!ok) ji::fail(ji::child(p, "reply"), "expected an HTTP status such as \"503 Service Unavailable\", found \"" + t + "\"");
+                ov.rule.response = ov.reply_text;
+                times_and_window();
+                s.overrides.push_back(std::move(ov));
+                continue;
             }
             if (ov.rule.protocol == "pop3") {
                 static const std::set<std::string> pop3_commands = {"CONNECT", "USER", "PASS", "APOP", "STAT", "LIST", "RETR",
@@ -463,9 +538,7 @@ Scenario read(const json& root) {
                 if (ov.reply_text.rfind("-ERR", 0) != 0 && ov.reply_text.rfind("+OK", 0) != 0)
                     ji::fail(ji::child(p, "reply"), "expected a POP3 response such as \"-ERR maildrop locked\", found \"" + ov.reply_text + "\"");
                 ov.rule.response = ov.reply_text;
-                if (auto* v = ji::find(o, "from")) ov.rule.from = ji::as_duration(*v, ji::child(p, "from"));
-                if (auto* v = ji::find(o, "until")) ov.rule.until = ji::as_duration(*v, ji::child(p, "until"));
-                if (auto* v = ji::find(o, "times")) ov.rule.times = static_cast<int>(ji::as_int(*v, ji::child(p, "times"), 0, 1000000));
+                times_and_window();
                 s.overrides.push_back(std::move(ov));
                 continue;
             }
@@ -481,9 +554,7 @@ Scenario read(const json& root) {
             if (!r) ji::fail(ji::child(p, "reply"), "expected a reply line such as \"550 5.1.1 No such user here\", found \"" + ov.reply_text + "\"");
             if (r->code < 200) ji::fail(ji::child(p, "reply"), "reply codes run from 200 to 599");
             ov.rule.reply = *r;
-            if (auto* v = ji::find(o, "from")) ov.rule.from = ji::as_duration(*v, ji::child(p, "from"));
-            if (auto* v = ji::find(o, "until")) ov.rule.until = ji::as_duration(*v, ji::child(p, "until"));
-            if (auto* v = ji::find(o, "times")) ov.rule.times = static_cast<int>(ji::as_int(*v, ji::child(p, "times"), 0, 1000000));
+            times_and_window();
             s.overrides.push_back(std::move(ov));
         }
     }

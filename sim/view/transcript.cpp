@@ -32,6 +32,26 @@ const char* reply_colour(std::string_view code) {
     }
 }
 
+// Whether a line can go to a terminal as it is: valid UTF-8 without control
+// characters (a tab aside). An attachment's bytes in an HTTP response or an
+// IMAP literal are not, and are counted instead of printed.
+bool printable_line(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t') || c == 0x7F) return false;
+            ++i;
+            continue;
+        }
+        const size_t n = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+        if (n == 0 || i + n > s.size()) return false;
+        for (size_t k = 1; k < n; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+        i += n;
+    }
+    return true;
+}
+
 std::string paint(const TranscriptOptions& o, const char* colour, std::string_view s) {
     if (!o.color) return std::string(s);
     return fmt::format("{}{}{}", colour, s, kReset);
@@ -87,10 +107,18 @@ std::string format_event(const Event& e, const TranscriptOptions& o) {
             std::string who = client ? "C:" : "S:";
             auto lines = split_lines(e.bytes);
             std::string out;
-            bool message = e.key == "smtp.message";
+            // Message text, and the answers that carry it (POP3's RETR, IMAP's
+            // FETCH, an HTTP response with its body), show their first lines.
+            bool message = e.key == "smtp.message" || e.protocol == "pop3" || e.protocol == "imap" || e.protocol == "http";
             size_t shown = message && lines.size() > o.message_lines + 1 ? o.message_lines : lines.size();
             const char* colour = client ? kCyan : reply_colour(e.verb);
             for (size_t i = 0; i < shown; ++i) {
+                if (!printable_line(lines[i])) {  // binary from here on: say how much
+                    const size_t rest = e.bytes.size() - static_cast<size_t>(lines[i].data() - e.bytes.data());
+                    out += fmt::format("{}  {}{} {}\n", i == 0 ? t : std::string(10, ' '), c, paint(o, kBold, who),
+                                       paint(o, kDim, text::get(o.lang, "cli.binary_bytes", {{"n", std::to_string(rest)}})));
+                    return out;
+                }
                 out += fmt::format("{}  {}{} {}\n", i == 0 ? t : std::string(10, ' '), c, paint(o, kBold, who),
                                    paint(o, colour, lines[i]));
             }
