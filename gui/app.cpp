@@ -97,16 +97,19 @@ void place_next(const App& app, PanelId id, float top, float bottom) {
         ImGui::SetNextWindowSize({d.x, d.y - top});
         return;
     }
-    if (!app.relayout) return;
+    // On a relayout every panel goes to its spot; otherwise only one that
+    // appears (a lesson opened later, a panel shown again), so that it never
+    // lands on ImGui's default spot on top of another.
+    const ImGuiCond when = app.relayout ? ImGuiCond_Always : ImGuiCond_Appearing;
     if (id == PanelId::timeline) {
-        ImGui::SetNextWindowPos({0, d.y - bottom});
-        ImGui::SetNextWindowSize({d.x, bottom});
+        ImGui::SetNextWindowPos({0, d.y - bottom}, when);
+        ImGui::SetNextWindowSize({d.x, bottom}, when);
         return;
     }
     const Place p = default_place(id);
     const float h = d.y - top - bottom;
-    ImGui::SetNextWindowPos({p.x * d.x, top + p.y * h});
-    ImGui::SetNextWindowSize({p.w * d.x, p.h * h});
+    ImGui::SetNextWindowPos({p.x * d.x, top + p.y * h}, when);
+    ImGui::SetNextWindowSize({p.w * d.x, p.h * h}, when);
 }
 
 void open_file(App& app, const std::string& path) {

@@ -65,8 +65,9 @@ void ShowTopologyPanel(App& app, bool* p_open) {
     // The host of the event shown last.
     std::string active;
     if (s.cursor() > 0) active = std::string(trace.at(s.cursor() - 1).host);
-    const float box_w = std::min(170.0f, size.x * 0.33f), box_h = 44.0f;
+    const float box_h = 44.0f;
     for (const auto& p : places) {
+        const float box_w = std::min(170.0f, size.x * p.width);
         ImVec2 c = at(p.name);
         ImVec2 a{c.x - box_w / 2, c.y - box_h / 2}, b{c.x + box_w / 2, c.y + box_h / 2};
         dl->AddRectFilled(a, b, role_colour(p.role), 6.0f);

@@ -2,6 +2,7 @@
 #include "model/topology.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace mailsim::gui {
 
@@ -42,15 +43,19 @@ std::vector<HostPlace> place_hosts(const Trace& trace) {
     }
     for (size_t di = 0; di < D; ++di) {
         const auto& list = agents[di];
+        if (D == 2) {  // sender's agents below left, receiver's below right, two to a row going inwards
+            const size_t rows = (list.size() + 1) / 2;
+            for (size_t k = 0; k < list.size(); ++k) {
+                const float inward = static_cast<float>(k % 2) * 0.25f;
+                list[k]->x = di == 0 ? 0.14f + inward : 0.86f - inward;
+                list[k]->y = (rows > 1 ? 0.72f : 0.80f) + static_cast<float>(k / 2) * 0.19f;
+            }
+            continue;
+        }
         for (size_t k = 0; k < list.size(); ++k) {
             const float off = (static_cast<float>(k) - (static_cast<float>(list.size()) - 1) / 2) * 0.26f;
-            if (D == 2) {  // sender's agents below left, receiver's below right, side by side
-                list[k]->x = (di == 0 ? 0.14f : 0.86f) + off * (di == 0 ? 1.0f : -1.0f);
-                list[k]->y = 0.80f;
-            } else {
-                list[k]->x = (static_cast<float>(di) + 0.5f) / static_cast<float>(D) + off * 0.5f;
-                list[k]->y = 0.85f;
-            }
+            list[k]->x = (static_cast<float>(di) + 0.5f) / static_cast<float>(D) + off * 0.5f;
+            list[k]->y = 0.85f;
         }
     }
     for (size_t k = 0; k < others.size(); ++k) {  // DNS and anything else: across the top
@@ -61,6 +66,11 @@ std::vector<HostPlace> place_hosts(const Trace& trace) {
         p.x = std::clamp(p.x, 0.06f, 0.94f);
         p.y = std::clamp(p.y, 0.10f, 0.92f);
     }
+    // Boxes as wide as their row allows: a little less than the distance to
+    // the nearest host beside them.
+    for (auto& p : out)
+        for (const auto& q : out)
+            if (&p != &q && std::abs(p.y - q.y) < 0.12f) p.width = std::min(p.width, std::abs(p.x - q.x) * 0.92f);
     return out;
 }
 

@@ -13,11 +13,13 @@ namespace mailsim::gui {
 struct HostPlace {
     std::string name, role, domain;
     float x = 0.5f, y = 0.5f;  // fractions of the panel
+    float width = 0.33f;       // the widest box that does not touch a neighbour, as a fraction of the panel
 };
 
 // The textbook picture: the mail servers in a row, each domain's user agents
 // below its server (for two domains, the sender's at the far left and the
-// receiver's at the far right), DNS and other hosts across the top.
+// receiver's at the far right; several agents of a domain two to a row),
+// DNS and other hosts across the top.
 std::vector<HostPlace> place_hosts(const Trace& trace);
 
 struct InFlight {

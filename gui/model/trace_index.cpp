@@ -11,7 +11,10 @@ LineClass reply_class(std::string_view protocol, std::string_view verb) {
     if (protocol == "pop3") return verb == "-ERR" ? LineClass::reply5 : LineClass::reply2;
     if (protocol == "imap") {
         if (verb == "NO") return LineClass::reply4;
-        if (verb == "BAD" || verb == "BYE") return LineClass::reply5;
+        if (verb == "BAD") return LineClass::reply5;
+        // "+" asks for more (a literal, IDLE); BYE announces the close, the
+        // normal answer to LOGOUT: neither done nor failed, like SMTP's 3xx.
+        if (verb == "+" || verb == "BYE") return LineClass::reply3;
         return LineClass::reply2;
     }
     switch (verb[0]) {  // SMTP and HTTP: the first digit
