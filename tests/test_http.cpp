@@ -207,7 +207,7 @@ TEST_CASE("POST /login with the right password gets 303 to /inbox and a session 
     REQUIRE(s.session.session_token("bob") != s.session.session_token("alice"));
 }
 
-TEST_CASE("a wrong password gets 401 with the form again; a form of another type gets 415", "[http]") {
+TEST_CASE("a wrong password gets 401 with the form again, a form of another type gets 415", "[http]") {
     Server s;
     auto r = s.one(request("POST", "/login", "Content-Type: application/x-www-form-urlencoded\r\n",
                            "user=bob&password=ketchup"));
@@ -221,7 +221,7 @@ TEST_CASE("a wrong password gets 401 with the form again; a form of another type
     REQUIRE(!s.session.wants_close());
 }
 
-TEST_CASE("GET /inbox without the cookie is sent to the login page; the API gets 401", "[http]") {
+TEST_CASE("GET /inbox without the cookie is sent to the login page, the API gets 401", "[http]") {
     Server s;
     auto r = s.get("/inbox", false);
     REQUIRE(r.status == 302);
@@ -235,7 +235,7 @@ TEST_CASE("GET /inbox without the cookie is sent to the login page; the API gets
     REQUIRE(s.get("/message/m1", false).status == 302);
 }
 
-TEST_CASE("the inbox page escapes what the messages say; the JSON lists them", "[http]") {
+TEST_CASE("the inbox page escapes what the messages say, the JSON lists them", "[http]") {
     Server s;
     auto r = s.get("/inbox");
     REQUIRE(r.status == 200);
@@ -302,7 +302,7 @@ TEST_CASE("a part comes decoded, with its own Content-Type, length and dispositi
     REQUIRE(s.get("/message/m2/part/x").status == 404);
 }
 
-TEST_CASE("a non-ASCII file name goes as filename*; a GB2312 text is shown in UTF-8", "[http]") {
+TEST_CASE("a non-ASCII file name goes as filename*, a GB2312 text is shown in UTF-8", "[http]") {
     Server s;
     message::BodySpec spec;
     spec.text = "see";
@@ -317,7 +317,7 @@ TEST_CASE("a non-ASCII file name goes as filename*; a GB2312 text is shown in UT
     REQUIRE(s.get("/message/m5").body.find("<pre>系统\r\n</pre>") != std::string::npos);
 }
 
-TEST_CASE("GET /message/ID/raw is the stored message; If-None-Match gets 304", "[http]") {
+TEST_CASE("GET /message/ID/raw is the stored message, If-None-Match gets 304", "[http]") {
     Server s;
     auto r = s.get("/message/m1/raw");
     REQUIRE(field(r, "Content-Type") == "message/rfc822");
@@ -363,7 +363,7 @@ TEST_CASE("HEAD gets the fields GET would get and no body", "[http]") {
     REQUIRE(s.units.back().verb == "200");
 }
 
-TEST_CASE("a persistent connection carries several requests; Connection: close ends it", "[http]") {
+TEST_CASE("a persistent connection carries several requests, Connection: close ends it", "[http]") {
     Server s;
     auto rs = s.send(request("GET", "/") + request("GET", "/inbox", s.cookie()) + request("GET", "/nowhere"));
     REQUIRE(rs.size() == 3);
@@ -483,7 +483,7 @@ TEST_CASE("an override answers 503 Service Unavailable", "[http]") {
     REQUIRE(s.units.back().key == "http.status.class.4");
 }
 
-TEST_CASE("a backend that fails gets 500; a form from another site gets 403", "[http]") {
+TEST_CASE("a backend that fails gets 500, a form from another site gets 403", "[http]") {
     Server s;
     s.backend.broken = true;
     REQUIRE(s.get("/inbox").status == 500);

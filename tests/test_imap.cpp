@@ -112,7 +112,7 @@ bool has(const std::string& hay, std::string_view needle) { return hay.find(need
 // ---------------------------------------------------------------------------
 // The store
 
-TEST_CASE("IMAP store: CREATE makes the parents; DELETE of a parent leaves it \\Noselect", "[imap]") {
+TEST_CASE("IMAP store: CREATE makes the parents, DELETE of a parent leaves it Noselect", "[imap]") {
     MailStore s;
     REQUIRE(s.create("INBOX/Courses/Networks") == MailStore::Result::ok);
     REQUIRE(s.folder("INBOX/Courses"));
@@ -127,7 +127,7 @@ TEST_CASE("IMAP store: CREATE makes the parents; DELETE of a parent leaves it \\
     REQUIRE(s.folder_names() == std::vector<std::string>{"INBOX"});
 }
 
-TEST_CASE("IMAP store: a folder made again gets a new UIDVALIDITY; UIDs only grow", "[imap]") {
+TEST_CASE("IMAP store: a folder made again gets a new UIDVALIDITY, UIDs only grow", "[imap]") {
     MailStore s(7);
     REQUIRE(s.folder("INBOX")->uidvalidity == 7);
     s.create("Sent");
@@ -142,7 +142,7 @@ TEST_CASE("IMAP store: a folder made again gets a new UIDVALIDITY; UIDs only gro
     REQUIRE(s.folder("Sent")->uidnext == 1);
 }
 
-TEST_CASE("IMAP store: RENAME moves inferiors; renaming INBOX moves its messages", "[imap]") {
+TEST_CASE("IMAP store: RENAME moves inferiors, renaming INBOX moves its messages", "[imap]") {
     MailStore s;
     s.deliver(msg_of("x"), 0);
     s.create("Work/2024/Q1");
@@ -176,7 +176,7 @@ TEST_CASE("IMAP store: LIST wildcards * and %", "[imap]") {
     REQUIRE(MailStore::matches("a*c", "a/b/c"));
 }
 
-TEST_CASE("IMAP store: EXPUNGE removes \\Deleted; COPY flags the copy \\Recent", "[imap]") {
+TEST_CASE("IMAP store: EXPUNGE removes Deleted, COPY flags the copy Recent", "[imap]") {
     MailStore s;
     s.deliver(msg_of("1"), 0);
     s.deliver(msg_of("2"), 0);
@@ -195,7 +195,7 @@ TEST_CASE("IMAP store: EXPUNGE removes \\Deleted; COPY flags the copy \\Recent",
 // ---------------------------------------------------------------------------
 // Not Authenticated
 
-TEST_CASE("IMAP greeting announces capabilities; LOGIN moves to Authenticated", "[imap]") {
+TEST_CASE("IMAP greeting announces capabilities, LOGIN moves to Authenticated", "[imap]") {
     Server s;
     REQUIRE(s.start() == "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN IDLE] mail.example IMAP4rev1 server ready\r\n");
     REQUIRE(s.units.back().key == "imap.reply.greeting");
@@ -300,7 +300,7 @@ TEST_CASE("IMAP SELECT tells FLAGS, EXISTS, RECENT and the UID codes, then READ-
     REQUIRE(has(got, "* 0 RECENT\r\n"));
 }
 
-TEST_CASE("IMAP EXAMINE is read-only: no \\Seen, no STORE, no EXPUNGE", "[imap]") {
+TEST_CASE("IMAP EXAMINE is read-only: no Seen, no STORE, no EXPUNGE", "[imap]") {
     Server s;
     s.login();
     std::string got = s.send("e EXAMINE INBOX\r\n");
@@ -381,7 +381,7 @@ TEST_CASE("IMAP STATUS counts without selecting", "[imap]") {
     REQUIRE(s.send("sv STATUS INBOX (SIZE)\r\n").rfind("sv BAD", 0) == 0);
 }
 
-TEST_CASE("IMAP APPEND takes a literal with flags and a date; a missing folder gets TRYCREATE", "[imap]") {
+TEST_CASE("IMAP APPEND takes a literal with flags and a date, a missing folder gets TRYCREATE", "[imap]") {
     Server s;
     s.login();
     std::string msg = "Subject: draft\r\n\r\nnot sent yet\r\n";
@@ -463,7 +463,7 @@ TEST_CASE("IMAP FETCH BODYSTRUCTURE and BODY describe the MIME tree", "[imap]") 
     REQUIRE(has(s.send("b5 FETCH 1 FULL\r\n"), "ENVELOPE (\"Mon, 1 Jan 2024"));
 }
 
-TEST_CASE("IMAP BODY[] sets \\Seen and reports FLAGS; BODY.PEEK[] does not", "[imap]") {
+TEST_CASE("IMAP BODY[] sets Seen and reports FLAGS, BODY.PEEK[] does not", "[imap]") {
     Server s;
     s.select();
     std::string peek = s.send("p FETCH 1 BODY.PEEK[]\r\n");
@@ -567,7 +567,7 @@ TEST_CASE("IMAP STORE FLAGS, +FLAGS, -FLAGS and .SILENT", "[imap]") {
     REQUIRE(has(s.send("n SELECT INBOX\r\n"), "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft homework)\r\n"));
 }
 
-TEST_CASE("IMAP EXPUNGE tells each removed message; numbers shift at once", "[imap]") {
+TEST_CASE("IMAP EXPUNGE tells each removed message, numbers shift at once", "[imap]") {
     Server s;
     s.backend.stores["bob"].deliver(msg_of("Subject: three\r\n\r\n3\r\n"), 0);
     s.select();
@@ -588,7 +588,7 @@ TEST_CASE("IMAP CLOSE expunges silently and returns to Authenticated", "[imap]")
     REQUIRE(s.send("f FETCH 1 FLAGS\r\n").rfind("f BAD FETCH is not allowed in the Authenticated state", 0) == 0);
 }
 
-TEST_CASE("IMAP COPY copies; a missing target gets NO [TRYCREATE]", "[imap]") {
+TEST_CASE("IMAP COPY copies, a missing target gets NO [TRYCREATE]", "[imap]") {
     Server s;
     s.select();
     REQUIRE(s.send("c1 COPY 1:2 Archive\r\n") == "c1 NO [TRYCREATE] COPY failed: no such folder (create it first)\r\n");
@@ -663,7 +663,7 @@ TEST_CASE("IMAP SEARCH keys: flags, strings, sizes, sets, NOT, OR, parentheses",
 // ---------------------------------------------------------------------------
 // Changes made by others; IDLE
 
-TEST_CASE("IMAP IDLE: new mail is told at once as EXISTS; DONE ends it with OK", "[imap]") {
+TEST_CASE("IMAP IDLE: new mail is told at once as EXISTS, DONE ends it with OK", "[imap]") {
     Server s;
     s.select();
     REQUIRE(s.send("i IDLE\r\n") == "+ idling\r\n");
@@ -709,7 +709,7 @@ TEST_CASE("IMAP without IDLE, new and removed mail wait for the next command (NO
 // ---------------------------------------------------------------------------
 // Bad input
 
-TEST_CASE("IMAP unknown commands and lines without a tag get BAD; the session goes on", "[imap]") {
+TEST_CASE("IMAP unknown commands and lines without a tag get BAD, the session goes on", "[imap]") {
     Server s;
     s.start();
     REQUIRE(s.send("a1 FROBNICATE\r\n") == "a1 BAD unknown command: FROBNICATE\r\n");
@@ -859,7 +859,7 @@ ImapClientSettings bob() {
 
 }  // namespace
 
-TEST_CASE("IMAP client, default plan: fetches every message whole with BODY.PEEK[]; mail stays", "[imap]") {
+TEST_CASE("IMAP client, default plan: fetches every message whole with BODY.PEEK[], mail stays", "[imap]") {
     Backend b;
     Pair p(b, bob());
     p.run();
@@ -905,7 +905,7 @@ TEST_CASE("IMAP client, default plan: fetches every message whole with BODY.PEEK
     REQUIRE(r.of(CE::fetched).size() == 3);
 }
 
-TEST_CASE("IMAP client, partial plan: BODYSTRUCTURE first, then only the text part, then \\Seen", "[imap]") {
+TEST_CASE("IMAP client, partial plan: BODYSTRUCTURE first, then only the text part, then Seen", "[imap]") {
     Backend b;
     auto cs = bob();
     cs.partial = true;
