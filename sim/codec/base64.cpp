@@ -1,7 +1,6 @@
 // base64.cpp — see base64.hpp.
 #include "codec/base64.hpp"
 
-#include <bit>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -47,18 +46,6 @@ inline void put_group(char* out, const unsigned char* in, const char* pair) {
     std::memcpy(out + 2, pair + 2 * (v & 0xFFF), 2);
 }
 
-// Groups g and g+1 from in[0..5], reading in[0..7] (the caller makes sure
-// eight bytes are there), written with one 8-byte store. Little-endian only.
-inline void put_two_groups(char* out, const unsigned char* in, const char* pair) {
-    std::uint64_t w;
-    std::memcpy(&w, in, 8);
-    w = __builtin_bswap64(w);  // in[0] in the top byte
-    std::uint16_t q[4];
-    for (int k = 0; k < 4; ++k) std::memcpy(&q[k], pair + 2 * ((w >> (52 - 12 * k)) & 0xFFF), 2);
-    const std::uint64_t chars = std::uint64_t(q[0]) | std::uint64_t(q[1]) << 16 | std::uint64_t(q[2]) << 32 | std::uint64_t(q[3]) << 48;
-    std::memcpy(out, &chars, 8);
-}
-
 std::string base64_encode(std::string_view data, bool line_breaks) {
     std::string out;
     base64_encode_into(data, out, line_breaks);
@@ -77,14 +64,7 @@ void base64_encode_into(std::string_view data, std::string& out, bool line_break
     size_t left = data.size();
     if (line_breaks)
         for (; left >= 57; left -= 57, in += 57) {  // whole lines
-            if constexpr (std::endian::native == std::endian::little) {
-                // Two groups at a time: six bytes (of eight read) → eight characters.
-                for (int g = 0; g < 18; g += 2, o += 8) put_two_groups(o, in + 3 * g, pair);
-                put_group(o, in + 54, pair);
-                o += 4;
-            } else {
-                for (int g = 0; g < 19; ++g, o += 4) put_group(o, in + 3 * g, pair);
-            }
+            for (int g = 0; g < 19; ++g, o += 4) put_group(o, in + 3 * g, pair);
             *o++ = '\r';
             *o++ = '\n';
         }
