@@ -1,6 +1,8 @@
 // world.cpp — building and running a World.
 #include "agents/world.hpp"
 
+#include <algorithm>
+
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
@@ -16,7 +18,7 @@ World::World(std::uint64_t seed, std::int64_t start_epoch) : rng_(seed), start_e
 
 World::~World() = default;
 
-std::string World::date_now() const {
+const std::string& World::date_now() const {
     SimTime second = sched_.now() / kSecond;
     if (second != date_second_) {
         date_second_ = second;
@@ -121,9 +123,13 @@ void World::send_outgoing(ConnectionId id, Side side, std::string_view proto, pr
 }
 
 std::string World::make_id(size_t hex_digits) {
-    std::uint64_t v = rng_.next();
-    std::string s = fmt::format(FMT_COMPILE("{:016X}"), v);
-    return s.substr(0, hex_digits);
+    // The first digits of the 64-bit value in 16 upper-case hex digits:
+    // written straight, as "{:016X}" then a cut would give them.
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    const std::uint64_t v = rng_.next();
+    std::string s(std::min<size_t>(hex_digits, 16), '0');
+    for (size_t i = 0; i < s.size(); ++i) s[i] = kHex[(v >> (60 - 4 * i)) & 15];
+    return s;
 }
 
 }  // namespace mailsim::agents

@@ -41,7 +41,7 @@ public:
     Rng& rng() { return rng_; }
     SimTime now() const { return sched_.now(); }
     std::int64_t start_epoch() const { return start_epoch_; }
-    std::string date_now() const;  // RFC 5322 date of the current simulated time
+    const std::string& date_now() const;  // RFC 5322 date of the current simulated time
 
     MailServer& add_server(MailServerConfig config);
     UserAgent& add_agent(UserAgentConfig config);
