@@ -285,18 +285,26 @@ bool RequestParser::start_line(std::string_view line) {
     return true;
 }
 
+// Content-Length, if present, must be one number (RFC 9112 §6.3 (5));
+// false after fail(). Request and response framing both start here.
+bool MessageReader::read_content_length(const Fields& fields, std::optional<size_t>* n) {
+    bool present = false;
+    *n = content_length(fields, &present);
+    if (present && !*n) {
+        fail(400, "a Content-Length that is not one number");
+        return false;
+    }
+    return true;
+}
+
 // RFC 9112 §6.3, for a request: Transfer-Encoding, else Content-Length, else no body.
 bool RequestParser::framing(const Fields& fields, BodyLength* how, size_t* length) {
     if (fields.find("Transfer-Encoding")) {
         fail(501, "Transfer-Encoding (chunked) is not implemented by this server");
         return false;
     }
-    bool present = false;
-    auto n = content_length(fields, &present);
-    if (present && !n) {
-        fail(400, "a Content-Length that is not one number");
-        return false;
-    }
+    std::optional<size_t> n;
+    if (!read_content_length(fields, &n)) return false;
     if (n && *n > limits_.body) {
         fail(413, fmt::format("Content-Length {} is larger than {} octets", *n, limits_.body));
         return false;
@@ -354,12 +362,8 @@ bool ResponseParser::framing(const Fields& fields, BodyLength* how, size_t* leng
         fail(501, "a response in Transfer-Encoding (chunked), which this client does not read");
         return false;
     }
-    bool present = false;
-    auto n = content_length(fields, &present);
-    if (present && !n) {
-        fail(400, "a Content-Length that is not one number");
-        return false;
-    }
+    std::optional<size_t> n;
+    if (!read_content_length(fields, &n)) return false;
     if (n && *n > limits_.body) {
         fail(413, "the response body is larger than the limit");
         return false;

@@ -114,6 +114,7 @@ protected:
     // The peer closed: a body read until close is complete.
     bool close_ends_body();
     void fail(int status, std::string why);
+    bool read_content_length(const Fields& fields, std::optional<size_t>* n);
     void reset_message();
     void set_stage(Stage s);
 
