@@ -36,12 +36,12 @@ std::string multipart_message(bool with_html = false) {
            b.headers + "\r\n" + b.body;
 }
 
-struct Backend : WebmailBackend {
+struct WebTestBackend : WebmailBackend {
     std::map<std::string, std::vector<InboxMessage>> boxes;
     std::map<std::string, std::string> overrides;  // "GET /inbox" → "503 Service Unavailable"
     bool broken = false;
     std::int64_t clock = 784111777;  // Sun, 06 Nov 1994 08:49:37 GMT, RFC 9110's example
-    Backend() {
+    WebTestBackend() {
         boxes["bob"] = {
             {"m1", stored("From: Carol <carol@x.org>\r\nSubject: Lunch <today> & \"soon\"\r\n\r\nNoon?\r\n"), 100, false},
             {"m2", stored(multipart_message()), 200, false}};
@@ -82,8 +82,8 @@ Response parse_response(const std::string& bytes, std::string_view method = "GET
     return *r;
 }
 
-struct Server {
-    Backend backend;
+struct WebTestServer {
+    WebTestBackend backend;
     HttpServerSession session{HttpSettings{}, backend};
     std::vector<protocol::Outgoing> units;
     std::string cookie() const { return "Cookie: session=" + session.session_token("bob") + "\r\n"; }
@@ -177,7 +177,7 @@ TEST_CASE("a response is parsed the same whole and byte by byte, a body until th
 }
 
 TEST_CASE("GET / is the login page with Date, Server, Content-Type and Content-Length", "[http]") {
-    Server s;
+    WebTestServer s;
     auto r = s.get("/", false);
     REQUIRE(r.status == 200);
     REQUIRE(r.reason == "OK");
@@ -194,21 +194,21 @@ TEST_CASE("GET / is the login page with Date, Server, Content-Type and Content-L
 }
 
 TEST_CASE("POST /login with the right password gets 303 to /inbox and a session cookie", "[http]") {
-    Server s;
+    WebTestServer s;
     auto r = s.one(request("POST", "/login", "Content-Type: application/x-www-form-urlencoded\r\n",
                            "user=bob&password=hamburger"));
     REQUIRE(r.status == 303);
     REQUIRE(field(r, "Location") == "/inbox");
     REQUIRE(field(r, "Set-Cookie") == "session=" + s.session.session_token("bob") + "; Path=/; HttpOnly; SameSite=Strict");
     // deterministic: the same user gets the same token on another connection
-    Backend b2;
+    WebTestBackend b2;
     HttpServerSession other(HttpSettings{}, b2);
     REQUIRE(other.session_token("bob") == s.session.session_token("bob"));
     REQUIRE(s.session.session_token("bob") != s.session.session_token("alice"));
 }
 
 TEST_CASE("a wrong password gets 401 with the form again, a form of another type gets 415", "[http]") {
-    Server s;
+    WebTestServer s;
     auto r = s.one(request("POST", "/login", "Content-Type: application/x-www-form-urlencoded\r\n",
                            "user=bob&password=ketchup"));
     REQUIRE(r.status == 401);
@@ -222,7 +222,7 @@ TEST_CASE("a wrong password gets 401 with the form again, a form of another type
 }
 
 TEST_CASE("GET /inbox without the cookie is sent to the login page, the API gets 401", "[http]") {
-    Server s;
+    WebTestServer s;
     auto r = s.get("/inbox", false);
     REQUIRE(r.status == 302);
     REQUIRE(field(r, "Location") == "/");
@@ -236,7 +236,7 @@ TEST_CASE("GET /inbox without the cookie is sent to the login page, the API gets
 }
 
 TEST_CASE("the inbox page escapes what the messages say, the JSON lists them", "[http]") {
-    Server s;
+    WebTestServer s;
     auto r = s.get("/inbox");
     REQUIRE(r.status == 200);
     REQUIRE(r.body.find("Lunch &lt;today&gt; &amp; &quot;soon&quot;") != std::string::npos);
@@ -253,7 +253,7 @@ TEST_CASE("the inbox page escapes what the messages say, the JSON lists them", "
 }
 
 TEST_CASE("the message page shows the text and refers to each other part by URL", "[http]") {
-    Server s;
+    WebTestServer s;
     auto r = s.get("/message/m2");
     REQUIRE(r.status == 200);
     REQUIRE(r.body.find("<h1>系统 report</h1>") != std::string::npos);
@@ -271,7 +271,7 @@ TEST_CASE("the message page shows the text and refers to each other part by URL"
 }
 
 TEST_CASE("text and HTML alternatives: only the text is shown, still two objects", "[http]") {
-    Server s;
+    WebTestServer s;
     s.backend.boxes["bob"].push_back({"m3", stored(multipart_message(true)), 300, false});
     auto r = s.get("/message/m3");
     REQUIRE(r.body.find("src=\"/message/m3/part/2\"") != std::string::npos);
@@ -282,7 +282,7 @@ TEST_CASE("text and HTML alternatives: only the text is shown, still two objects
 }
 
 TEST_CASE("a part comes decoded, with its own Content-Type, length and disposition", "[http]") {
-    Server s;
+    WebTestServer s;
     auto img = s.get("/message/m2/part/2");
     REQUIRE(img.status == 200);
     REQUIRE(field(img, "Content-Type") == "image/png");
@@ -303,7 +303,7 @@ TEST_CASE("a part comes decoded, with its own Content-Type, length and dispositi
 }
 
 TEST_CASE("a non-ASCII file name goes as filename*, a GB2312 text is shown in UTF-8", "[http]") {
-    Server s;
+    WebTestServer s;
     message::BodySpec spec;
     spec.text = "see";
     spec.attachments.push_back({"报告.pdf", "application/pdf", kPdf, false});
@@ -318,7 +318,7 @@ TEST_CASE("a non-ASCII file name goes as filename*, a GB2312 text is shown in UT
 }
 
 TEST_CASE("GET /message/ID/raw is the stored message, If-None-Match gets 304", "[http]") {
-    Server s;
+    WebTestServer s;
     auto r = s.get("/message/m1/raw");
     REQUIRE(field(r, "Content-Type") == "message/rfc822");
     REQUIRE(r.body == *s.backend.boxes["bob"][0].content);
@@ -334,7 +334,7 @@ TEST_CASE("GET /message/ID/raw is the stored message, If-None-Match gets 304", "
 }
 
 TEST_CASE("POST /message/ID/delete removes it and sends the browser to /inbox", "[http]") {
-    Server s;
+    WebTestServer s;
     auto r = s.one(request("POST", "/message/m1/delete", s.cookie()), "POST");
     REQUIRE(r.status == 303);
     REQUIRE(field(r, "Location") == "/inbox");
@@ -345,7 +345,7 @@ TEST_CASE("POST /message/ID/delete removes it and sends the browser to /inbox", 
 }
 
 TEST_CASE("POST /logout clears the cookie and sends the browser to /", "[http]") {
-    Server s;
+    WebTestServer s;
     auto r = s.one(request("POST", "/logout", s.cookie()), "POST");
     REQUIRE(r.status == 303);
     REQUIRE(field(r, "Location") == "/");
@@ -353,7 +353,7 @@ TEST_CASE("POST /logout clears the cookie and sends the browser to /", "[http]")
 }
 
 TEST_CASE("HEAD gets the fields GET would get and no body", "[http]") {
-    Server s;
+    WebTestServer s;
     auto get = s.get("/message/m2/part/2");
     auto head = s.one(request("HEAD", "/message/m2/part/2", s.cookie()), "HEAD");
     REQUIRE(head.status == 200);
@@ -364,7 +364,7 @@ TEST_CASE("HEAD gets the fields GET would get and no body", "[http]") {
 }
 
 TEST_CASE("a persistent connection carries several requests, Connection: close ends it", "[http]") {
-    Server s;
+    WebTestServer s;
     auto rs = s.send(request("GET", "/") + request("GET", "/inbox", s.cookie()) + request("GET", "/nowhere"));
     REQUIRE(rs.size() == 3);
     REQUIRE(rs[0].status == 200);
@@ -379,7 +379,7 @@ TEST_CASE("a persistent connection carries several requests, Connection: close e
 }
 
 TEST_CASE("HTTP/1.0 closes after the response unless it asks to keep the connection", "[http]") {
-    Server s;
+    WebTestServer s;
     auto ka = s.one("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
     REQUIRE(field(ka, "Connection") == "keep-alive");
     REQUIRE(!s.session.wants_close());
@@ -391,7 +391,7 @@ TEST_CASE("HTTP/1.0 closes after the response unless it asks to keep the connect
 }
 
 TEST_CASE("unknown methods get 501, PUT gets 405 with Allow, OPTIONS gets 204, and the connection goes on", "[http]") {
-    Server s;
+    WebTestServer s;
     REQUIRE(s.one(request("FROB", "/inbox")).status == 501);
     REQUIRE(s.one(request("TRACE", "/")).status == 501);
     auto put = s.one(request("PUT", "/inbox", "", "hi"));
@@ -416,7 +416,7 @@ TEST_CASE("unknown methods get 501, PUT gets 405 with Allow, OPTIONS gets 204, a
 }
 
 TEST_CASE("bad input that keeps the framing gets an error and the connection goes on", "[http]") {
-    Server s;
+    WebTestServer s;
     REQUIRE(s.one("GET / HTTP/1.1\r\n\r\n").status == 400);  // HTTP/1.1 needs Host
     REQUIRE(s.one("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").status == 400);
     REQUIRE(s.one("POST /logout HTTP/1.1\r\nHost: mail.example\r\n\r\n").status == 411);
@@ -455,7 +455,7 @@ TEST_CASE("bad input that breaks the framing gets its status and the connection 
     };
     for (auto& c : cases) {
         INFO(c.wire.substr(0, 60));
-        Backend b;
+        WebTestBackend b;
         HttpServerSession server(small, b);
         server.receive(c.wire + request("GET", "/"));
         auto out = server.take_output();
@@ -469,7 +469,7 @@ TEST_CASE("bad input that breaks the framing gets its status and the connection 
 }
 
 TEST_CASE("an override answers 503 Service Unavailable", "[http]") {
-    Server s;
+    WebTestServer s;
     s.backend.overrides["GET /inbox"] = "503 Service Unavailable";
     auto r = s.get("/inbox");
     REQUIRE(r.status == 503);
@@ -484,7 +484,7 @@ TEST_CASE("an override answers 503 Service Unavailable", "[http]") {
 }
 
 TEST_CASE("a backend that fails gets 500, a form from another site gets 403", "[http]") {
-    Server s;
+    WebTestServer s;
     s.backend.broken = true;
     REQUIRE(s.get("/inbox").status == 500);
     s.backend.broken = false;
@@ -498,7 +498,7 @@ TEST_CASE("a backend that fails gets 500, a form from another site gets 403", "[
 
 TEST_CASE("the server's state follows the parts of the request, whole or byte by byte", "[http]") {
     auto run = [](size_t piece) {
-        Backend b;
+        WebTestBackend b;
         HttpServerSession server(HttpSettings{}, b);
         std::string wire = request("POST", "/logout", "", "x=1") + request("GET", "/");
         for (size_t i = 0; i < wire.size(); i += piece) server.receive(std::string_view(wire).substr(i, piece));
@@ -555,7 +555,7 @@ struct Conversation {
 };
 
 // The browser and the server joined in memory, like h11's ConnectionPair.
-Conversation browse(Backend& backend, HttpClientSettings cs) {
+Conversation browse(WebTestBackend& backend, HttpClientSettings cs) {
     HttpServerSession server(HttpSettings{}, backend);
     HttpClientSession client(std::move(cs));
     Conversation c;
@@ -593,7 +593,7 @@ const HttpClientSession::SessionEvent& finished(const Conversation& c) {
 }  // namespace
 
 TEST_CASE("the browser logs in, reads each new message and fetches one object per part", "[http]") {
-    Backend b;
+    WebTestBackend b;
     Conversation c = browse(b, {"mail.example", "bob", "hamburger", {}, {}, true, "mailsim-browser/0.1", 5});
     REQUIRE(c.requests == std::vector<std::string>{"GET /", "POST /login", "GET /inbox", "GET /api/inbox", "GET /message/m1",
                                                    "GET /message/m2", "GET /message/m2/part/2", "GET /message/m2/part/3",
@@ -619,7 +619,7 @@ TEST_CASE("the browser logs in, reads each new message and fetches one object pe
 }
 
 TEST_CASE("the browser skips messages this device has seen, and images-only leaves the attachment", "[http]") {
-    Backend b;
+    WebTestBackend b;
     HttpClientSettings cs;
     cs.user = "bob";
     cs.password = "hamburger";
@@ -633,7 +633,7 @@ TEST_CASE("the browser skips messages this device has seen, and images-only leav
 }
 
 TEST_CASE("the browser with a wrong password, or a server answering 503, finishes with an error", "[http]") {
-    Backend b;
+    WebTestBackend b;
     HttpClientSettings cs;
     cs.user = "bob";
     cs.password = "ketchup";
@@ -641,7 +641,7 @@ TEST_CASE("the browser with a wrong password, or a server answering 503, finishe
     REQUIRE(c.requests == std::vector<std::string>{"GET /", "POST /login"});
     REQUIRE(!finished(c).ok);
     REQUIRE(finished(c).error.find("401") != std::string::npos);
-    Backend busy;
+    WebTestBackend busy;
     busy.overrides["GET /inbox"] = "503 Service Unavailable";
     cs.password = "hamburger";
     Conversation d = browse(busy, cs);
@@ -650,7 +650,7 @@ TEST_CASE("the browser with a wrong password, or a server answering 503, finishe
 }
 
 TEST_CASE("an explicit request list is sent as written, redirects followed and cookies kept", "[http]") {
-    Backend b;
+    WebTestBackend b;
     HttpClientSettings cs;
     cs.requests = {"POST /login user=bob&password=hamburger", "GET /message/m1", "HEAD /message/m2/part/2",
                    "DELETE /inbox", "POST /message/m1/delete"};

@@ -53,10 +53,10 @@ constexpr std::int64_t kJan2024 = 1704103200;  // 2024-01-01 10:00:00 UTC
 
 std::shared_ptr<const std::string> msg_of(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
 
-struct Backend : ImapBackend {
+struct ImapTestBackend : ImapBackend {
     std::map<std::string, MailStore> stores;
     std::vector<std::pair<std::string, std::string>> overrides;
-    Backend() {
+    ImapTestBackend() {
         stores["bob"].deliver(msg_of(kPlain), kJan2024);
         stores["bob"].deliver(msg_of(kMultipart), kJan2024 + 3600);
     }
@@ -73,11 +73,11 @@ struct Backend : ImapBackend {
     std::int64_t now() override { return kJan2024 + 86400; }
 };
 
-struct Server {
-    Backend backend;
+struct ImapTestServer {
+    ImapTestBackend backend;
     ImapServerSession session;
     std::vector<protocol::Outgoing> units;
-    explicit Server(ImapSettings s = {}) : session(std::move(s), backend) {}
+    explicit ImapTestServer(ImapSettings s = {}) : session(std::move(s), backend) {}
     std::string start() {
         session.start();
         return collect();
@@ -196,7 +196,7 @@ TEST_CASE("IMAP store: EXPUNGE removes Deleted, COPY flags the copy Recent", "[i
 // Not Authenticated
 
 TEST_CASE("IMAP greeting announces capabilities, LOGIN moves to Authenticated", "[imap]") {
-    Server s;
+    ImapTestServer s;
     REQUIRE(s.start() == "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN IDLE] mail.example IMAP4rev1 server ready\r\n");
     REQUIRE(s.units.back().key == "imap.reply.greeting");
     REQUIRE(s.session.state() == ImapServerSession::State::NotAuthenticated);
@@ -208,7 +208,7 @@ TEST_CASE("IMAP greeting announces capabilities, LOGIN moves to Authenticated", 
 }
 
 TEST_CASE("IMAP LOGIN with a wrong password gets NO and the session stays", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.start();
     REQUIRE(s.send("a1 LOGIN bob ketchup\r\n") == "a1 NO LOGIN failed: invalid user name or password\r\n");
     REQUIRE(s.units.back().verb == "NO");
@@ -218,7 +218,7 @@ TEST_CASE("IMAP LOGIN with a wrong password gets NO and the session stays", "[im
 }
 
 TEST_CASE("IMAP LOGIN with a literal password waits for + and takes the octets", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.start();
     REQUIRE(s.send("a1 LOGIN bob {9}\r\n") == "+ Ready for literal data\r\n");
     REQUIRE(s.units.back().verb == "+");
@@ -228,17 +228,17 @@ TEST_CASE("IMAP LOGIN with a literal password waits for + and takes the octets",
 
 TEST_CASE("IMAP AUTHENTICATE PLAIN: continuation, SASL-IR, cancel and bad base64", "[imap]") {
     std::string creds = codec::base64_encode(std::string("\0bob\0hamburger", 14), false);
-    Server s;
+    ImapTestServer s;
     s.start();
     REQUIRE(s.send("a1 AUTHENTICATE PLAIN\r\n") == "+ \r\n");
     REQUIRE(s.send(creds + "\r\n").rfind("a1 OK [CAPABILITY", 0) == 0);
     REQUIRE(s.session.state() == ImapServerSession::State::Authenticated);
 
-    Server ir;
+    ImapTestServer ir;
     ir.start();
     REQUIRE(ir.send("a1 AUTHENTICATE PLAIN " + creds + "\r\n").rfind("a1 OK", 0) == 0);
 
-    Server c;
+    ImapTestServer c;
     c.start();
     c.send("a1 AUTHENTICATE PLAIN\r\n");
     REQUIRE(c.send("*\r\n") == "a1 BAD AUTHENTICATE cancelled\r\n");
@@ -251,7 +251,7 @@ TEST_CASE("IMAP AUTHENTICATE PLAIN: continuation, SASL-IR, cancel and bad base64
 }
 
 TEST_CASE("SELECT before LOGIN gets BAD naming the state", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.start();
     REQUIRE(s.send("a1 SELECT INBOX\r\n") == "a1 BAD SELECT is not allowed in the NotAuthenticated state\r\n");
     REQUIRE(s.send("a2 FETCH 1 FLAGS\r\n") == "a2 BAD FETCH is not allowed in the NotAuthenticated state\r\n");
@@ -261,7 +261,7 @@ TEST_CASE("SELECT before LOGIN gets BAD naming the state", "[imap]") {
 }
 
 TEST_CASE("IMAP CAPABILITY, NOOP and LOGOUT work in every state", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.start();
     REQUIRE(s.send("a CAPABILITY\r\n") ==
             "* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN IDLE\r\na OK CAPABILITY completed\r\n");
@@ -278,7 +278,7 @@ TEST_CASE("IMAP CAPABILITY, NOOP and LOGOUT work in every state", "[imap]") {
 // Authenticated: folders
 
 TEST_CASE("IMAP SELECT tells FLAGS, EXISTS, RECENT and the UID codes, then READ-WRITE", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.login();
     REQUIRE(s.send("s SELECT INBOX\r\n") ==
             "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n"
@@ -301,7 +301,7 @@ TEST_CASE("IMAP SELECT tells FLAGS, EXISTS, RECENT and the UID codes, then READ-
 }
 
 TEST_CASE("IMAP EXAMINE is read-only: no Seen, no STORE, no EXPUNGE", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.login();
     std::string got = s.send("e EXAMINE INBOX\r\n");
     REQUIRE(has(got, "* OK [PERMANENTFLAGS ()]"));
@@ -315,14 +315,14 @@ TEST_CASE("IMAP EXAMINE is read-only: no Seen, no STORE, no EXPUNGE", "[imap]") 
 }
 
 TEST_CASE("IMAP SELECT of a missing folder gets NO and leaves no folder selected", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.select();
     REQUIRE(s.send("t SELECT Nowhere\r\n") == "t NO SELECT failed: no such folder\r\n");
     REQUIRE(s.session.state() == ImapServerSession::State::Authenticated);
 }
 
 TEST_CASE("IMAP folder hierarchy: CREATE INBOX/Courses/Networks, LIST * and %, RENAME, DELETE", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.login();
     REQUIRE(s.send("c1 CREATE INBOX/Courses/Networks\r\n") == "c1 OK CREATE completed\r\n");
     REQUIRE(s.send("c2 CREATE Sent\r\n") == "c2 OK CREATE completed\r\n");
@@ -353,14 +353,14 @@ TEST_CASE("IMAP folder hierarchy: CREATE INBOX/Courses/Networks, LIST * and %, R
 }
 
 TEST_CASE("IMAP folder names with spaces are quoted in LIST", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.login();
     s.send("c CREATE \"Old Mail\"\r\n");
     REQUIRE(has(s.send("l LIST \"\" Old*\r\n"), "* LIST (\\HasNoChildren) \"/\" \"Old Mail\"\r\n"));
 }
 
 TEST_CASE("IMAP SUBSCRIBE, LSUB and UNSUBSCRIBE", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.login();
     s.send("c CREATE Sent\r\n");
     REQUIRE(s.send("s1 SUBSCRIBE Sent\r\n") == "s1 OK SUBSCRIBE completed\r\n");
@@ -373,7 +373,7 @@ TEST_CASE("IMAP SUBSCRIBE, LSUB and UNSUBSCRIBE", "[imap]") {
 }
 
 TEST_CASE("IMAP STATUS counts without selecting", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.login();
     REQUIRE(s.send("st STATUS INBOX (MESSAGES RECENT UNSEEN UIDNEXT UIDVALIDITY)\r\n") ==
             "* STATUS INBOX (MESSAGES 2 RECENT 2 UNSEEN 2 UIDNEXT 3 UIDVALIDITY 1)\r\nst OK STATUS completed\r\n");
@@ -382,7 +382,7 @@ TEST_CASE("IMAP STATUS counts without selecting", "[imap]") {
 }
 
 TEST_CASE("IMAP APPEND takes a literal with flags and a date, a missing folder gets TRYCREATE", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.login();
     std::string msg = "Subject: draft\r\n\r\nnot sent yet\r\n";
     REQUIRE(s.send("p1 APPEND Drafts {" + std::to_string(msg.size()) + "}\r\n") == "+ Ready for literal data\r\n");
@@ -408,7 +408,7 @@ TEST_CASE("IMAP APPEND takes a literal with flags and a date, a missing folder g
 }
 
 TEST_CASE("IMAP APPEND into the selected folder is told as EXISTS", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.select();
     // RECENT counts every message recent for this session: the two seen at SELECT and the new one.
     REQUIRE(s.send("p APPEND INBOX {10+}\r\nSubject:\r\n\r\n") == "* 3 EXISTS\r\n* 3 RECENT\r\np OK APPEND completed\r\n");
@@ -418,7 +418,7 @@ TEST_CASE("IMAP APPEND into the selected folder is told as EXISTS", "[imap]") {
 // Selected: FETCH
 
 TEST_CASE("IMAP FETCH FLAGS, INTERNALDATE, RFC822.SIZE, UID and the FAST macro", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.select();
     REQUIRE(s.send("f1 FETCH 1 (UID FLAGS INTERNALDATE RFC822.SIZE)\r\n") ==
             "* 1 FETCH (UID 1 FLAGS (\\Recent) INTERNALDATE \"01-Jan-2024 10:00:00 +0000\" RFC822.SIZE " +
@@ -433,7 +433,7 @@ TEST_CASE("IMAP FETCH FLAGS, INTERNALDATE, RFC822.SIZE, UID and the FAST macro",
 }
 
 TEST_CASE("IMAP FETCH ENVELOPE parses the header's addresses and quotes strings", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.select();
     REQUIRE(s.send("e FETCH 1 ENVELOPE\r\n") ==
             "* 1 FETCH (ENVELOPE (\"Mon, 1 Jan 2024 10:00:00 +0000\" \"Hello Bob\" "
@@ -447,7 +447,7 @@ TEST_CASE("IMAP FETCH ENVELOPE parses the header's addresses and quotes strings"
 }
 
 TEST_CASE("IMAP FETCH BODYSTRUCTURE and BODY describe the MIME tree", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.select();
     REQUIRE(s.send("b1 FETCH 1 BODYSTRUCTURE\r\n") ==
             "* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 30 2 NIL NIL NIL NIL))\r\n"
@@ -464,7 +464,7 @@ TEST_CASE("IMAP FETCH BODYSTRUCTURE and BODY describe the MIME tree", "[imap]") 
 }
 
 TEST_CASE("IMAP BODY[] sets Seen and reports FLAGS, BODY.PEEK[] does not", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.select();
     std::string peek = s.send("p FETCH 1 BODY.PEEK[]\r\n");
     REQUIRE(peek == "* 1 FETCH (BODY[] {" + std::to_string(kPlain.size()) + "}\r\n" + kPlain + ")\r\np OK FETCH completed\r\n");
@@ -479,7 +479,7 @@ TEST_CASE("IMAP BODY[] sets Seen and reports FLAGS, BODY.PEEK[] does not", "[ima
 }
 
 TEST_CASE("IMAP partial fetch BODY[1]<0.10> sends exactly those octets", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.select();
     std::string got = s.send("p FETCH 2 BODY.PEEK[1]<0.10>\r\n");
     REQUIRE(got == "* 2 FETCH (BODY[1]<0> {10}\r\nThe report)\r\np OK FETCH completed\r\n");
@@ -494,7 +494,7 @@ TEST_CASE("IMAP partial fetch BODY[1]<0.10> sends exactly those octets", "[imap]
 }
 
 TEST_CASE("IMAP FETCH sections: HEADER, HEADER.FIELDS, .NOT, TEXT, MIME and part numbers", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.select();
     REQUIRE(s.send("h FETCH 1 BODY.PEEK[HEADER.FIELDS (Subject FROM)]\r\n") ==
             "* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT FROM)] {63}\r\n"
@@ -517,7 +517,7 @@ TEST_CASE("IMAP FETCH sections: HEADER, HEADER.FIELDS, .NOT, TEXT, MIME and part
 }
 
 TEST_CASE("IMAP FETCH parts of a message inside a message (message/rfc822)", "[imap]") {
-    Server s;
+    ImapTestServer s;
     std::string inner = "Subject: inner\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n"
                         "--b\r\nContent-Type: text/plain\r\n\r\nplain\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--b--\r\n";
     std::string outer = "Subject: fwd\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\n\r\nsee below\r\n--a\r\n"
@@ -542,7 +542,7 @@ TEST_CASE("IMAP writes a string with CR LF or 8-bit octets as a literal", "[imap
     REQUIRE(astring_out("INBOX/Courses") == "INBOX/Courses");
     REQUIRE(astring_out("Old Mail") == "\"Old Mail\"");
     REQUIRE(astring_out("") == "\"\"");
-    Server s;
+    ImapTestServer s;
     s.backend.stores["bob"].deliver(msg_of("Subject: =?utf-8?q?caf=C3=A9?= \xe5\x92\x96\xe5\x95\xa1\r\n\r\nx\r\n"), 0);
     s.select();
     REQUIRE(has(s.send("e FETCH 3 ENVELOPE\r\n"), "(NIL {28}\r\n=?utf-8?q?caf=C3=A9?= \xe5\x92\x96\xe5\x95\xa1 NIL"));
@@ -552,7 +552,7 @@ TEST_CASE("IMAP writes a string with CR LF or 8-bit octets as a literal", "[imap
 // Selected: STORE, EXPUNGE, CLOSE, COPY, UID, SEARCH
 
 TEST_CASE("IMAP STORE FLAGS, +FLAGS, -FLAGS and .SILENT", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.select();
     REQUIRE(s.send("s1 STORE 1 +FLAGS (\\Flagged \\seen)\r\n") ==
             "* 1 FETCH (FLAGS (\\Flagged \\Recent \\Seen))\r\ns1 OK STORE completed\r\n");
@@ -568,7 +568,7 @@ TEST_CASE("IMAP STORE FLAGS, +FLAGS, -FLAGS and .SILENT", "[imap]") {
 }
 
 TEST_CASE("IMAP EXPUNGE tells each removed message, numbers shift at once", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.backend.stores["bob"].deliver(msg_of("Subject: three\r\n\r\n3\r\n"), 0);
     s.select();
     s.send("d STORE 1:2 +FLAGS.SILENT (\\Deleted)\r\n");
@@ -579,7 +579,7 @@ TEST_CASE("IMAP EXPUNGE tells each removed message, numbers shift at once", "[im
 }
 
 TEST_CASE("IMAP CLOSE expunges silently and returns to Authenticated", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.select();
     s.send("d STORE 2 +FLAGS.SILENT (\\Deleted)\r\n");
     REQUIRE(s.send("c CLOSE\r\n") == "c OK CLOSE completed\r\n");
@@ -589,7 +589,7 @@ TEST_CASE("IMAP CLOSE expunges silently and returns to Authenticated", "[imap]")
 }
 
 TEST_CASE("IMAP COPY copies, a missing target gets NO [TRYCREATE]", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.select();
     REQUIRE(s.send("c1 COPY 1:2 Archive\r\n") == "c1 NO [TRYCREATE] COPY failed: no such folder (create it first)\r\n");
     s.send("m CREATE Archive\r\n");
@@ -602,7 +602,7 @@ TEST_CASE("IMAP COPY copies, a missing target gets NO [TRYCREATE]", "[imap]") {
 }
 
 TEST_CASE("IMAP UID FETCH, UID STORE and UID SEARCH speak UIDs", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.backend.stores["bob"].remove_uids("INBOX", {1});
     s.backend.stores["bob"].deliver(msg_of("Subject: three\r\n\r\n3\r\n"), 0);  // UIDs 2, 3
     s.select();
@@ -619,7 +619,7 @@ TEST_CASE("IMAP UID FETCH, UID STORE and UID SEARCH speak UIDs", "[imap]") {
 }
 
 TEST_CASE("IMAP SEARCH keys: flags, strings, sizes, sets, NOT, OR, parentheses", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.backend.stores["bob"].deliver(msg_of("From: alice@example.org\r\nSubject: Re: Lab report\r\n\r\nthanks\r\n"), kJan2024 + 86400 * 3);
     s.select();
     s.send("x STORE 1 +FLAGS.SILENT (\\Seen \\Flagged)\r\ny STORE 2 +FLAGS.SILENT (\\Deleted)\r\n");
@@ -664,7 +664,7 @@ TEST_CASE("IMAP SEARCH keys: flags, strings, sizes, sets, NOT, OR, parentheses",
 // Changes made by others; IDLE
 
 TEST_CASE("IMAP IDLE: new mail is told at once as EXISTS, DONE ends it with OK", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.select();
     REQUIRE(s.send("i IDLE\r\n") == "+ idling\r\n");
     REQUIRE(s.session.idling());
@@ -685,7 +685,7 @@ TEST_CASE("IMAP IDLE: new mail is told at once as EXISTS, DONE ends it with OK",
 }
 
 TEST_CASE("IMAP IDLE ended by something else than DONE gets BAD", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.login();
     REQUIRE(s.send("i IDLE\r\n") == "+ idling\r\n");  // IDLE works in Authenticated too
     REQUIRE(s.send("j NOOP\r\n") == "i BAD expected DONE to end IDLE\r\n");
@@ -693,7 +693,7 @@ TEST_CASE("IMAP IDLE ended by something else than DONE gets BAD", "[imap]") {
 }
 
 TEST_CASE("IMAP without IDLE, new and removed mail wait for the next command (NOOP)", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.select();
     s.store().deliver(msg_of("Subject: news\r\n\r\nnew mail\r\n"), 0);
     s.store().remove_uids("INBOX", {1});  // as POP3 deletion does
@@ -710,7 +710,7 @@ TEST_CASE("IMAP without IDLE, new and removed mail wait for the next command (NO
 // Bad input
 
 TEST_CASE("IMAP unknown commands and lines without a tag get BAD, the session goes on", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.start();
     REQUIRE(s.send("a1 FROBNICATE\r\n") == "a1 BAD unknown command: FROBNICATE\r\n");
     REQUIRE(s.send("\r\n") == "* BAD empty command line\r\n");
@@ -725,12 +725,12 @@ TEST_CASE("IMAP unknown commands and lines without a tag get BAD, the session go
 TEST_CASE("IMAP a line over command_line_limit gets BAD and the session goes on", "[imap]") {
     ImapSettings st;
     st.command_line_limit = 100;
-    Server s(st);
+    ImapTestServer s(st);
     s.start();
     REQUIRE(s.send("a1 LOGIN bob " + std::string(500, 'x') + "\r\n") == "a1 BAD line too long (at most 100 octets)\r\n");
     REQUIRE(s.send(std::string(300, '(') + "\r\n") == "* BAD line too long (at most 100 octets)\r\n");
     REQUIRE(s.send("a2 NOOP\r\n") == "a2 OK NOOP completed\r\n");
-    Server d;  // the default limit is RFC 7162's 8192
+    ImapTestServer d;  // the default limit is RFC 7162's 8192
     d.start();
     REQUIRE(d.send("a1 NOOP " + std::string(8100, 'x') + "\r\n").rfind("a1 BAD NOOP syntax error", 0) != 0);
     REQUIRE(d.send("a2 NOOP " + std::string(9000, 'x') + "\r\n") == "a2 BAD line too long (at most 8192 octets)\r\n");
@@ -739,7 +739,7 @@ TEST_CASE("IMAP a line over command_line_limit gets BAD and the session goes on"
 TEST_CASE("IMAP broken literals: too large, not a number, in the wrong state, cut off", "[imap]") {
     ImapSettings st;
     st.literal_limit = 1000;
-    Server s(st);
+    ImapTestServer s(st);
     s.login();
     // Too large: BAD instead of "+", so the client never sends the octets.
     REQUIRE(s.send("a1 APPEND INBOX {5000}\r\n") == "a1 BAD literal refused: at most 1000 octets\r\n");
@@ -758,20 +758,20 @@ TEST_CASE("IMAP broken literals: too large, not a number, in the wrong state, cu
 }
 
 TEST_CASE("IMAP overrides: SELECT answered NO [TRYCREATE], CONNECT answered BYE", "[imap]") {
-    Server s;
+    ImapTestServer s;
     s.backend.overrides.push_back({"SELECT", "NO [TRYCREATE] no such mailbox"});
     s.login();
     REQUIRE(s.send("s SELECT INBOX\r\n") == "s NO [TRYCREATE] no such mailbox\r\n");
     REQUIRE(s.session.state() == ImapServerSession::State::Authenticated);
-    Server b;
+    ImapTestServer b;
     b.backend.overrides.push_back({"CONNECT", "BYE too busy"});
     REQUIRE(b.start() == "* BYE too busy\r\n");
     REQUIRE(b.units.back().verb == "BYE");
     REQUIRE(b.session.wants_close());
-    Server p;
+    ImapTestServer p;
     ImapSettings pre;
     pre.preauth_user = "bob";
-    Server q(pre);
+    ImapTestServer q(pre);
     REQUIRE(q.start().rfind("* PREAUTH [CAPABILITY", 0) == 0);
     REQUIRE(q.session.state() == ImapServerSession::State::Authenticated);
 }
@@ -792,10 +792,10 @@ TEST_CASE("IMAP server: a whole session fed at once and byte by byte gives the s
         "b2 STATUS INBOX (MESSAGES UNSEEN)\r\n"
         "b3 FROB\r\n"
         "b4 LOGOUT\r\n";
-    Server whole;
+    ImapTestServer whole;
     whole.start();
     std::string a = whole.send(session);
-    Server trickle;
+    ImapTestServer trickle;
     trickle.start();
     std::string b;
     for (char c : session) b += trickle.send(std::string_view(&c, 1));
@@ -811,13 +811,13 @@ TEST_CASE("IMAP server: a whole session fed at once and byte by byte gives the s
 namespace {
 
 struct Pair {
-    Backend& backend;
+    ImapTestBackend& backend;
     ImapServerSession server;
     ImapClientSession client;
     std::string wire;
     std::vector<ImapClientSession::SessionEvent> events;
     std::vector<protocol::Outgoing> client_units;
-    Pair(Backend& b, ImapClientSettings cs) : backend(b), server({}, b), client(std::move(cs)) { server.start(); }
+    Pair(ImapTestBackend& b, ImapClientSettings cs) : backend(b), server({}, b), client(std::move(cs)) { server.start(); }
     void run() {
         for (int guard = 0; guard < 1000; ++guard) {
             bool moved = false;
@@ -860,7 +860,7 @@ ImapClientSettings bob() {
 }  // namespace
 
 TEST_CASE("IMAP client, default plan: fetches every message whole with BODY.PEEK[], mail stays", "[imap]") {
-    Backend b;
+    ImapTestBackend b;
     Pair p(b, bob());
     p.run();
     INFO(p.wire);
@@ -906,7 +906,7 @@ TEST_CASE("IMAP client, default plan: fetches every message whole with BODY.PEEK
 }
 
 TEST_CASE("IMAP client, partial plan: BODYSTRUCTURE first, then only the text part, then Seen", "[imap]") {
-    Backend b;
+    ImapTestBackend b;
     auto cs = bob();
     cs.partial = true;
     cs.auth = ImapAuth::plain;
@@ -931,7 +931,7 @@ TEST_CASE("IMAP client, partial plan: BODYSTRUCTURE first, then only the text pa
 }
 
 TEST_CASE("IMAP client, file_into: creates INBOX/Courses/Networks, copies, deletes, expunges", "[imap]") {
-    Backend b;
+    ImapTestBackend b;
     auto cs = bob();
     cs.file_into = "INBOX/Courses/Networks";
     cs.auth = ImapAuth::plain_ir;
@@ -958,7 +958,7 @@ TEST_CASE("IMAP client, file_into: creates INBOX/Courses/Networks, copies, delet
 }
 
 TEST_CASE("IMAP client, idle: EXISTS while idling makes it DONE, fetch the new mail, idle again", "[imap]") {
-    Backend b;
+    ImapTestBackend b;
     auto cs = bob();
     cs.idle = true;
     Pair p(b, cs);
@@ -988,7 +988,7 @@ TEST_CASE("IMAP client, idle: EXISTS while idling makes it DONE, fetch the new m
 }
 
 TEST_CASE("IMAP client, explicit commands: literals, APPEND, partial FETCH, IDLE, and a LOGOUT added", "[imap]") {
-    Backend b;
+    ImapTestBackend b;
     auto cs = bob();
     cs.commands = {"LOGIN bob {hamburger}",
                    "CREATE INBOX/Courses",
@@ -1021,7 +1021,7 @@ TEST_CASE("IMAP client, explicit commands: literals, APPEND, partial FETCH, IDLE
 }
 
 TEST_CASE("IMAP client: explicit AUTHENTICATE PLAIN answers the + with the settings' user", "[imap]") {
-    Backend b;
+    ImapTestBackend b;
     auto cs = bob();
     cs.commands = {"AUTHENTICATE PLAIN", "EXAMINE INBOX", "UID SEARCH ALL", "LOGOUT"};
     Pair p(b, cs);
@@ -1035,7 +1035,7 @@ TEST_CASE("IMAP client: explicit AUTHENTICATE PLAIN answers the + with the setti
 }
 
 TEST_CASE("IMAP client: a wrong password or a refusing server ends the session with an error", "[imap]") {
-    Backend b;
+    ImapTestBackend b;
     auto cs = bob();
     cs.password = "ketchup";
     Pair p(b, cs);
@@ -1046,7 +1046,7 @@ TEST_CASE("IMAP client: a wrong password or a refusing server ends the session w
     REQUIRE(f[0].error.rfind("login failed", 0) == 0);
     REQUIRE(has(p.wire, "C: A002 LOGOUT\r\n"));
 
-    Backend busy;
+    ImapTestBackend busy;
     busy.overrides.push_back({"CONNECT", "BYE too busy"});
     Pair q(busy, bob());
     q.run();
@@ -1056,7 +1056,7 @@ TEST_CASE("IMAP client: a wrong password or a refusing server ends the session w
 }
 
 TEST_CASE("IMAP client: a server answer fed whole or byte by byte gives the same events", "[imap]") {
-    Backend b;
+    ImapTestBackend b;
     Pair p(b, bob());
     p.run();
     // Replay what the server said to a fresh client, one byte at a time.
@@ -1092,7 +1092,7 @@ TEST_CASE("IMAP catalog: every command and reply has a row with its RFC section"
         INFO(code);
         REQUIRE(catalog::find_reply("imap", code));
     }
-    Server s;
+    ImapTestServer s;
     s.select();
     s.send("x CHECK\r\n");
     REQUIRE(s.units.back().bytes == "x OK CHECK completed\r\n");

@@ -15,7 +15,7 @@ std::string lesson_with_step(const std::string& step) {
     return R"({"title": {"en": "T", "zh": "课"}, "scenario": "default", "steps": [)" + step + "]}";
 }
 
-std::string error_of(const std::string& json_text) {
+std::string lesson_error_of(const std::string& json_text) {
     auto l = scenario::parse_lesson(json_text, "l.json");
     REQUIRE_FALSE(l);
     return l.error().message();
@@ -60,20 +60,20 @@ TEST_CASE("a step's event: the nth match of kind, verb, host and contained text"
 }
 
 TEST_CASE("bad lessons are refused with the place named", "[lesson]") {
-    CHECK(error_of(lesson_with_step(R"({"title": "a", "text": "b", "at": {"verb": "999"}})")) ==
+    CHECK(lesson_error_of(lesson_with_step(R"({"title": "a", "text": "b", "at": {"verb": "999"}})")) ==
           "l.json: steps[0].at: no event of the scenario's trace matches {verb: \"999\"} (occurrence 1)");
-    CHECK(error_of(lesson_with_step(R"({"title": "a", "text": "b", "at": {"verb": "550", "nth": 5}})"))
+    CHECK(lesson_error_of(lesson_with_step(R"({"title": "a", "text": "b", "at": {"verb": "550", "nth": 5}})"))
               .find("only 1 do") != std::string::npos);
-    CHECK(error_of(lesson_with_step(R"({"title": "a", "text": "b", "panel": "transcrpt"})")) ==
+    CHECK(lesson_error_of(lesson_with_step(R"({"title": "a", "text": "b", "panel": "transcrpt"})")) ==
           "l.json: steps[0].panel: no panel \"transcrpt\"; did you mean \"transcript\"?");
-    CHECK(error_of(lesson_with_step(R"({"title": "a", "text": "b", "at": {"kind": "warp"}})")).find("steps[0].at.kind") !=
+    CHECK(lesson_error_of(lesson_with_step(R"({"title": "a", "text": "b", "at": {"kind": "warp"}})")).find("steps[0].at.kind") !=
           std::string::npos);
-    CHECK(error_of(lesson_with_step(R"({"title": "a"})")).find("steps[0]") != std::string::npos);
-    CHECK(error_of(R"({"title": "T", "scenario": 7, "steps": []})").find("scenario") != std::string::npos);
-    CHECK(error_of(R"({"title": "T", "scenario": "default", "steps": []})").find("at least one step") != std::string::npos);
-    CHECK(error_of(R"({"title": "T", "scenario": {"servers": 3}, "steps": [{"title": "a", "text": "b"}]})")
+    CHECK(lesson_error_of(lesson_with_step(R"({"title": "a"})")).find("steps[0]") != std::string::npos);
+    CHECK(lesson_error_of(R"({"title": "T", "scenario": 7, "steps": []})").find("scenario") != std::string::npos);
+    CHECK(lesson_error_of(R"({"title": "T", "scenario": "default", "steps": []})").find("at least one step") != std::string::npos);
+    CHECK(lesson_error_of(R"({"title": "T", "scenario": {"servers": 3}, "steps": [{"title": "a", "text": "b"}]})")
               .find("servers") != std::string::npos);
-    CHECK(error_of(R"({"title": "T", "scenario": "default", "steps": [)").find("byte") != std::string::npos);
+    CHECK(lesson_error_of(R"({"title": "T", "scenario": "default", "steps": [)").find("byte") != std::string::npos);
 }
 
 TEST_CASE("mailsim lesson plays the first lesson in the terminal, in Chinese too", "[lesson]") {

@@ -16,7 +16,6 @@ namespace mailsim::cli {
 
 namespace {
 
-void out(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 
 std::string hex_bytes(std::string_view b) {
     std::string s;

@@ -15,8 +15,6 @@ namespace mailsim::cli {
 
 namespace {
 
-void out(const std::string& s) { std::fputs(s.c_str(), stdout); }
-
 bool all_digits(std::string_view s) {
     if (s.empty()) return false;
     for (char c : s)

@@ -2,10 +2,15 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace mailsim::cli {
+
+// Writes to standard output as it is, NUL bytes included.
+inline void out(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 
 struct CommonOptions {
     std::string lang = "en";

@@ -12,7 +12,6 @@ namespace mailsim::codec {
 
 namespace {
 
-constexpr char kHex[] = "0123456789ABCDEF";
 
 // RFC 2047 §4.2: in Q, "_" is a space; only these may stand as themselves.
 bool q_plain(unsigned char c) {
@@ -25,7 +24,7 @@ std::string q_encode(std::string_view bytes) {
     for (unsigned char c : bytes) {
         if (c == ' ') out += '_';
         else if (q_plain(c)) out += static_cast<char>(c);
-        else out += {'=', kHex[c >> 4], kHex[c & 15]};
+        else out += {'=', kHexDigits[c >> 4], kHexDigits[c & 15]};
     }
     return out;
 }

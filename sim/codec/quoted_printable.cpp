@@ -9,11 +9,11 @@
 
 #include <fmt/format.h>
 
+#include "core/ascii.hpp"
+
 namespace mailsim::codec {
 
 namespace {
-
-constexpr char kHex[] = "0123456789ABCDEF";
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -56,7 +56,7 @@ std::vector<QpStep> explain_qp(std::string_view data, bool binary) {
         }
         std::string_view why = reason_for(data, i, binary);
         std::string piece = why.empty() ? std::string(1, data[i])
-                                        : std::string{'=', kHex[s.byte >> 4], kHex[s.byte & 15]};
+                                        : std::string{'=', kHexDigits[s.byte >> 4], kHexDigits[s.byte & 15]};
         // A line may hold 76 characters; "=" of a soft break counts among them.
         bool last_on_line = i + 1 == data.size() || (!binary && data.compare(i + 1, 2, "\r\n") == 0);
         size_t limit = last_on_line ? 76 : 75;
@@ -180,8 +180,8 @@ void qp_encode_into(std::string_view data, std::string& out, bool binary) {
             }
             if (escape) {
                 *o++ = '=';
-                *o++ = kHex[c >> 4];
-                *o++ = kHex[c & 15];
+                *o++ = kHexDigits[c >> 4];
+                *o++ = kHexDigits[c & 15];
             } else {
                 *o++ = static_cast<char>(c);
             }

@@ -16,6 +16,9 @@ inline char ascii_upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char
 inline bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
 inline bool ascii_alnum(char c) { return ascii_digit(c) || (ascii_upper(c) >= 'A' && ascii_upper(c) <= 'Z'); }
 
+// Upper-case hex digits, as quoted-printable and encoded words write them.
+inline constexpr char kHexDigits[] = "0123456789ABCDEF";
+
 // Any byte with the high bit set? Eight bytes at a time: every message
 // passes here (8BITMIME decisions).
 inline bool has_8bit(std::string_view s) {

@@ -10,7 +10,7 @@ namespace mailsim::catalog {
 
 namespace {
 
-constexpr std::array<CommandRow, 9> kCommands{{
+constexpr std::array<CommandRow, 9> kHttpCommands{{
     {"http", "GET", "GET SP request-target SP HTTP-version CRLF", "RFC 9110 §9.3.1", Origin::http, "http.method.GET"},
     {"http", "HEAD", "HEAD SP request-target SP HTTP-version CRLF", "RFC 9110 §9.3.2", Origin::http,
      "http.method.HEAD"},
@@ -29,7 +29,7 @@ constexpr std::array<CommandRow, 9> kCommands{{
      "http.method.PATCH"},
 }};
 
-constexpr std::array<ReplyRow, 22> kReplies{{
+constexpr std::array<ReplyRow, 22> kHttpReplies{{
     {"http", "200", "OK", "RFC 9110 §15.3.1", false, "http.status.200"},
     {"http", "201", "Created", "RFC 9110 §15.3.2", false, "http.status.201"},
     {"http", "204", "No Content", "RFC 9110 §15.3.5", false, "http.status.204"},
@@ -56,7 +56,7 @@ constexpr std::array<ReplyRow, 22> kReplies{{
 
 }  // namespace
 
-std::span<const CommandRow> http_command_rows() { return kCommands; }
-std::span<const ReplyRow> http_reply_rows() { return kReplies; }
+std::span<const CommandRow> http_command_rows() { return kHttpCommands; }
+std::span<const ReplyRow> http_reply_rows() { return kHttpReplies; }
 
 }  // namespace mailsim::catalog

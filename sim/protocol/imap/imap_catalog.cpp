@@ -10,7 +10,7 @@ namespace mailsim::catalog {
 
 namespace {
 
-constexpr std::array<CommandRow, 26> kCommands{{
+constexpr std::array<CommandRow, 26> kImapCommands{{
     {"imap", "CAPABILITY", "tag SP CAPABILITY CRLF", "RFC 3501 §6.1.1", Origin::rfc3501, "imap.cmd.CAPABILITY"},
     {"imap", "NOOP", "tag SP NOOP CRLF", "RFC 3501 §6.1.2", Origin::rfc3501, "imap.cmd.NOOP"},
     {"imap", "LOGOUT", "tag SP LOGOUT CRLF", "RFC 3501 §6.1.3", Origin::rfc3501, "imap.cmd.LOGOUT"},
@@ -47,7 +47,7 @@ constexpr std::array<CommandRow, 26> kCommands{{
     {"imap", "DONE", "DONE CRLF", "RFC 2177 §3", Origin::rfc2177, "imap.cmd.DONE"},
 }};
 
-constexpr std::array<ReplyRow, 25> kReplies{{
+constexpr std::array<ReplyRow, 25> kImapReplies{{
     // Status responses (§7.1) and the continuation request (§7.5)
     {"imap", "OK", "tag OK [code] text", "RFC 3501 §7.1.1", false, "imap.reply.OK"},
     {"imap", "NO", "tag NO [code] text", "RFC 3501 §7.1.2", false, "imap.reply.NO"},
@@ -80,7 +80,7 @@ constexpr std::array<ReplyRow, 25> kReplies{{
 
 }  // namespace
 
-std::span<const CommandRow> imap_command_rows() { return kCommands; }
-std::span<const ReplyRow> imap_reply_rows() { return kReplies; }
+std::span<const CommandRow> imap_command_rows() { return kImapCommands; }
+std::span<const ReplyRow> imap_reply_rows() { return kImapReplies; }
 
 }  // namespace mailsim::catalog

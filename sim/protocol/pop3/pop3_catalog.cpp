@@ -8,7 +8,7 @@ namespace mailsim::catalog {
 
 namespace {
 
-constexpr std::array<CommandRow, 13> kCommands{{
+constexpr std::array<CommandRow, 13> kPop3Commands{{
     {"pop3", "USER", "USER SP name CRLF", "RFC 1939 §7", Origin::rfc1939, "pop3.cmd.USER"},
     {"pop3", "PASS", "PASS SP string CRLF", "RFC 1939 §7", Origin::rfc1939, "pop3.cmd.PASS"},
     {"pop3", "APOP", "APOP SP name SP digest CRLF", "RFC 1939 §7", Origin::rfc1939, "pop3.cmd.APOP"},
@@ -24,14 +24,14 @@ constexpr std::array<CommandRow, 13> kCommands{{
     {"pop3", "CAPA", "CAPA CRLF", "RFC 2449 §5", Origin::rfc2449, "pop3.cmd.CAPA"},
 }};
 
-constexpr std::array<ReplyRow, 2> kReplies{{
+constexpr std::array<ReplyRow, 2> kPop3Replies{{
     {"pop3", "+OK", "+OK [text]", "RFC 1939 §3", false, "pop3.reply.OK"},
     {"pop3", "-ERR", "-ERR [text]", "RFC 1939 §3", false, "pop3.reply.ERR"},
 }};
 
 }  // namespace
 
-std::span<const CommandRow> pop3_command_rows() { return kCommands; }
-std::span<const ReplyRow> pop3_reply_rows() { return kReplies; }
+std::span<const CommandRow> pop3_command_rows() { return kPop3Commands; }
+std::span<const ReplyRow> pop3_reply_rows() { return kPop3Replies; }
 
 }  // namespace mailsim::catalog

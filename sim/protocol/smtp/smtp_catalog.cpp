@@ -14,7 +14,7 @@ namespace mailsim::catalog {
 
 namespace {
 
-constexpr std::array<CommandRow, 15> kCommands{{
+constexpr std::array<CommandRow, 15> kSmtpCommands{{
     {"smtp", "HELO", "HELO SP Domain CRLF", "RFC 5321 §4.1.1.1 (RFC 821 §4.1.1)", Origin::rfc821, "smtp.cmd.HELO"},
     {"smtp", "EHLO", "EHLO SP ( Domain / address-literal ) CRLF", "RFC 5321 §4.1.1.1", Origin::rfc5321, "smtp.cmd.EHLO"},
     {"smtp", "MAIL", "MAIL FROM:<reverse-path> [SP mail-parameters] CRLF", "RFC 5321 §4.1.1.2 (RFC 821 §4.1.1)",
@@ -34,7 +34,7 @@ constexpr std::array<CommandRow, 15> kCommands{{
     {"smtp", "TURN", "TURN CRLF", "RFC 821 §4.1.1", Origin::rfc821, "smtp.cmd.TURN"},
 }};
 
-constexpr std::array<ReplyRow, 23> kReplies{{
+constexpr std::array<ReplyRow, 23> kSmtpReplies{{
     {"smtp", "211", "System status, or system help reply", "RFC 5321 §4.2.2", true, "smtp.reply.211"},
     {"smtp", "214", "Help message", "RFC 5321 §4.2.2", true, "smtp.reply.214"},
     {"smtp", "220", "<domain> Service ready", "RFC 5321 §4.2.2", true, "smtp.reply.220"},
@@ -69,7 +69,7 @@ constexpr std::array<ReplyRow, 23> kReplies{{
 
 }  // namespace
 
-std::span<const CommandRow> smtp_command_rows() { return kCommands; }
-std::span<const ReplyRow> smtp_reply_rows() { return kReplies; }
+std::span<const CommandRow> smtp_command_rows() { return kSmtpCommands; }
+std::span<const ReplyRow> smtp_reply_rows() { return kSmtpReplies; }
 
 }  // namespace mailsim::catalog
