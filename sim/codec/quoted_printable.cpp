@@ -15,7 +15,7 @@ namespace mailsim::codec {
 
 namespace {
 
-int hex_value(char c) {
+constexpr int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;  // lower case: tolerated on input (RFC 2045 §6.7 (1))
@@ -104,6 +104,15 @@ inline std::uint64_t load8(const unsigned char* p) {
 // may mark bytes above it), which is all first_marked_byte() reads.
 inline std::uint64_t zero_bytes(std::uint64_t v) { return (v - kOnes) & ~v & kHighs; }
 inline bool has_zero_byte(std::uint64_t v) { return zero_bytes(v) != 0; }
+// A hex digit's value, or 0xFF: hex_value() as a table, for the decoder.
+constexpr std::array<unsigned char, 256> kHexValue = [] {
+    std::array<unsigned char, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        int v = hex_value(static_cast<char>(c));
+        t[static_cast<size_t>(c)] = v < 0 ? 0xFF : static_cast<unsigned char>(v);
+    }
+    return t;
+}();
 // Which byte of the word, in memory order, is the first marked one.
 inline size_t first_marked_byte(std::uint64_t marks) {
     if constexpr (std::endian::native == std::endian::little)
@@ -117,13 +126,21 @@ inline bool all_printable_except(std::uint64_t v, unsigned char special) {
     return !(below_space | from_del) && !has_zero_byte(v ^ (kOnes * special));
 }
 
-// The first index in [i, end) of a byte the encoder must escape, or end.
-inline size_t plain_run_end(const unsigned char* p, size_t i, size_t end) {
+// Copies the bytes from i that the encoder keeps as they are, up to the
+// first it must escape or `end`, to o; returns where it stopped. Words are
+// stored whole (the output has room): no call for a run of a few bytes.
+inline size_t copy_plain_run(const unsigned char* p, size_t i, size_t end, char*& o) {
     for (;;) {
-        while (i + 8 <= end && all_printable_except(load8(p + i), '=')) i += 8;
+        for (std::uint64_t v; i + 8 <= end && all_printable_except(v = load8(p + i), '=');) {
+            std::memcpy(o, &v, 8);
+            o += 8;
+            i += 8;
+        }
         // A word with a tab, or the last few bytes: one at a time.
-        for (const size_t stop = std::min(end, i + 8); i < stop; ++i)
+        for (const size_t stop = std::min(end, i + 8); i < stop; ++i) {
             if (kClass[p[i]] == kEscape) return i;
+            *o++ = static_cast<char>(p[i]);
+        }
         if (i >= end) return end;
     }
 }
@@ -162,9 +179,7 @@ void qp_encode_into(std::string_view data, std::string& out, bool binary) {
         for (size_t i = s; i < e;) {
             // Bytes that need no escape and are not the line's last go as
             // they are, up to column 75 (the 76th is for a soft break's "=").
-            const size_t j = plain_run_end(p, i, std::min(e - 1, i + (75 - col)));
-            std::memcpy(o, p + i, j - i);
-            o += j - i;
+            const size_t j = copy_plain_run(p, i, std::min(e - 1, i + (75 - col)), o);
             col += j - i;
             i = j;
             // Byte i: one to escape, the line's last, or one at column 75.
@@ -178,15 +193,25 @@ void qp_encode_into(std::string_view data, std::string& out, bool binary) {
                 *o++ = '\n';
                 col = 0;
             }
-            if (escape) {
-                *o++ = '=';
-                *o++ = kHexDigits[c >> 4];
-                *o++ = kHexDigits[c & 15];
-            } else {
+            if (!escape) {
                 *o++ = static_cast<char>(c);
+                ++col;
+                ++i;
+                continue;
             }
-            col += width;
+            *o++ = '=';
+            *o++ = kHexDigits[c >> 4];
+            *o++ = kHexDigits[c & 15];
+            col += 3;
             ++i;
+            // The bytes after it that must be escaped too (the rest of a
+            // UTF-8 character), while they fit on the line.
+            for (unsigned char d; i < e && kClass[d = p[i]] == kEscape && col + 3 <= (i + 1 == e ? 76u : 75u); ++i) {
+                *o++ = '=';
+                *o++ = kHexDigits[d >> 4];
+                *o++ = kHexDigits[d & 15];
+                col += 3;
+            }
         }
         if (e == n) break;
         *o++ = '\r';
@@ -247,6 +272,16 @@ void qp_decode_into(std::string_view text, std::string& out, std::vector<CodecEr
         if (c != '=') {
             *o++ = static_cast<char>(c);
             ++i;
+            continue;
+        }
+        // "=XX", and the ones right after it (a UTF-8 character is a run of
+        // them): a table look-up each. Anything else after "=" goes below.
+        if (i + 2 < n && (kHexValue[p[i + 1]] | kHexValue[p[i + 2]]) != 0xFF) {
+            do {
+                *o++ = static_cast<char>(kHexValue[p[i + 1]] << 4 | kHexValue[p[i + 2]]);
+                i += 3;
+            } while (i + 2 < n && p[i] == '=' && (kHexValue[p[i + 1]] | kHexValue[p[i + 2]]) != 0xFF);
+            guard = o;
             continue;
         }
         // "=" then only white space to the line's end: a soft line break.
