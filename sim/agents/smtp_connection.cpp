@@ -14,7 +14,9 @@ namespace mailsim::agents {
 SmtpConnection::SmtpConnection(World& world, std::unique_ptr<smtp::ClientSession> client, SmtpClientOwner* owner,
                                SmtpServerOwner* server_owner)
     : world_(world), tcp_side_(Side::client), client_(std::move(client)), client_owner_(owner),
-      server_owner_(server_owner) {}
+      server_owner_(server_owner) {
+    client_->report_state_changes(world_.trace().recording());  // only a trace shows them
+}
 
 SmtpConnection::SmtpConnection(World& world, SmtpServerOwner& server_owner, bool submission)
     : world_(world), tcp_side_(Side::server), server_owner_(&server_owner), submission_(submission) {}
@@ -26,6 +28,7 @@ void SmtpConnection::on_open(Network&, ConnectionId id) {
     if (tcp_side_ == Side::server) {
         server_ = std::make_unique<smtp::ServerSession>(server_owner_->smtp_settings(),
                                                         server_owner_->policy_for(id, submission_));
+        server_->report_state_changes(world_.trace().recording());
         server_->start();
         pump();
     }
@@ -173,6 +176,7 @@ void SmtpConnection::become_server() {
     client_.reset();
     server_ = std::make_unique<smtp::ServerSession>(server_owner_->smtp_settings(),
                                                     server_owner_->policy_for(id_, false));
+    server_->report_state_changes(world_.trace().recording());
     world_.emit(EventKind::note, world_.network().host_of(id_, tcp_side_), "TURN", "now the receiver-SMTP",
                 "smtp.turn.now_server", nullptr, world_.network().host_of(id_, other(tcp_side_)), id_, "smtp");
     server_->start();
@@ -187,6 +191,7 @@ void SmtpConnection::become_client() {
     smtp::ClientSettings cs;
     cs.helo_name = server_owner_->smtp_settings().hostname;
     client_ = std::make_unique<smtp::ClientSession>(cs);
+    client_->report_state_changes(world_.trace().recording());
     server_.reset();
     world_.emit(EventKind::note, world_.network().host_of(id_, tcp_side_), "TURN", "now the sender-SMTP",
                 "smtp.turn.now_client", nullptr, world_.network().host_of(id_, other(tcp_side_)), id_, "smtp");

@@ -21,23 +21,50 @@ namespace mailsim::agents {
 
 namespace {
 
-// A display name with specials must be a quoted-string (RFC 5322 §3.2.4).
-std::string mailbox_field(const std::string& name, const std::string& address) {
-    if (name.empty()) return address;
-    bool special = name.find_first_of("()<>[]:;@\\,.\"") != std::string::npos;
-    if (!special) return fmt::format(FMT_COMPILE("{} <{}>"), name, address);
-    std::string q;
-    for (char c : name) {
-        if (c == '"' || c == '\\') q += '\\';
-        q += c;
+// "Name <address>"; a display name with specials must be a quoted-string
+// (RFC 5322 §3.2.4).
+void append_mailbox(std::string& out, const std::string& name, const std::string& address) {
+    if (name.empty()) {
+        out += address;
+        return;
     }
-    return fmt::format(FMT_COMPILE("\"{}\" <{}>"), q, address);
+    if (name.find_first_of("()<>[]:;@\\,.\"") == std::string::npos) {
+        out += name;
+    } else {
+        out += '"';
+        for (char c : name) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    out += " <";
+    out += address;
+    out += '>';
+}
+
+void append_joined(std::string& out, const std::vector<std::string>& v) {
+    for (size_t i = 0; i < v.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += v[i];
+    }
 }
 
 std::string join(const std::vector<std::string>& v) {
     std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    append_joined(s, v);
     return s;
+}
+
+// Header fields are ASCII: other text goes as RFC 2047 encoded words. (An
+// encoded word holds no specials, so it is never quoted.)
+void append_header_text(std::string& out, const std::string& s) {
+    if (!has_8bit(s)) {
+        out += s;
+        return;
+    }
+    auto w = codec::encode_words(s, "UTF-8", 'B');
+    out += w ? *w : s;
 }
 
 }  // namespace
@@ -45,26 +72,42 @@ std::string join(const std::vector<std::string>& v) {
 UserAgent::UserAgent(World& world, UserAgentConfig config) : world_(world), config_(std::move(config)) {}
 
 std::string UserAgent::compose(const OutgoingMail& mail, std::string& message_id) {
-    std::string domain = smtp::domain_of(config_.address);
+    const std::string domain = smtp::domain_of(config_.address);
     message_id = fmt::format(FMT_COMPILE("<{}.{}@{}>"), world_.now() / kMillisecond, world_.make_id(10), domain);
-    std::string out;
-    // Header fields are ASCII: other text goes as RFC 2047 encoded words.
-    auto ascii = [](const std::string& s) {
-        auto w = codec::encode_words(s, "UTF-8", 'B');
-        return w ? *w : s;
-    };
-    // (An encoded word holds no specials, so it is never quoted.)
-    out += "From: " + mailbox_field(ascii(config_.display_name), config_.address) + "\r\n";
-    if (!mail.to.empty()) out += "To: " + join(mail.to) + "\r\n";
-    if (!mail.cc.empty()) out += "Cc: " + join(mail.cc) + "\r\n";
-    out += "Subject: " + ascii(mail.subject) + "\r\n";
-    out += "Date: " + world_.date_now() + "\r\n";
-    out += "Message-ID: " + message_id + "\r\n";
     bool structured = !mail.html.empty() || !mail.attachments.empty();
     message::BuiltBody body =
-        message::build_body({mail.body, mail.html, mail.attachments}, structured ? world_.make_id(12) : std::string{});
+        message::build_body(mail.body, mail.html, mail.attachments, structured ? world_.make_id(12) : std::string{});
+    std::string out;
+    out.reserve(256 + mail.subject.size() + body.headers.size() + body.body.size());
+    out += "From: ";
+    std::string name;
+    append_header_text(name, config_.display_name);
+    append_mailbox(out, name, config_.address);
+    out += "\r\n";
+    if (!mail.to.empty()) {
+        out += "To: ";
+        append_joined(out, mail.to);
+        out += "\r\n";
+    }
+    if (!mail.cc.empty()) {
+        out += "Cc: ";
+        append_joined(out, mail.cc);
+        out += "\r\n";
+    }
+    out += "Subject: ";
+    append_header_text(out, mail.subject);
+    out += "\r\nDate: ";
+    out += world_.date_now();
+    out += "\r\nMessage-ID: ";
+    out += message_id;
+    out += "\r\n";
     out += body.headers;
-    for (const auto& [name, value] : mail.headers) out += name + ": " + value + "\r\n";
+    for (const auto& [field, value] : mail.headers) {
+        out += field;
+        out += ": ";
+        out += value;
+        out += "\r\n";
+    }
     out += "\r\n";
     out += body.body;
     return out;

@@ -85,19 +85,24 @@ std::string seven_bit_encoding_for(std::string_view text) {
 }
 
 BuiltBody build_body(const BodySpec& spec, const std::string& seed) {
-    bool alone = spec.html.empty() && spec.attachments.empty();
-    Leaf content = text_leaf("plain", spec.text, alone);
-    if (!spec.html.empty()) {
+    return build_body(spec.text, spec.html, spec.attachments, seed);
+}
+
+BuiltBody build_body(std::string_view text, std::string_view html, const std::vector<Attachment>& attachments,
+                     const std::string& seed) {
+    bool alone = html.empty() && attachments.empty();
+    Leaf content = text_leaf("plain", text, alone);
+    if (!html.empty()) {
         Leaf alt;
-        multipart("alternative", "=_alt_" + seed, {content, text_leaf("html", spec.html, false)}, &alt);
-        content = alt;
+        multipart("alternative", "=_alt_" + seed, {content, text_leaf("html", html, false)}, &alt);
+        content = std::move(alt);
     }
-    if (!spec.attachments.empty()) {
+    if (!attachments.empty()) {
         std::vector<Leaf> parts{content};
-        for (const auto& a : spec.attachments) parts.push_back(attachment_leaf(a));
+        for (const auto& a : attachments) parts.push_back(attachment_leaf(a));
         Leaf mixed;
         multipart("mixed", "=_mixed_" + seed, parts, &mixed);
-        content = mixed;
+        content = std::move(mixed);
     }
     BuiltBody b;
     if (!alone || has_8bit(content.body)) b.headers = "MIME-Version: 1.0\r\n" + content.headers;  // plain ASCII needs none

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mailsim::message {
@@ -34,6 +35,9 @@ struct BuiltBody {
 
 // `boundary_seed` makes the boundaries (deterministic for a seed).
 BuiltBody build_body(const BodySpec& spec, const std::string& boundary_seed);
+// The same from the parts where they are (a user agent's mail: no copies).
+BuiltBody build_body(std::string_view text, std::string_view html, const std::vector<Attachment>& attachments,
+                     const std::string& boundary_seed);
 
 // How a text would go in 7 bits: "quoted-printable" when at most a fifth of
 // its bytes are not ASCII, else "base64".

@@ -76,6 +76,9 @@ public:
     };
 
     explicit ClientSession(ClientSettings settings);
+    // Whether set_state() queues a state_change event (on by default). A
+    // caller that shows the states to nobody turns it off and saves the work.
+    void report_state_changes(bool on) { report_states_ = on; }
 
     void add(Transaction t);
     // Called when the connection could not be made or was lost: every
@@ -145,6 +148,7 @@ private:
     bool close_ = false;
     std::vector<protocol::Outgoing> out_;
     std::deque<SessionEvent> events_;
+    bool report_states_ = true;
 };
 
 }  // namespace mailsim::smtp

@@ -92,7 +92,7 @@ ServerSession::ServerSession(ServerSettings settings, ServerPolicy& policy)
 
 void ServerSession::set_state(State s) {
     if (s == state_) return;
-    events_.push_back({SessionEvent::Type::state_change, state_, s, {}});
+    if (report_states_) events_.push_back({SessionEvent::Type::state_change, state_, s, {}});
     state_ = s;
     bool text = s == State::Data;
     framer_.set_max_length(text ? settings_.text_line_limit : settings_.command_line_limit);

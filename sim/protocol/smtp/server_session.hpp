@@ -93,6 +93,9 @@ public:
 
     // Sends the greeting (220, or an override such as 421 or 554).
     void start();
+    // Whether set_state() queues a state_change event (on by default). A
+    // caller that shows the states to nobody turns it off and saves the work.
+    void report_state_changes(bool on) { report_states_ = on; }
     void receive(std::string_view bytes);
     std::vector<protocol::Outgoing> take_output();
     // The same into `into` (its old contents dropped): a caller that keeps
@@ -165,6 +168,7 @@ private:
     bool close_ = false;
     std::vector<protocol::Outgoing> out_;
     std::deque<SessionEvent> events_;
+    bool report_states_ = true;
 };
 
 }  // namespace mailsim::smtp
