@@ -4,10 +4,14 @@
 // labelled with their latency. A command or reply on its way is a dot with
 // its verb ("MAIL", "250") part of the way from sender to receiver; the host
 // of the event just shown is outlined. Clicking a dot selects its event.
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
+#include <imgui_internal.h>  // ImRect
 
 #include "model/topology.hpp"
 #include "ui.hpp"
@@ -53,31 +57,55 @@ void ShowTopologyPanel(App& app, bool* p_open) {
             if (p.name == host) return {origin.x + p.x * size.x, origin.y + p.y * size.y};
         return {origin.x + size.x / 2, origin.y + size.y / 2};
     };
-    // Links, with their latency.
-    for (const auto& l : trace.links) {
-        ImVec2 a = at(l.a), b = at(l.b);
-        dl->AddLine(a, b, IM_COL32(120, 120, 130, 255), 2.0f);
-        std::string lat = format_duration(l.latency);
-        ImVec2 mid{(a.x + b.x) / 2, (a.y + b.y) / 2};
-        ImVec2 ts = ImGui::CalcTextSize(lat.c_str());
-        dl->AddText({mid.x - ts.x / 2, mid.y + 3}, IM_COL32(150, 150, 160, 255), lat.c_str());
-    }
     // The host of the event shown last.
     std::string active;
     if (s.cursor() > 0) active = std::string(trace.at(s.cursor() - 1).host);
     const float box_h = 44.0f;
-    for (const auto& p : places) {
+    auto box_of = [&](const HostPlace& p) {
         const float box_w = std::min(170.0f, size.x * p.width);
-        ImVec2 c = at(p.name);
-        ImVec2 a{c.x - box_w / 2, c.y - box_h / 2}, b{c.x + box_w / 2, c.y + box_h / 2};
-        dl->AddRectFilled(a, b, role_colour(p.role), 6.0f);
-        if (p.name == active) dl->AddRect({a.x - 3, a.y - 3}, {b.x + 3, b.y + 3}, IM_COL32(255, 220, 90, 255), 8.0f, 0, 2.5f);
+        const ImVec2 c = at(p.name);
+        return ImRect({c.x - box_w / 2, c.y - box_h / 2}, {c.x + box_w / 2, c.y + box_h / 2});
+    };
+    // Links under the boxes; a link may pass behind a box on its way.
+    for (const auto& l : trace.links) dl->AddLine(at(l.a), at(l.b), IM_COL32(120, 120, 130, 255), 2.0f);
+    for (const auto& p : places) {
+        const ImRect r = box_of(p);
+        const ImVec2 c = r.GetCenter();
+        dl->AddRectFilled(r.Min, r.Max, role_colour(p.role), 6.0f);
+        if (p.name == active) dl->AddRect({r.Min.x - 3, r.Min.y - 3}, {r.Max.x + 3, r.Max.y + 3}, IM_COL32(255, 220, 90, 255), 8.0f, 0, 2.5f);
         const char* role = T(app, role_key(p.role));
         ImVec2 ns = ImGui::CalcTextSize(p.name.c_str()), rs = ImGui::CalcTextSize(role);
-        ImGui::PushClipRect(a, b, true);
+        ImGui::PushClipRect(r.Min, r.Max, true);
         dl->AddText({c.x - ns.x / 2, c.y - ns.y + 1}, IM_COL32_WHITE, p.name.c_str());
         dl->AddText({c.x - rs.x / 2, c.y + 1}, IM_COL32(220, 220, 220, 255), role);
         ImGui::PopClipRect();
+    }
+    // Each link's latency, over the boxes: at its middle, or the nearest
+    // point along it where the label covers no box and no other label; where
+    // there is none (a small panel), not at all rather than over a name.
+    std::vector<ImRect> taken;
+    for (const auto& p : places) taken.push_back(box_of(p));
+    for (const auto& l : trace.links) {
+        const ImVec2 a = at(l.a), b = at(l.b);
+        const std::string lat = format_duration(l.latency);
+        const ImVec2 ts = ImGui::CalcTextSize(lat.c_str());
+        auto label_at = [&](float t) {
+            const ImVec2 m{a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t};
+            return ImRect({m.x - ts.x / 2 - 2, m.y + 2}, {m.x + ts.x / 2 + 2, m.y + 3 + ts.y});
+        };
+        std::optional<ImRect> free;
+        for (float t : {0.5f, 0.4f, 0.6f, 0.3f, 0.7f, 0.2f, 0.8f}) {
+            const ImRect r = label_at(t);
+            if (std::none_of(taken.begin(), taken.end(), [&](const ImRect& o) { return o.Overlaps(r); })) {
+                free = r;
+                break;
+            }
+        }
+        if (!free) continue;
+        const ImRect best = *free;
+        taken.push_back(best);
+        dl->AddRectFilled(best.Min, best.Max, IM_COL32(16, 16, 20, 200), 3.0f);
+        dl->AddText({best.Min.x + 2, best.Min.y + 1}, IM_COL32(170, 170, 180, 255), lat.c_str());
     }
     // What is on its way.
     SimTime now = s.cursor_time();
