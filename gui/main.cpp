@@ -7,8 +7,10 @@
 #include <CLI/CLI.hpp>
 
 #include "app.hpp"
+#include "core/allocator.hpp"
 
 int main(int argc, char** argv) {
+    mailsim::configure_allocator();
     mailsim::gui::Options o;
     CLI::App cli{"mailsim-gui: see an e-mail exchange, step through it, change it"};
     cli.add_option("file", o.file, "A scenario or trace JSON file (default: the default scenario)");

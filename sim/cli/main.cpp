@@ -18,8 +18,10 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "core/allocator.hpp"
 
 int main(int argc, char** argv) {
+    mailsim::configure_allocator();
     using namespace mailsim::cli;
     CLI::App app{"mailsim — a step-by-step simulator of Internet e-mail (SMTP, POP3, IMAP, webmail)", "mailsim"};
     app.require_subcommand(1);

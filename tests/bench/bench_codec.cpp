@@ -33,6 +33,7 @@
 
 #include "codec/base64.hpp"
 #include "codec/quoted_printable.hpp"
+#include "core/allocator.hpp"
 #include "message/mime.hpp"
 
 using namespace mailsim;
@@ -254,6 +255,7 @@ struct Row {
 }  // namespace
 
 int main(int argc, char** argv) {
+    mailsim::configure_allocator();
     size_t n = 10000;
     int repeat = 3;
     for (int i = 1; i < argc; ++i) {

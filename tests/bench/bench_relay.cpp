@@ -20,6 +20,7 @@
 
 #include "agents/mail_server.hpp"
 #include "agents/world.hpp"
+#include "core/allocator.hpp"
 #include "core/trace_json.hpp"
 
 using namespace mailsim;
@@ -92,6 +93,7 @@ int run(size_t n, bool record) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    mailsim::configure_allocator();
     size_t n = 100000;
     std::string mode = "both";
     for (int i = 1; i < argc; ++i) {
