@@ -35,12 +35,12 @@ const char* const kFontPaths[] = {
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
 };
 
-// Glyphs for every text of both languages, the common Chinese characters
-// (what a student types into the encoding lab) and the symbols we draw.
 // Glyphs are drawn at their own size on whole pixels, so nearest-texel
 // sampling of the font atlas shows the same glyphs as the backend's linear
 // filter, and a software renderer (llvmpipe) shades each fragment with one
-// texel fetch instead of four. The atlas exists after the first NewFrame.
+// texel fetch instead of four. (Anti-aliased lines, drawn from the atlas
+// too, differ by a shade at their edges.) The atlas is made once, by the
+// first NewFrame.
 void nearest_font_sampling(ImGuiIO& io) {
     const auto tex = static_cast<GLuint>(reinterpret_cast<std::uintptr_t>(io.Fonts->TexID));
     if (tex == 0) return;
@@ -49,6 +49,8 @@ void nearest_font_sampling(ImGuiIO& io) {
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
 }
 
+// Glyphs for every text of both languages, the common Chinese characters
+// (what a student types into the encoding lab) and the symbols we draw.
 void load_fonts(App& app) {
     ImGuiIO& io = ImGui::GetIO();
     static ImVector<ImWchar> ranges, mono_ranges;  // must outlive the atlas build

@@ -16,7 +16,6 @@ namespace mailsim::cli {
 
 namespace {
 
-
 std::string hex_bytes(std::string_view b) {
     std::string s;
     for (unsigned char c : b) s += fmt::format("{}{:02X}", s.empty() ? "" : " ", c);

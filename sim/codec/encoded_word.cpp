@@ -12,7 +12,6 @@ namespace mailsim::codec {
 
 namespace {
 
-
 // RFC 2047 §4.2: in Q, "_" is a space; only these may stand as themselves.
 bool q_plain(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '!' || c == '*' ||

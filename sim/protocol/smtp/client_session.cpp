@@ -2,7 +2,6 @@
 // reached from on_reply()'s switch; one state, changed only by set_state().
 #include "protocol/smtp/client_session.hpp"
 
-#include <array>
 #include <cctype>
 #include <charconv>
 #include <cstdint>
