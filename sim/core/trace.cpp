@@ -13,7 +13,8 @@ std::uint32_t Trace::intern(std::string_view s) {
     if (s.empty()) return 0;
     auto addr = reinterpret_cast<std::uintptr_t>(s.data());
     CacheSlot& slot = intern_cache_[((addr >> 3) ^ (addr >> 11) ^ s.size()) & 255];
-    if (slot.data == s.data() && slot.size == s.size() && strings_[slot.id] == s) return slot.id;
+    if (slot.data == s.data() && slot.size == s.size() && std::memcmp(slot.interned, s.data(), s.size()) == 0)
+        return slot.id;
     std::uint32_t id;
     if (auto it = string_ids_.find(s); it != string_ids_.end()) {
         id = it->second;
@@ -22,7 +23,7 @@ std::uint32_t Trace::intern(std::string_view s) {
         id = static_cast<std::uint32_t>(strings_.size() - 1);
         string_ids_.emplace(strings_.back(), id);
     }
-    slot = {s.data(), s.size(), id};
+    slot = {s.data(), s.size(), id, strings_[id].data()};
     return id;
 }
 

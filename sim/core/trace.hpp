@@ -122,6 +122,7 @@ private:
         const char* data = nullptr;
         size_t size = 0;
         std::uint32_t id = 0;
+        const char* interned = nullptr;  // strings_[id].data(): a deque's elements stay put
     };
     std::array<CacheSlot, 256> intern_cache_{};
     std::deque<std::string> strings_{std::string{}};  // id 0 is ""
