@@ -68,8 +68,11 @@ void ShowTopologyPanel(App& app, bool* p_open) {
     };
     // Links under the boxes; a link may pass behind a box on its way.
     for (const auto& l : trace.links) dl->AddLine(at(l.a), at(l.b), IM_COL32(120, 120, 130, 255), 2.0f);
+    // Each link's latency goes where it covers no box and no other label.
+    std::vector<ImRect> taken;
     for (const auto& p : places) {
         const ImRect r = box_of(p);
+        taken.push_back(r);
         const ImVec2 c = r.GetCenter();
         dl->AddRectFilled(r.Min, r.Max, role_colour(p.role), 6.0f);
         if (p.name == active) dl->AddRect({r.Min.x - 3, r.Min.y - 3}, {r.Max.x + 3, r.Max.y + 3}, IM_COL32(255, 220, 90, 255), 8.0f, 0, 2.5f);
@@ -83,8 +86,6 @@ void ShowTopologyPanel(App& app, bool* p_open) {
     // Each link's latency, over the boxes: at its middle, or the nearest
     // point along it where the label covers no box and no other label; where
     // there is none (a small panel), not at all rather than over a name.
-    std::vector<ImRect> taken;
-    for (const auto& p : places) taken.push_back(box_of(p));
     for (const auto& l : trace.links) {
         const ImVec2 a = at(l.a), b = at(l.b);
         const std::string lat = format_duration(l.latency);

@@ -19,6 +19,14 @@ inline bool ascii_alnum(char c) { return ascii_digit(c) || (ascii_upper(c) >= 'A
 // Upper-case hex digits, as quoted-printable and encoded words write them.
 inline constexpr char kHexDigits[] = "0123456789ABCDEF";
 
+// A short verb ("MAIL", "rcpt") upper-cased into one word, a byte a letter:
+// four-letter SMTP verbs compare as one 32-bit number.
+inline std::uint32_t upper_word(std::string_view v) {
+    std::uint32_t w = 0;
+    for (char c : v) w = (w << 8) | static_cast<unsigned char>(ascii_upper(c));
+    return w;
+}
+
 // Any byte with the high bit set? Eight bytes at a time: every message
 // passes here (8BITMIME decisions).
 inline bool has_8bit(std::string_view s) {

@@ -21,20 +21,15 @@ namespace {
 // letters: compared as one 32-bit word against a table made once, which
 // costs a fraction of the catalog's hashed look-up on every command.
 const catalog::CommandRow* command_row(std::string_view verb) {
-    auto word = [](std::string_view v) {
-        std::uint32_t w = 0;
-        for (char c : v) w = (w << 8) | static_cast<unsigned char>(ascii_upper(c));
-        return w;
-    };
-    static const auto rows = [&] {
+    static const auto rows = [] {
         std::vector<std::pair<std::uint32_t, const catalog::CommandRow*>> v;
         for (const auto& r : catalog::commands())
             if (r.protocol == "smtp" && r.verb.size() == 4 && catalog::find_command("smtp", r.verb) == &r)
-                v.emplace_back(word(r.verb), &r);
+                v.emplace_back(upper_word(r.verb), &r);
         return v;
     }();
     if (verb.size() != 4) return catalog::find_command("smtp", verb);
-    const std::uint32_t w = word(verb);
+    const std::uint32_t w = upper_word(verb);
     for (const auto& [rw, row] : rows)
         if (rw == w) return row;
     return nullptr;

@@ -62,18 +62,13 @@ const ServerSession::CommandRow ServerSession::kCommands[] = {
 // table has four letters, so a command line's verb is compared as one
 // 32-bit word instead of by string compares against each row.
 const ServerSession::CommandRow* ServerSession::find_row(std::string_view verb) {
-    auto word = [](std::string_view v) {
-        std::uint32_t w = 0;
-        for (char c : v) w = (w << 8) | static_cast<unsigned char>(ascii_upper(c));
-        return w;
-    };
-    static const auto words = [&] {  // the table's verbs as words, made once
+    static const auto words = [] {  // the table's verbs as words, made once
         std::array<std::uint32_t, std::size(kCommands)> a{};
-        for (size_t i = 0; i < a.size(); ++i) a[i] = word(kCommands[i].verb);
+        for (size_t i = 0; i < a.size(); ++i) a[i] = upper_word(kCommands[i].verb);
         return a;
     }();
     if (verb.size() != 4) return nullptr;
-    std::uint32_t w = word(verb);
+    std::uint32_t w = upper_word(verb);
     for (size_t i = 0; i < words.size(); ++i)
         if (words[i] == w) return &kCommands[i];
     return nullptr;
