@@ -21,18 +21,20 @@
 namespace mailsim::agents {
 
 namespace {
-std::string header_value(const std::string& content, std::string_view name) {
+// The value of the first header field called `name` (its first line, leading
+// spaces dropped), or "" when the header has none. A view into content.
+std::string_view header_value(std::string_view content, std::string_view name) {
     size_t pos = 0;
     while (pos < content.size()) {
-        size_t eol = content.find("\r\n", pos);
-        if (eol == pos || eol == std::string::npos) break;
-        if (content.size() > pos + name.size() && content[pos + name.size()] == ':' &&
-            iequals(std::string_view(content).substr(pos, name.size()), name)) {
-            std::string v = content.substr(pos + name.size() + 1, eol - pos - name.size() - 1);
-            while (!v.empty() && v.front() == ' ') v.erase(0, 1);
+        size_t eol = content.find('\n', pos);
+        if (eol == std::string_view::npos || eol == pos || (eol == pos + 1 && content[pos] == '\r')) break;
+        size_t end = eol > pos && content[eol - 1] == '\r' ? eol - 1 : eol;
+        if (end > pos + name.size() && content[pos + name.size()] == ':' && iequals(content.substr(pos, name.size()), name)) {
+            std::string_view v = content.substr(pos + name.size() + 1, end - pos - name.size() - 1);
+            while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
             return v;
         }
-        pos = eol + 2;
+        pos = eol + 1;
     }
     return {};
 }
@@ -128,8 +130,8 @@ void MailServer::store_locally(const std::string& user, const std::string& rcpt,
     m.arrived = world_.now();
     m.bounce = bounce;
     if (world_.trace().recording()) {
-        std::string mid = header_value(content, "Message-ID");
-        std::string subject = header_value(content, "Subject");
+        std::string_view mid = header_value(content, "Message-ID");
+        std::string_view subject = header_value(content, "Subject");
         std::string detail = JsonObject()
                                  .boolean("bounce", bounce)
                                  .str("from", sender)

@@ -75,12 +75,14 @@ SimTime OutgoingQueue::backoff(const QueueSettings& s, int attempts) {
 }
 
 std::string OutgoingQueue::entry_json(const QueuedMessage& m) {
-    std::string rcpts = "[";
+    std::string rcpts;
+    rcpts.reserve(2 + 64 * m.rcpts.size());
+    rcpts += '[';
     for (const auto& r : m.rcpts) {
         if (rcpts.size() > 1) rcpts += ',';
-        JsonObject o;
+        JsonObject o(std::move(rcpts));
         if (!r.last_reply.empty()) o.str("reply", r.last_reply);
-        rcpts += o.str("state", to_string(r.state)).str("to", r.address).done();
+        rcpts = o.str("state", to_string(r.state)).str("to", r.address).done();
     }
     rcpts += ']';
     JsonObject e;

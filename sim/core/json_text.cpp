@@ -1,8 +1,10 @@
 // json_text.cpp — see json_text.hpp.
 #include "core/json_text.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cassert>
+#include <charconv>
 
 #include <nlohmann/json.hpp>
 
@@ -36,9 +38,20 @@ size_t utf8_length(std::string_view s, size_t i) {
 void append_json_string(std::string& out, std::string_view s) {
     static const char* hex = "0123456789abcdef";
     size_t start = out.size();
+    // Most strings need no escape at all: find the first byte that does.
+    size_t run = 0;
+    while (run < s.size() && kClass[static_cast<unsigned char>(s[run])] == 0) ++run;
+    out.reserve(start + s.size() + 2);
     out += '"';
-    size_t run = 0;  // start of the bytes that need no escape, appended in one go
-    for (size_t i = 0; i < s.size(); ++i) {
+    if (run == s.size()) {
+        out.append(s);
+        out += '"';
+        return;
+    }
+    // From here on, `run` is the start of the bytes not yet appended.
+    size_t i = run;
+    run = 0;
+    for (; i < s.size(); ++i) {
         auto c = static_cast<unsigned char>(s[i]);
         unsigned char k = kClass[c];
         if (k == 0) continue;
@@ -78,10 +91,12 @@ void JsonObject::key(std::string_view k) {
     assert(first_ || k > last_key_);  // sorted, as nlohmann writes them
     last_key_.assign(k);
 #endif
-    if (!first_) text_ += ',';
+    // Keys are the program's own identifiers: nothing in them needs an escape.
+    assert(std::all_of(k.begin(), k.end(), [](char c) { return kClass[static_cast<unsigned char>(c)] == 0; }));
+    text_ += first_ ? "\"" : ",\"";
     first_ = false;
-    append_json_string(text_, k);
-    text_ += ':';
+    text_.append(k);
+    text_ += "\":";
 }
 
 JsonObject& JsonObject::str(std::string_view k, std::string_view value) {
@@ -92,7 +107,9 @@ JsonObject& JsonObject::str(std::string_view k, std::string_view value) {
 
 JsonObject& JsonObject::num(std::string_view k, std::int64_t value) {
     key(k);
-    text_ += std::to_string(value);
+    char digits[24];
+    auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    text_.append(digits, static_cast<size_t>(end - digits));
     return *this;
 }
 

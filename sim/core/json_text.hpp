@@ -19,7 +19,13 @@ void append_json_string(std::string& out, std::string_view s);
 
 class JsonObject {
 public:
-    JsonObject() { text_ += '{'; }
+    JsonObject() {
+        text_.reserve(256);  // an event's detail: one allocation, not a doubling series
+        text_ += '{';
+    }
+    // Writes the object at the end of `prefix` (an array being built, say):
+    // done() gives back prefix + object, in the same buffer.
+    explicit JsonObject(std::string&& prefix) : text_(std::move(prefix)) { text_ += '{'; }
     JsonObject& str(std::string_view key, std::string_view value);
     JsonObject& num(std::string_view key, std::int64_t value);
     JsonObject& boolean(std::string_view key, bool value);

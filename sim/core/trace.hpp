@@ -90,7 +90,9 @@ private:
         EventKind kind;
         Direction dir;
     };
-    std::uint32_t intern(std::string_view s);
+    struct CacheSlot;
+    std::uint32_t intern(std::string_view s);  // inline in trace.cpp: the cache hit
+    std::uint32_t intern_slow(std::string_view s, CacheSlot& slot);
 
     // Appends bytes to the arena; returns where they start. The arena grows
     // in chunks that never move, so appending never copies what is stored.
