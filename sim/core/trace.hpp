@@ -102,19 +102,26 @@ private:
     const Record& record(size_t i) const { return record_blocks_[i >> kRecordShift].get()[i & kRecordMask]; }
 
     // Memory comes in large blocks that never move (so appending never copies
-    // what is stored and views stay valid) and that the kernel may back with
-    // huge pages (fewer page faults: a long trace is hundreds of MiB).
+    // what is stored and views stay valid), mapped straight from the kernel
+    // and backed with huge pages where it allows (fewer page faults: a long
+    // trace is hundreds of MiB). A block is a whole number of 2 MiB pages.
+    static constexpr size_t kHugePage = 2 << 20;
     struct BlockFree {
+        size_t bytes = 0;
         void operator()(void* p) const;
     };
-    static void* allocate_block(size_t bytes);
+    template <class T>
+    static std::unique_ptr<T, BlockFree> allocate_block(size_t bytes) {
+        size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+        return {static_cast<T*>(map_block(rounded)), BlockFree{rounded}};
+    }
+    static void* map_block(size_t bytes);
 
     bool recording_ = true;
     static constexpr size_t kRecordShift = 15, kRecordMask = (1u << kRecordShift) - 1;  // 32768 records a block
     std::vector<std::unique_ptr<Record, BlockFree>> record_blocks_;
     size_t record_count_ = 0;
     std::vector<std::unique_ptr<char, BlockFree>> chunks_;
-    std::vector<size_t> chunk_sizes_;
     size_t chunk_used_ = 0;      // bytes used in the last chunk
     static constexpr size_t kChunk = 4 << 20;
     // Producers pass the same few strings again and again from the same
