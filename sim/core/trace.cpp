@@ -64,7 +64,7 @@ void* Trace::map_block(size_t bytes) {
     auto start = reinterpret_cast<std::uintptr_t>(raw);
     auto aligned = (start + kHugePage - 1) & ~(std::uintptr_t{kHugePage} - 1);
     if (aligned > start) ::munmap(raw, aligned - start);
-    if (size_t tail = start + bytes + kHugePage - (aligned + bytes)) ::munmap(reinterpret_cast<void*>(aligned + bytes), tail);
+    ::munmap(reinterpret_cast<void*>(aligned + bytes), kHugePage - (aligned - start));  // the rest past the block
     void* p = reinterpret_cast<void*>(aligned);
     ::madvise(p, bytes, MADV_HUGEPAGE);  // a hint; fine if refused
 #ifdef MADV_POPULATE_WRITE
