@@ -29,7 +29,7 @@ public:
     }
     void set_remote(std::string host) { remote_ = std::move(host); }
 
-    void on_transaction_done(const smtp::TransactionResult& r) override { results_.push_back(r); }
+    void on_transaction_done(smtp::TransactionResult&& r) override { results_.push_back(std::move(r)); }
 
     void on_conversation_over(bool reached, CloseReason why) override {
         if (!reached && mx_index_ + 1 < mx_.records.size()) {

@@ -147,7 +147,7 @@ void SmtpConnection::pump() {
                 if (e->type == T::state_change) {
                     state_event(e->from, e->to);
                 } else if (e->type == T::transaction_done) {
-                    if (client_owner_) client_owner_->on_transaction_done(e->result);
+                    if (client_owner_) client_owner_->on_transaction_done(std::move(e->result));
                 } else if (e->type == T::turned) {
                     turned = true;
                 }

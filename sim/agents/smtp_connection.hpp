@@ -23,7 +23,7 @@ class World;
 class SmtpClientOwner {
 public:
     virtual ~SmtpClientOwner() = default;
-    virtual void on_transaction_done(const smtp::TransactionResult& result) = 0;
+    virtual void on_transaction_done(smtp::TransactionResult&& result) = 0;  // the owner may keep it
     // The connection is over (closed, refused, timed out or lost); `reached`
     // says whether an SMTP greeting was ever received.
     virtual void on_conversation_over(bool reached, CloseReason why) = 0;

@@ -302,7 +302,7 @@ void UserAgent::webmail_over(bool ok, const std::string& error) {
     if (!ok) fetch_failed("HTTP", error);
 }
 
-void UserAgent::on_transaction_done(const smtp::TransactionResult& r) {
+void UserAgent::on_transaction_done(smtp::TransactionResult&& r) {
     auto it = in_flight_.find(r.id);
     if (it == in_flight_.end()) return;
     smtp::Transaction t = std::move(it->second);

@@ -56,7 +56,7 @@ public:
     void webmail_read(const std::string& id, std::string page);
     void webmail_over(bool ok, const std::string& error);
 
-    void on_transaction_done(const smtp::TransactionResult& result) override;
+    void on_transaction_done(smtp::TransactionResult&& result) override;
     void on_conversation_over(bool reached, CloseReason why) override;
 
 private:
