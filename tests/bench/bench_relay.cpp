@@ -5,10 +5,11 @@
 //   bench_relay [--messages N] [--mode off|on|both] [--repeat R] [--no-json]
 //
 // Each run is its own child process so that its peak memory (VmHWM) is its
-// own. Each mode runs R times (default 5) and the median and the best rate
-// are printed as well: on a shared virtual machine one run can be slowed by
-// a neighbour, and the median of several is the figure to judge by. A "transaction" is one message carried all the way: two SMTP
-// mail transactions (submission and relay), one queue pass, one store.
+// own. Each mode runs R times (default 5), and the median, best and worst
+// rate are printed as well: on a shared virtual machine one run can be
+// slowed by a neighbour, and the median of several is the figure to judge
+// by. A "transaction" is one message carried all the way: two SMTP mail
+// transactions (submission and relay), one queue pass, one store.
 // Prints figures, not verdicts; run on demand, never by CTest.
 #include <sys/mman.h>
 #include <sys/resource.h>
