@@ -22,19 +22,19 @@ namespace mailsim::agents {
 
 namespace {
 // The value of the first header field called `name` (its first line, leading
-// spaces dropped), or "" when the header has none. A view into content.
+// spaces dropped), or "" when the header has none. Lines end at CRLF only, as
+// in SMTP text. A view into content.
 std::string_view header_value(std::string_view content, std::string_view name) {
     size_t pos = 0;
     while (pos < content.size()) {
-        size_t eol = content.find('\n', pos);
-        if (eol == std::string_view::npos || eol == pos || (eol == pos + 1 && content[pos] == '\r')) break;
-        size_t end = eol > pos && content[eol - 1] == '\r' ? eol - 1 : eol;
-        if (end > pos + name.size() && content[pos + name.size()] == ':' && iequals(content.substr(pos, name.size()), name)) {
-            std::string_view v = content.substr(pos + name.size() + 1, end - pos - name.size() - 1);
+        size_t eol = content.find("\r\n", pos);
+        if (eol == pos || eol == std::string_view::npos) break;
+        if (eol > pos + name.size() && content[pos + name.size()] == ':' && iequals(content.substr(pos, name.size()), name)) {
+            std::string_view v = content.substr(pos + name.size() + 1, eol - pos - name.size() - 1);
             while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
             return v;
         }
-        pos = eol + 1;
+        pos = eol + 2;
     }
     return {};
 }
