@@ -349,6 +349,59 @@ TEST_CASE("a session fed whole or byte by byte answers the same") {
     REQUIRE(whole.policy.accepted == trickle.policy.accepted);
 }
 
+// Message text that arrives after the 354 is taken line by line straight
+// from the bytes while it is plain (whole CRLF lines, none too long), and
+// through the line framer otherwise; wherever the segments break, the
+// stored text and the replies must be the same.
+TEST_CASE("message text split anywhere is stored and answered the same") {
+    const std::string envelope = "MAIL FROM:<alice@crepes.fr>\r\nRCPT TO:<bob@hamburger.edu>\r\nDATA\r\n";
+    struct Case {
+        const char* what;
+        std::string text;  // what follows the 354, the final dot and more commands included
+        size_t size_limit;
+    };
+    const std::vector<Case> cases = {
+        {"plain text, a stuffed dot, an empty line, a CR inside a line, 8-bit text",
+         "Subject: t\r\n\r\n..one dot\r\n...two dots\r\na\rb\r\ncaf\xc3\xa9\r\n\r\nend\r\n.\r\nNOOP\r\n", 0},
+        {"a bare LF inside the text, a dot after it",
+         "one\n.\ntwo\r\n.x\r\n.\r\nNOOP\r\n", 0},
+        {"a line over 1000 octets between short ones",
+         "short\r\n" + std::string(1500, 'y') + "\r\n.\r\nNOOP\r\n", 0},
+        {"a line of exactly 1000 octets with its CRLF",
+         std::string(998, 'z') + "\r\n.\r\nNOOP\r\n", 0},
+        {"text over the size limit",
+         "12345678901234567890\r\n12345678901234567890\r\n..3\r\nmore\r\n.\r\nNOOP\r\n", 40},
+        {"two messages, the second's commands right after the first's dot",
+         "first\r\n.\r\n" + envelope + "second\r\n..dot\r\n.\r\nNOOP\r\n", 0},
+    };
+    for (const auto& c : cases) {
+        INFO(c.what);
+        smtp::ServerSettings settings;
+        if (c.size_limit) settings.message_size_limit = c.size_limit;
+        auto run = [&](const std::vector<size_t>& cuts) {
+            ServerHarness h(settings);
+            h.ready();
+            h.send(envelope);
+            size_t from = 0;
+            for (size_t cut : cuts) {
+                h.send(std::string_view(c.text).substr(from, cut - from));
+                from = cut;
+            }
+            h.send(std::string_view(c.text).substr(from));
+            return std::make_pair(h.replies, h.policy.accepted);
+        };
+        const auto whole = run({});
+        REQUIRE(whole.first.back().substr(0, 3) == "250");  // the NOOP after the text was answered
+        std::vector<size_t> every;
+        for (size_t i = 1; i < c.text.size(); ++i) every.push_back(i);
+        REQUIRE(run(every) == whole);  // byte by byte
+        for (size_t i = 1; i < c.text.size(); ++i) {
+            INFO("cut at " << i);
+            REQUIRE(run({i}) == whole);
+        }
+    }
+}
+
 TEST_CASE("every one of RFC 821's 21 reply codes can be produced by the server") {
     std::set<int> seen;
     auto note = [&](ServerHarness& h) {

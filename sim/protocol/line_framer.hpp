@@ -46,6 +46,9 @@ public:
     std::optional<Line> next();
     // Bytes received but not yet part of a complete line.
     size_t pending() const { return buf_.size() - pos_; }
+    // Nothing held back: the next byte fed starts a line. A caller may then
+    // take whole lines straight from its own bytes and feed only the rest.
+    bool at_line_start() const { return pos_ == buf_.size() && !discarding_; }
     // Everything not yet handed out, as raw bytes (for a protocol that
     // switches to another framing, such as TURN or a literal).
     std::string take_rest();

@@ -146,6 +146,7 @@ std::optional<ServerSession::SessionEvent> ServerSession::next_event() {
 
 void ServerSession::receive(std::string_view bytes) {
     if (close_ || state_ == State::Turned) return;
+    if (state_ == State::Data && framer_.at_line_start()) bytes = take_text_lines(bytes);
     framer_.feed(bytes);
     while (!close_ && state_ != State::Turned) {
         auto line = framer_.next();
@@ -224,6 +225,46 @@ void ServerSession::on_text_line(const protocol::Line& line) {
             data_ += "\r\n";
         }
     }
+}
+
+// The message text as it usually comes: whole lines, each ending in CRLF,
+// none too long. Taken straight from the bytes that arrived, without the
+// framer's copy, and appended to the message in runs (the wire form is the
+// stored form, except for a stuffed dot). It does what on_text_line does
+// line by line; at the first line it does not handle (a bare LF, one too
+// long, one not complete yet) it stops, and returns the bytes from there on
+// for the framer. It also stops after the end of the data.
+std::string_view ServerSession::take_text_lines(std::string_view bytes) {
+    size_t p = 0;    // start of the current line
+    size_t run = 0;  // start of the bytes not yet appended to data_
+    auto flush = [&](size_t end) {
+        if (end > run) data_.append(bytes.data() + run, end - run);
+    };
+    while (p < bytes.size()) {
+        size_t lf = bytes.find('\n', p);
+        if (lf == std::string_view::npos || lf == p || bytes[lf - 1] != '\r' || lf + 1 - p > framer_.max_length())
+            break;
+        std::string_view text = bytes.substr(p, lf - 1 - p);
+        if (text == ".") {
+            flush(p);
+            end_of_data();
+            return bytes.substr(lf + 1);
+        }
+        std::string_view content = protocol::dot_unstuff(text);
+        data_size_ += content.size() + 2;
+        if (!data_8bit_) data_8bit_ = has_8bit(content);
+        if (settings_.size && data_size_ > settings_.message_size_limit) data_over_size_ = true;
+        if (data_over_size_) {
+            flush(p);  // this line and the rest are not kept
+            run = lf + 1;
+        } else if (content.size() != text.size()) {
+            flush(p);
+            run = p + 1;  // the stuffed dot is dropped
+        }
+        p = lf + 1;
+    }
+    flush(p);
+    return bytes.substr(p);
 }
 
 void ServerSession::end_of_data() {
