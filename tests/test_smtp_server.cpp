@@ -358,26 +358,33 @@ TEST_CASE("message text split anywhere is stored and answered the same") {
     struct Case {
         const char* what;
         std::string text;  // what follows the 354, the final dot and more commands included
-        size_t size_limit;
+        std::string codes;  // every reply's code, the envelope's included
+        size_t size_limit = 0;
+        bool eightbitmime = true;
     };
     const std::vector<Case> cases = {
         {"plain text, a stuffed dot, an empty line, a CR inside a line, 8-bit text",
-         "Subject: t\r\n\r\n..one dot\r\n...two dots\r\na\rb\r\ncaf\xc3\xa9\r\n\r\nend\r\n.\r\nNOOP\r\n", 0},
+         "Subject: t\r\n\r\n..one dot\r\n...two dots\r\na\rb\r\ncaf\xc3\xa9\r\n\r\nend\r\n.\r\nNOOP\r\n",
+         "250 250 354 250 250"},
         {"a bare LF inside the text, a dot after it",
-         "one\n.\ntwo\r\n.x\r\n.\r\nNOOP\r\n", 0},
+         "one\n.\ntwo\r\n.x\r\n.\r\nNOOP\r\n", "250 250 354 250 250"},
         {"a line over 1000 octets between short ones",
-         "short\r\n" + std::string(1500, 'y') + "\r\n.\r\nNOOP\r\n", 0},
+         "short\r\n" + std::string(1500, 'y') + "\r\n.\r\nNOOP\r\n", "250 250 354 500 250"},
         {"a line of exactly 1000 octets with its CRLF",
-         std::string(998, 'z') + "\r\n.\r\nNOOP\r\n", 0},
+         std::string(998, 'z') + "\r\n.\r\nNOOP\r\n", "250 250 354 250 250"},
         {"text over the size limit",
-         "12345678901234567890\r\n12345678901234567890\r\n..3\r\nmore\r\n.\r\nNOOP\r\n", 40},
+         "12345678901234567890\r\n12345678901234567890\r\n..3\r\nmore\r\n.\r\nNOOP\r\n", "250 250 354 552 250", 40},
+        {"8-bit text to a server without 8BITMIME, then 8-bit text over the size limit",
+         "plain\r\ncaf\xc3\xa9\r\n.\r\n" + envelope + "1234567890123456789012345678901234567890\r\n\xe7\xb3\xbb\r\n.\r\nNOOP\r\n",
+         "250 250 354 554 250 250 354 552 250", 30, false},
         {"two messages, the second's commands right after the first's dot",
-         "first\r\n.\r\n" + envelope + "second\r\n..dot\r\n.\r\nNOOP\r\n", 0},
+         "first\r\n.\r\n" + envelope + "second\r\n..dot\r\n.\r\nNOOP\r\n", "250 250 354 250 250 250 354 250 250"},
     };
     for (const auto& c : cases) {
         INFO(c.what);
         smtp::ServerSettings settings;
         if (c.size_limit) settings.message_size_limit = c.size_limit;
+        settings.eightbitmime = c.eightbitmime;
         auto run = [&](const std::vector<size_t>& cuts) {
             ServerHarness h(settings);
             h.ready();
@@ -391,7 +398,9 @@ TEST_CASE("message text split anywhere is stored and answered the same") {
             return std::make_pair(h.replies, h.policy.accepted);
         };
         const auto whole = run({});
-        REQUIRE(whole.first.back().substr(0, 3) == "250");  // the NOOP after the text was answered
+        std::string codes;
+        for (const auto& r : whole.first) codes += (codes.empty() ? "" : " ") + r.substr(0, 3);
+        REQUIRE(codes == c.codes);
         std::vector<size_t> every;
         for (size_t i = 1; i < c.text.size(); ++i) every.push_back(i);
         REQUIRE(run(every) == whole);  // byte by byte

@@ -237,8 +237,13 @@ void ServerSession::on_text_line(const protocol::Line& line) {
 std::string_view ServerSession::take_text_lines(std::string_view bytes) {
     size_t p = 0;    // start of the current line
     size_t run = 0;  // start of the bytes not yet appended to data_
+    // 8-bit text is looked for in what is kept, a run at a time: a line not
+    // kept is over the size limit, and 552 comes before 554 (end_of_data).
     auto flush = [&](size_t end) {
-        if (end > run) data_.append(bytes.data() + run, end - run);
+        if (end <= run) return;
+        std::string_view kept = bytes.substr(run, end - run);
+        if (!data_8bit_) data_8bit_ = has_8bit(kept);
+        data_.append(kept);
     };
     while (p < bytes.size()) {
         size_t lf = bytes.find('\n', p);
@@ -252,7 +257,6 @@ std::string_view ServerSession::take_text_lines(std::string_view bytes) {
         }
         std::string_view content = protocol::dot_unstuff(text);
         data_size_ += content.size() + 2;
-        if (!data_8bit_) data_8bit_ = has_8bit(content);
         if (settings_.size && data_size_ > settings_.message_size_limit) data_over_size_ = true;
         if (data_over_size_) {
             flush(p);  // this line and the rest are not kept
