@@ -8,6 +8,7 @@
 
 #include "agents/mail_server.hpp"
 #include "agents/user_agent.hpp"
+#include "core/ascii.hpp"
 
 namespace mailsim::agents {
 
@@ -125,10 +126,9 @@ void World::send_outgoing(ConnectionId id, Side side, std::string_view proto, pr
 std::string World::make_id(size_t hex_digits) {
     // The first digits of the 64-bit value in 16 upper-case hex digits:
     // written straight, as "{:016X}" then a cut would give them.
-    static constexpr char kHex[] = "0123456789ABCDEF";
     const std::uint64_t v = rng_.next();
     std::string s(std::min<size_t>(hex_digits, 16), '0');
-    for (size_t i = 0; i < s.size(); ++i) s[i] = kHex[(v >> (60 - 4 * i)) & 15];
+    for (size_t i = 0; i < s.size(); ++i) s[i] = kHexDigits[(v >> (60 - 4 * i)) & 15];
     return s;
 }
 

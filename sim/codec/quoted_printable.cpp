@@ -199,19 +199,16 @@ void qp_encode_into(std::string_view data, std::string& out, bool binary) {
                 ++i;
                 continue;
             }
-            *o++ = '=';
-            *o++ = kHexDigits[c >> 4];
-            *o++ = kHexDigits[c & 15];
-            col += 3;
-            ++i;
-            // The bytes after it that must be escaped too (the rest of a
-            // UTF-8 character), while they fit on the line.
-            for (unsigned char d; i < e && kClass[d = p[i]] == kEscape && col + 3 <= (i + 1 == e ? 76u : 75u); ++i) {
+            // This byte escaped, then the bytes after it that must be escaped
+            // too (the rest of a UTF-8 character), while they fit on the line.
+            unsigned char d = c;
+            do {
                 *o++ = '=';
                 *o++ = kHexDigits[d >> 4];
                 *o++ = kHexDigits[d & 15];
                 col += 3;
-            }
+                ++i;
+            } while (i < e && kClass[d = p[i]] == kEscape && col + 3 <= (i + 1 == e ? 76u : 75u));
         }
         if (e == n) break;
         *o++ = '\r';
