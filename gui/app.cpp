@@ -373,6 +373,7 @@ int run_app(const Options& options) {
         auto now = Clock::now();
         double dt = std::chrono::duration<double>(now - last).count();
         last = now;
+        app.session.poll();  // a trace that grows (live, serve) brings in what has come
         app.session.advance(dt);
 
         ImGui_ImplOpenGL3_NewFrame();

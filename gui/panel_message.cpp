@@ -207,9 +207,16 @@ void ShowMessagePanel(App& app, bool* p_open) {
         ImGui::TableHeadersRow();
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        if (m.carried_by.find("smtp") != std::string::npos) {
+        if (m.has_envelope) {
             ImGui::Text("MAIL FROM:<%s>", m.mail_from.c_str());
-            for (const auto& r : m.rcpt_to) ImGui::Text("RCPT TO:<%s>", r.c_str());
+            for (size_t i = 0; i < m.rcpt_to.size(); ++i) {
+                ImGui::Text("RCPT TO:<%s>", m.rcpt_to[i].c_str());
+                if (i >= m.rcpt_replies.size() || m.rcpt_replies[i].empty()) continue;
+                // The reply it got: a refused recipient is in the envelope's history, not in its delivery.
+                ImGui::SameLine();
+                const LineClass cls = line_class(catalog::reply_class("smtp", m.rcpt_replies[i]));
+                ImGui::TextColored(line_colour_vec(cls), "%s", m.rcpt_replies[i].c_str());
+            }
         } else {
             ImGui::TextDisabled("%s", T(app, "gui.message.no_envelope"));
         }

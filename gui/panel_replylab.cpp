@@ -14,6 +14,7 @@
 #include <imgui_stdlib.h>
 
 #include "model/outcome.hpp"
+#include "protocol/annotate.hpp"
 #include "ui.hpp"
 
 namespace mailsim::gui {
@@ -170,8 +171,8 @@ void ShowReplyLabPanel(App& app, bool* p_open) {
             ImGui::SetNextItemWidth(-1);
             ImGui::InputText("##reply", &r.reply);
             if (ImGui::IsItemHovered() && r.reply.size() >= 3) {
-                std::string code = r.protocol == "pop3" ? (r.reply.rfind("-ERR", 0) == 0 ? "ERR" : "OK") : r.reply.substr(0, 3);
-                CatalogTooltip(app, r.protocol + ".reply." + code);
+                const protocol::Annotation a = protocol::annotate_reply(r.protocol, r.reply);
+                if (!a.key.empty()) CatalogTooltip(app, std::string(a.key));
             }
             ImGui::TableNextColumn();
             if (ImGui::SmallButton("x")) remove = static_cast<int>(i);

@@ -115,9 +115,7 @@ void ShowSequencePanel(App& app, bool* p_open) {
         const float y = o.y + static_cast<float>(r) * row_h;
         const bool sel = s.selected && *s.selected == seq;
         if (sel) dl->AddRectFilled({o.x, y}, {o.x + width, y + row_h}, IM_COL32(80, 80, 40, 160));
-        LineClass cls = e.kind != EventKind::bytes ? LineClass::tcp
-                        : e.dir == Direction::to_client ? reply_class(e.protocol, e.verb)
-                        : e.verb.empty() ? LineClass::message : LineClass::command;
+        const LineClass cls = s.index().event_class(seq);
         ImU32 colour = line_colour(cls);
         dl->AddText({o.x + 2, y + 2}, IM_COL32(150, 150, 150, 255), format_seconds(e.time).c_str());
         float x1 = x_of(e.host, o.x), x2 = x_of(e.peer.empty() ? e.host : e.peer, o.x);

@@ -119,8 +119,7 @@ void ShowTopologyPanel(App& app, bool* p_open) {
         ImVec2 a = at(f.from), b = at(f.to);
         ImVec2 p{a.x + (b.x - a.x) * f.fraction, a.y + (b.y - a.y) * f.fraction};
         const Event e = trace.at(f.seq);
-        LineClass cls = e.dir == Direction::to_client ? reply_class(e.protocol, e.verb) : LineClass::command;
-        if (e.kind != EventKind::bytes) cls = LineClass::tcp;
+        const LineClass cls = s.index().event_class(f.seq);
         const bool sel = s.selected && *s.selected == f.seq;
         dl->AddCircleFilled(p, sel ? 9.0f : 7.0f, line_colour(cls));
         std::string label = e.kind == EventKind::bytes ? (e.verb.empty() ? std::string(T(app, "gui.topology.message"))

@@ -9,12 +9,15 @@
 
 #include <stb_image.h>
 
+#include "agents/world_feed.hpp"
 #include "core/trace_json.hpp"
 #include "model/message_view.hpp"
 #include "model/outcome.hpp"
 #include "model/session.hpp"
 #include "model/topology.hpp"
+#include "scenario/scenario.hpp"
 #include "text/text.hpp"
+#include "view/transcript.hpp"
 
 using namespace mailsim;
 using namespace mailsim::gui;
@@ -389,4 +392,85 @@ TEST_CASE("a handout of the default trace: sequence and transcript pages as PNG,
     stbi_image_free(px);
     CHECK(w == 1280);
     std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+std::unique_ptr<agents::WorldFeed> default_feed() {
+    auto s = scenario::parse_scenario(scenario::default_scenario_json(), "default");
+    REQUIRE(s);
+    return std::make_unique<agents::WorldFeed>(scenario::build_world(*s, true), 30 * kDay);
+}
+
+void require_same_index(const Trace& t, const TraceIndex& grown, const TraceIndex& whole) {
+    CHECK(grown.indexed() == whole.indexed());
+    CHECK(grown.connections() == whole.connections());
+    CHECK(grown.all_lines() == whole.all_lines());
+    CHECK(grown.arrows() == whole.arrows());
+    for (size_t k = 0; k < kEventKindNames.size(); ++k)
+        CHECK(grown.of_kind(static_cast<EventKind>(k)) == whole.of_kind(static_cast<EventKind>(k)));
+    REQUIRE(grown.messages().size() == whole.messages().size());
+    for (size_t i = 0; i < whole.messages().size(); ++i) {
+        CHECK(grown.messages()[i].seq == whole.messages()[i].seq);
+        CHECK(grown.messages()[i].where.rcpt_to == whole.messages()[i].where.rcpt_to);
+    }
+    for (size_t i = 0; i < t.size(); ++i) CHECK(grown.event_class(i) == whole.event_class(i));
+}
+
+}  // namespace
+
+TEST_CASE("an index that follows a growing trace equals one built whole", "[gui]") {
+    auto feed = default_feed();
+    TraceIndex grown(feed->trace());
+    CHECK(grown.indexed() == 0);
+    size_t polls = 0;
+    while (!feed->finished()) {  // a few events at a time, as frames would take them
+        feed->poll(7);
+        grown.extend(feed->trace());
+        CHECK(grown.indexed() == feed->trace().size());
+        ++polls;
+    }
+    CHECK(polls > 20);
+    const TraceIndex whole(feed->trace());
+    require_same_index(feed->trace(), grown, whole);
+    CHECK(whole.messages().size() >= 5);  // DATA texts, RETR answers, FETCH literals
+    // Polled in pieces, the World made the golden trace all the same.
+    auto golden = read_file(std::string(MAILSIM_SOURCE_DIR) + "/traces/default.json");
+    REQUIRE(golden);
+    CHECK(trace_to_json(feed->trace()) == *golden);
+}
+
+TEST_CASE("a session following a feed keeps its cursor at the end, or where the student left it", "[gui]") {
+    Session s;
+    s.follow(default_feed(), "growing", "");
+    CHECK(s.trace().empty());
+    CHECK(s.growing());
+    s.poll(50);
+    CHECK(s.trace().size() >= 50);
+    CHECK(s.cursor() == s.trace().size());  // it sat at the end: it follows
+    s.set_cursor(10);
+    s.poll(50);
+    CHECK(s.cursor() == 10);  // stepped back: it stays
+    while (s.growing()) s.poll(1000);
+    CHECK(!s.poll());
+    require_same_index(s.trace(), s.index(), TraceIndex(s.trace()));
+}
+
+TEST_CASE("the terminal and the GUI colour every reply by one class from the catalog", "[gui]") {
+    // IMAP's NO is a transient failure and BAD a permanent one, in both.
+    Session s = default_session();
+    for (const auto& line : s.index().all_lines()) {
+        const Event e = s.trace().at(line.seq);
+        if (line.from_client || line.cls == LineClass::tcp || line.cls == LineClass::more || line.offset != 0) continue;
+        CHECK(line.cls == line_class(catalog::reply_class(e.protocol, e.verb)));
+    }
+    CHECK(line_class(catalog::reply_class("imap", "NO")) == LineClass::reply4);
+    CHECK(line_class(catalog::reply_class("imap", "BAD")) == LineClass::reply5);
+    CHECK(line_class(catalog::reply_class("pop3", "-ERR")) == LineClass::reply5);
+    CHECK(line_class(catalog::reply_class("smtp", "299")) == LineClass::reply2);
+    view::TranscriptOptions o;
+    o.color = true;
+    const std::string bad = view::format_event(
+        Event{0, 0, 0, EventKind::bytes, Direction::to_client, 1, "mx", "pc", "imap", "BAD", "x", "imap.reply.BAD", "A1 BAD x\r\n", {}}, o);
+    CHECK(bad.find("\x1b[31m") != std::string::npos);  // red, as the GUI's reply5
 }

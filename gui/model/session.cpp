@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "agents/world_feed.hpp"
 #include "core/trace_json.hpp"
 #include "scenario/scenario.hpp"
 
@@ -10,9 +11,9 @@ namespace mailsim::gui {
 
 using nlohmann::json;
 
-void Session::adopt(std::unique_ptr<Trace> t, std::string title, std::string path) {
-    trace_ = std::move(t);
-    index_ = TraceIndex(*trace_);
+void Session::adopt(std::unique_ptr<TraceFeed> feed, std::string title, std::string path) {
+    feed_ = std::move(feed);
+    index_ = TraceIndex(feed_->trace());
     title_ = std::move(title);
     path_ = std::move(path);
     cursor_ = 0;
@@ -20,6 +21,24 @@ void Session::adopt(std::unique_ptr<Trace> t, std::string title, std::string pat
     phase = 0;
     playing = false;
     selected.reset();
+}
+
+void Session::follow(std::unique_ptr<TraceFeed> feed, std::string title, std::string path) {
+    adopt(std::move(feed), std::move(title), std::move(path));
+    lesson_.reset();
+    scenario_json_ = json();
+    overrides_.clear();
+    previous_outcome_.reset();
+    previous_transcript_.reset();
+}
+
+bool Session::poll(size_t max_events) {
+    if (feed_->finished()) return false;
+    const bool at_end = cursor_ >= index_.indexed();
+    if (!feed_->poll(max_events)) return false;
+    index_.extend(feed_->trace());
+    if (at_end) cursor_ = feed_->trace().size();
+    return true;
 }
 
 std::optional<Error> Session::open(const std::string& path) {
@@ -35,12 +54,7 @@ std::optional<Error> Session::open(const std::string& path) {
         auto t = trace_from_json(*text, path);
         if (!t) return t.error();
         std::string title = t->source.name.empty() ? path : t->source.name;
-        adopt(std::make_unique<Trace>(std::move(*t)), std::move(title), path);
-        lesson_.reset();
-        scenario_json_ = json();
-        overrides_.clear();
-        previous_outcome_.reset();
-        previous_transcript_.reset();
+        follow(std::make_unique<WholeTrace>(std::move(*t)), std::move(title), path);
         return std::nullopt;
     }
     if (j.is_object() && j.contains("steps")) {
@@ -79,11 +93,10 @@ std::optional<Error> Session::load_scenario_json(json j, const std::string& name
     auto parsed = scenario::parse_scenario(j.dump(), name);
     if (!parsed) return parsed.error();
     scenario::Scenario& s = *parsed;
-    auto world = scenario::build_world(s, true);
-    world->run(s.until > 0 ? s.until : 30 * kDay);
-    auto trace = std::make_unique<Trace>(std::move(world->trace()));
-    world.reset();
-    adopt(std::move(trace), s.name.empty() ? name : s.name, name);
+    // Run to its end at once: a lesson's steps and the lab's re-runs need the whole trace.
+    auto feed = std::make_unique<agents::WorldFeed>(scenario::build_world(s, true), s.until > 0 ? s.until : 30 * kDay);
+    drain(*feed);
+    adopt(std::move(feed), s.name.empty() ? name : s.name, name);
     overrides_.clear();
     for (const auto& o : s.overrides)
         overrides_.push_back({o.server, o.rule.protocol, o.rule.command, o.rule.match, o.reply_text});
@@ -100,11 +113,11 @@ void Session::go_to_step(size_t i) {
 }
 
 void Session::set_cursor(size_t c) {
-    cursor_ = std::min(c, trace_->size());
+    cursor_ = std::min(c, trace().size());
     phase = 0;
 }
 
-SimTime Session::cursor_time() const { return cursor_ == 0 ? 0 : trace_->at(cursor_ - 1).time; }
+SimTime Session::cursor_time() const { return cursor_ == 0 ? 0 : trace().at(cursor_ - 1).time; }
 
 bool Session::jump_next(EventKind kind) {
     auto seq = index_.next_of(kind, cursor_);
@@ -124,24 +137,24 @@ bool Session::jump_prev(EventKind kind) {
 }
 
 void Session::select(std::uint32_t seq) {
-    if (seq >= trace_->size()) return;
+    if (seq >= trace().size()) return;
     selected = seq;
     if (seq >= cursor_) set_cursor(seq + 1);
 }
 
 void Session::advance(double seconds) {
     if (!playing) return;
-    if (cursor_ >= trace_->size()) {
+    if (cursor_ >= trace().size()) {
         playing = false;
         phase = 0;
         return;
     }
     phase += static_cast<float>(seconds * speed);
-    while (phase >= 1.0f && cursor_ < trace_->size()) {
+    while (phase >= 1.0f && cursor_ < trace().size()) {
         phase -= 1.0f;
         ++cursor_;
     }
-    if (cursor_ >= trace_->size()) {
+    if (cursor_ >= trace().size()) {
         playing = false;
         phase = 0;
     }
@@ -159,13 +172,13 @@ std::optional<Error> Session::rerun(const std::vector<OverrideRow>& rows) {
     j["overrides"] = std::move(list);
     const SimTime at = cursor_time();
     const size_t old_cursor = cursor_;
-    auto before = outcomes_at(*trace_, cursor_);
-    auto before_lines = wire_lines(*trace_, cursor_);
+    auto before = outcomes_at(trace(), cursor_);
+    auto before_lines = wire_lines(trace(), cursor_);
     if (auto err = load_scenario_json(std::move(j), path_.empty() ? "scenario" : path_)) return err;
     // The same point: every event up to the same virtual time.
     size_t c = 0;
     if (old_cursor > 0)
-        while (c < trace_->size() && trace_->at(c).time <= at) ++c;
+        while (c < trace().size() && trace().at(c).time <= at) ++c;
     set_cursor(c);
     previous_outcome_ = std::move(before);
     previous_transcript_ = std::move(before_lines);

@@ -21,6 +21,7 @@
 
 #include "core/error.hpp"
 #include "core/trace.hpp"
+#include "core/trace_feed.hpp"
 #include "model/outcome.hpp"
 #include "model/trace_index.hpp"
 #include "scenario/lesson.hpp"
@@ -45,7 +46,7 @@ public:
     // Opens a scenario given as JSON text (the lab's re-runs, tests).
     std::optional<Error> open_scenario_text(const std::string& json_text, const std::string& name);
 
-    const Trace& trace() const { return *trace_; }
+    const Trace& trace() const { return feed_->trace(); }
     const TraceIndex& index() const { return index_; }
     const std::string& title() const { return title_; }
     const std::string& path() const { return path_; }
@@ -53,6 +54,15 @@ public:
     // Grows each time another trace is adopted: what panels key their caches on
     // (a new Trace may well live at the address of the old one).
     std::uint64_t generation() const { return generation_; }
+
+    // Follows a trace that grows (a live or serve connection, a World run as
+    // it goes): the view starts empty and poll() brings in what has come.
+    void follow(std::unique_ptr<TraceFeed> feed, std::string title, std::string path);
+    // Lets the feed add what it has (bounded work, once a frame) and extends
+    // the index; when the cursor sat at the end, it stays at the new end.
+    // True when the trace grew.
+    bool poll(size_t max_events = 20000);
+    bool growing() const { return !feed_->finished(); }
 
     // Events [0, cursor) are shown.
     size_t cursor() const { return cursor_; }
@@ -92,9 +102,9 @@ public:
 
 private:
     std::optional<Error> load_scenario_json(nlohmann::json j, const std::string& name);
-    void adopt(std::unique_ptr<Trace> t, std::string title, std::string path);
+    void adopt(std::unique_ptr<TraceFeed> feed, std::string title, std::string path);
 
-    std::unique_ptr<Trace> trace_ = std::make_unique<Trace>();
+    std::unique_ptr<TraceFeed> feed_ = std::make_unique<WholeTrace>(Trace{});
     TraceIndex index_;
     std::string title_, path_;
     nlohmann::json scenario_json_;  // null when a trace is open

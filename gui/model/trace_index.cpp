@@ -2,49 +2,34 @@
 #include "model/trace_index.hpp"
 
 #include <algorithm>
-#include <map>
 
 namespace mailsim::gui {
 
-LineClass reply_class(std::string_view protocol, std::string_view verb) {
-    if (verb.empty()) return LineClass::message;
-    if (protocol == "pop3") return verb == "-ERR" ? LineClass::reply5 : LineClass::reply2;
-    if (protocol == "imap") {
-        if (verb == "NO") return LineClass::reply4;
-        if (verb == "BAD") return LineClass::reply5;
-        // "+" asks for more (a literal, IDLE); BYE announces the close, the
-        // normal answer to LOGOUT: neither done nor failed, like SMTP's 3xx.
-        if (verb == "+" || verb == "BYE") return LineClass::reply3;
-        return LineClass::reply2;
+LineClass line_class(catalog::ReplyClass c) {
+    switch (c) {
+    case catalog::ReplyClass::preliminary:
+    case catalog::ReplyClass::completion: return LineClass::reply2;
+    case catalog::ReplyClass::intermediate: return LineClass::reply3;
+    case catalog::ReplyClass::transient: return LineClass::reply4;
+    case catalog::ReplyClass::permanent: return LineClass::reply5;
+    case catalog::ReplyClass::none: break;
     }
-    switch (verb[0]) {  // SMTP and HTTP: the first digit
-    case '1':
-    case '2': return LineClass::reply2;
-    case '3': return LineClass::reply3;
-    case '4': return LineClass::reply4;
-    case '5': return LineClass::reply5;
-    default: return LineClass::reply2;
-    }
+    return LineClass::message;
 }
 
-namespace {
-
-bool is_message_text(const Event& e) { return e.verb.empty() || e.key.ends_with(".message"); }
-
-void add_lines(ConnectionInfo& c, const Event& e, size_t message_lines) {
-    const bool client = e.dir == Direction::to_server;
+void TraceIndex::add_lines(ConnectionInfo& c, const Event& e, const protocol::Annotation& a) {
+    const bool client = a.from_client;
     const std::string_view b = e.bytes;
-    const LineClass first_class = client ? (is_message_text(e) ? LineClass::message : LineClass::command)
-                                         : reply_class(e.protocol, e.verb);
-    // A POP3 multi-line answer is "+OK ..." then the message: those lines are message text.
-    const bool body_after_first = !client && e.protocol == "pop3";
+    // A client's unit is a command, or text (DATA's message, a literal, an AUTH answer) when it has no verb.
+    const LineClass first_class = client ? (a.verb.empty() || a.message ? LineClass::message : LineClass::command)
+                                         : line_class(a.cls);
     size_t pos = 0, n = 0;
     while (pos < b.size()) {
         size_t nl = b.find('\n', pos);
         size_t end = nl == std::string_view::npos ? b.size() : nl;
         size_t len = end - pos;
         if (len > 0 && b[pos + len - 1] == '\r') --len;
-        if (n == message_lines) {  // the rest is counted, not listed
+        if (n == message_lines_) {  // the rest is counted, not listed
             size_t left = 0;
             for (size_t p = pos; p < b.size(); ++left) {
                 size_t q = b.find('\n', p);
@@ -54,7 +39,7 @@ void add_lines(ConnectionInfo& c, const Event& e, size_t message_lines) {
                                              LineClass::more, client});
             return;
         }
-        LineClass cls = (n > 0 && body_after_first) ? LineClass::message : first_class;
+        LineClass cls = (n > 0 && a.body_follows) ? LineClass::message : first_class;
         c.lines.push_back({static_cast<std::uint32_t>(e.seq), static_cast<std::uint32_t>(pos),
                            static_cast<std::uint32_t>(len), cls, client});
         ++n;
@@ -62,59 +47,73 @@ void add_lines(ConnectionInfo& c, const Event& e, size_t message_lines) {
     }
 }
 
-}  // namespace
+TraceIndex::TraceIndex(const Trace& trace, size_t message_lines) : message_lines_(message_lines) { extend(trace); }
 
-TraceIndex::TraceIndex(const Trace& trace, size_t message_lines) : by_kind_(kEventKindNames.size()) {
-    std::map<std::uint32_t, size_t> slot;  // connection id → position in connections_
-    for (size_t i = 0; i < trace.size(); ++i) {
-        const Event e = trace.at(i);
-        const auto seq = static_cast<std::uint32_t>(i);
-        by_kind_[static_cast<size_t>(e.kind)].push_back(seq);
-        switch (e.kind) {
-        case EventKind::bytes:
-        case EventKind::connect:
-        case EventKind::accept:
-        case EventKind::refuse:
-        case EventKind::close:
-        case EventKind::dns: arrows_.push_back(seq); break;
-        default: break;
-        }
-        if (e.conn == 0) continue;
-        auto [it, fresh] = slot.try_emplace(e.conn, connections_.size());
-        if (fresh) {
-            ConnectionInfo c;
-            c.id = e.conn;
-            c.first_seq = seq;
-            c.protocol = "tcp";
-            const bool server_side = e.kind == EventKind::accept || e.dir == Direction::to_client;
-            c.client = std::string(server_side ? e.peer : e.host);
-            c.server = std::string(server_side ? e.host : e.peer);
-            connections_.push_back(std::move(c));
-        }
-        ConnectionInfo& c = connections_[it->second];
-        c.last_seq = seq;
-        const size_t had = c.lines.size();
-        switch (e.kind) {
-        case EventKind::connect:
-            c.port = std::string(e.args);
-            c.lines.push_back({seq, 0, 0, LineClass::tcp, true});
-            break;
-        case EventKind::refuse:
-            c.refused = true;
-            c.lines.push_back({seq, 0, 0, LineClass::tcp, false});
-            break;
-        case EventKind::close: c.lines.push_back({seq, 0, 0, LineClass::tcp, e.dir != Direction::to_client}); break;
-        case EventKind::bytes:
-            if (c.protocol == "tcp" && !e.protocol.empty()) c.protocol = std::string(e.protocol);
-            add_lines(c, e, message_lines);
-            break;
-        default: break;
-        }
-        for (size_t k = had; k < c.lines.size(); ++k) {
-            c.lines[k].conn = c.id;
-            all_lines_.push_back(c.lines[k]);
-        }
+void TraceIndex::extend(const Trace& trace) {
+    for (; indexed_ < trace.size(); ++indexed_) add(trace.at(indexed_));
+}
+
+void TraceIndex::add(const Event& e) {
+    const auto seq = static_cast<std::uint32_t>(e.seq);
+    by_kind_[static_cast<size_t>(e.kind)].push_back(seq);
+    classes_.push_back(LineClass::tcp);
+    switch (e.kind) {
+    case EventKind::bytes:
+    case EventKind::connect:
+    case EventKind::accept:
+    case EventKind::refuse:
+    case EventKind::close:
+    case EventKind::dns: arrows_.push_back(seq); break;
+    default: break;
     }
+    if (e.conn == 0) return;
+    auto [it, fresh] = slot_.try_emplace(e.conn, connections_.size());
+    if (fresh) {
+        ConnectionInfo c;
+        c.id = e.conn;
+        c.first_seq = seq;
+        c.protocol = "tcp";
+        const bool server_side = e.kind == EventKind::accept || e.dir == Direction::to_client;
+        c.client = std::string(server_side ? e.peer : e.host);
+        c.server = std::string(server_side ? e.host : e.peer);
+        connections_.push_back(std::move(c));
+        annotators_.emplace_back();
+    }
+    ConnectionInfo& c = connections_[it->second];
+    c.last_seq = seq;
+    const size_t had = c.lines.size();
+    switch (e.kind) {
+    case EventKind::connect:
+        c.port = std::string(e.args);
+        c.lines.push_back({seq, 0, 0, LineClass::tcp, true});
+        break;
+    case EventKind::refuse:
+        c.refused = true;
+        c.lines.push_back({seq, 0, 0, LineClass::tcp, false});
+        break;
+    case EventKind::close: c.lines.push_back({seq, 0, 0, LineClass::tcp, e.dir != Direction::to_client}); break;
+    case EventKind::bytes: {
+        if (c.protocol == "tcp" && !e.protocol.empty()) c.protocol = std::string(e.protocol);
+        auto& annotator = annotators_[it->second];
+        if (!annotator) annotator.emplace(c.protocol);
+        const protocol::Annotation a = annotator->observe(e.dir, e.bytes, e.verb, e.key);
+        if (a.message) messages_.push_back({seq, *a.message});
+        add_lines(c, e, a);
+        if (c.lines.size() > had) classes_.back() = c.lines[had].cls;
+        break;
+    }
+    default: break;
+    }
+    for (size_t k = had; k < c.lines.size(); ++k) {
+        c.lines[k].conn = c.id;
+        all_lines_.push_back(c.lines[k]);
+    }
+}
+
+const CarriedMessage* TraceIndex::message(std::uint32_t seq) const {
+    auto it = std::lower_bound(messages_.begin(), messages_.end(), seq,
+                               [](const CarriedMessage& m, std::uint32_t v) { return m.seq < v; });
+    return it != messages_.end() && it->seq == seq ? &*it : nullptr;
 }
 
 const ConnectionInfo* TraceIndex::connection(std::uint32_t id) const {

@@ -59,4 +59,17 @@ const ReplyRow* find_reply(std::string_view protocol, std::string_view code) {
     return index.find(protocol, code);
 }
 
+ReplyClass reply_class(std::string_view protocol, std::string_view code) {
+    if (const ReplyRow* row = find_reply(protocol, code)) return row->cls;
+    if ((protocol != "smtp" && protocol != "http") || code.empty()) return ReplyClass::none;
+    switch (code[0]) {  // "299", or the class verb an HTTP status outside the catalog gets ("4xx")
+    case '1': return ReplyClass::preliminary;
+    case '2': return ReplyClass::completion;
+    case '3': return ReplyClass::intermediate;
+    case '4': return ReplyClass::transient;
+    case '5': return ReplyClass::permanent;
+    default: return ReplyClass::none;
+    }
+}
+
 }  // namespace mailsim::catalog

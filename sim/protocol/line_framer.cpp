@@ -87,21 +87,6 @@ std::optional<Line> LineFramer::next() {
     }
 }
 
-std::string outgoing_args(const Outgoing& o) {
-    if (o.verb.empty()) return std::to_string(o.bytes.size()) + " bytes on the wire";
-    std::string_view first(o.bytes);
-    first = first.substr(0, first.find("\r\n"));
-    if (first.compare(0, o.verb.size(), o.verb) != 0) {
-        // IMAP puts a tag, or "*" and a number, before the verb: "A001 LOGIN bob", "* 3 FETCH (...)".
-        std::string word = " " + std::string(o.verb);
-        size_t at = first.find(word + " ");
-        if (at != std::string_view::npos) return std::string(first.substr(at + word.size() + 1));
-        if (first.size() >= word.size() && first.substr(first.size() - word.size()) == word) return {};
-    }
-    if (first.size() <= o.verb.size()) return {};
-    return std::string(first.substr(o.verb.size() + 1));
-}
-
 std::string dot_stuff(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 32 + 8);

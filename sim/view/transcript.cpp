@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "protocol/catalog.hpp"
+
 namespace mailsim::view {
 
 namespace {
@@ -19,17 +21,17 @@ constexpr const char* kRed = "\x1b[31m";
 constexpr const char* kMagenta = "\x1b[35m";
 constexpr const char* kBold = "\x1b[1m";
 
-const char* reply_colour(std::string_view code) {
-    if (code.empty()) return kReset;
-    switch (code[0]) {
-        case '2': return kGreen;
-        case '3': return kBlue;
-        case '4': return kYellow;
-        case '5': return kRed;
-        case '+': return kGreen;  // POP3 +OK
-        case '-': return kRed;    // POP3 -ERR
-        default: return kReset;
+// The GUI colours a reply by the same class (gui/model/trace_index.cpp).
+const char* reply_colour(catalog::ReplyClass c) {
+    switch (c) {
+        case catalog::ReplyClass::preliminary:
+        case catalog::ReplyClass::completion: return kGreen;
+        case catalog::ReplyClass::intermediate: return kBlue;
+        case catalog::ReplyClass::transient: return kYellow;
+        case catalog::ReplyClass::permanent: return kRed;
+        case catalog::ReplyClass::none: break;
     }
+    return kReset;
 }
 
 // Whether a line can go to a terminal as it is: valid UTF-8 without control
@@ -111,7 +113,7 @@ std::string format_event(const Event& e, const TranscriptOptions& o) {
             // FETCH, an HTTP response with its body), show their first lines.
             bool message = e.key == "smtp.message" || e.protocol == "pop3" || e.protocol == "imap" || e.protocol == "http";
             size_t shown = message && lines.size() > o.message_lines + 1 ? o.message_lines : lines.size();
-            const char* colour = client ? kCyan : reply_colour(e.verb);
+            const char* colour = client ? kCyan : reply_colour(catalog::reply_class(e.protocol, e.verb));
             for (size_t i = 0; i < shown; ++i) {
                 if (!printable_line(lines[i])) {  // binary from here on: say how much
                     const size_t rest = e.bytes.size() - static_cast<size_t>(lines[i].data() - e.bytes.data());

@@ -25,8 +25,8 @@ constexpr std::array<CommandRow, 13> kPop3Commands{{
 }};
 
 constexpr std::array<ReplyRow, 2> kPop3Replies{{
-    {"pop3", "+OK", "+OK [text]", "RFC 1939 §3", false, "pop3.reply.OK"},
-    {"pop3", "-ERR", "-ERR [text]", "RFC 1939 §3", false, "pop3.reply.ERR"},
+    {"pop3", "+OK", "+OK [text]", "RFC 1939 §3", false, "pop3.reply.OK", ReplyClass::completion},
+    {"pop3", "-ERR", "-ERR [text]", "RFC 1939 §3", false, "pop3.reply.ERR", ReplyClass::permanent},
 }};
 
 }  // namespace
