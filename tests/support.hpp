@@ -158,6 +158,13 @@ inline std::unique_ptr<agents::World> run_scenario(std::string_view json, SimTim
     return w;
 }
 
+inline std::vector<Event> with_key(const Trace& t, std::string_view key) {
+    std::vector<Event> out;
+    for (size_t i = 0; i < t.size(); ++i)
+        if (t.at(i).key == key) out.push_back(t.at(i));
+    return out;
+}
+
 inline std::vector<Event> events_of(const Trace& t, EventKind kind) {
     std::vector<Event> out;
     for (size_t i = 0; i < t.size(); ++i)

@@ -9,6 +9,7 @@
 
 using namespace mailsim;
 using test::run_scenario;
+using test::with_key;
 
 namespace {
 
@@ -29,13 +30,6 @@ std::string scenario_with(const std::string& fetches, const std::string& more_ma
               { "host": "bob-browser", "user": "bob@hamburger.edu", "server": "mail.hamburger.edu", "password": "ketchup" } ],
   "mails": [ )" + std::string(kTwoMails) + more_mails + R"( ],
   "fetches": [ )" + fetches + " ]" + extra + "}";
-}
-
-std::vector<Event> with_key(const Trace& t, std::string_view key) {
-    std::vector<Event> out;
-    for (size_t i = 0; i < t.size(); ++i)
-        if (t.at(i).key == key) out.push_back(t.at(i));
-    return out;
 }
 
 std::vector<Event> requests(const Trace& t, std::string_view method) {

@@ -56,6 +56,20 @@ struct LessonOptions {
     bool pause = false;
 };
 
+struct ConnectOptions {
+    std::string url;            // smtp://host[:port], pop3s://..., imaps://...
+    bool starttls = false;
+    std::string user;
+    std::string password_file;
+    std::string script;
+    std::string trace_out;
+    std::string cafile;
+    bool insecure = false;
+    bool keep_secrets = false;
+    int timeout_seconds = 30;
+};
+
+int cmd_connect(const ConnectOptions& o, const CommonOptions& c);
 int cmd_mime(const MimeOptions& o, const CommonOptions& c);
 int cmd_lesson(const LessonOptions& o, const CommonOptions& c);
 int cmd_encode(const CodecOptions& o, const CommonOptions& c);

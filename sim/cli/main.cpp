@@ -90,6 +90,24 @@ int main(int argc, char** argv) {
     lesson_cmd->add_flag("--pause", lesson.pause, "wait for Enter after each step");
     add_common(lesson_cmd);
 
+    ConnectOptions connect;
+    auto* connect_cmd = app.add_subcommand(
+        "connect", "talk to a real mail server, one command at a time, and record the session as a trace");
+    connect_cmd->add_option("url", connect.url, "smtp|pop3|imap|smtps|pop3s|imaps://HOST[:PORT]")->required();
+    connect_cmd->add_flag("--starttls", connect.starttls, "upgrade to TLS after the greeting (STARTTLS, STLS)");
+    connect_cmd->add_option("--user", connect.user, "the user name {user} and {auth-plain} stand for in commands");
+    connect_cmd->add_option("--password-file", connect.password_file, "a file whose first line is the password {password} stands for")
+        ->check(CLI::ExistingFile);
+    connect_cmd->add_option("--script", connect.script, "commands to send, one a line (otherwise typed at a prompt)")
+        ->check(CLI::ExistingFile);
+    connect_cmd->add_option("--trace", connect.trace_out, "save the session as a trace (JSON, written atomically)");
+    connect_cmd->add_option("--cafile", connect.cafile, "trust this CA certificate (a lab's) instead of the system's")
+        ->check(CLI::ExistingFile);
+    connect_cmd->add_flag("--insecure", connect.insecure, "go on when the certificate does not verify (a warning is recorded)");
+    connect_cmd->add_flag("--keep-secrets", connect.keep_secrets, "keep passwords and AUTH lines in the trace (redacted by default)");
+    connect_cmd->add_option("--timeout", connect.timeout_seconds, "seconds to wait for a reply")->check(CLI::Range(1, 3600));
+    add_common(connect_cmd);
+
     CLI11_PARSE(app, argc, argv);
     common.color = !common.no_color && ::isatty(STDOUT_FILENO);
     try {
@@ -100,6 +118,7 @@ int main(int argc, char** argv) {
         if (*mime_cmd) return cmd_mime(mime, common);
         if (*decode_cmd) return cmd_decode(decode, common);
         if (*lesson_cmd) return cmd_lesson(lesson, common);
+        if (*connect_cmd) return cmd_connect(connect, common);
     } catch (const std::exception& e) {
         // Our own misuse, never the user's input: say so plainly.
         std::fprintf(stderr, "mailsim: internal error: %s\n", e.what());

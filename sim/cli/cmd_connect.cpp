@@ -1,0 +1,132 @@
+// cmd_connect.cpp — `mailsim connect URL`: a real server, one command at a
+// time, each reply shown with its explanation as it arrives, and the whole
+// session saved as a trace (credentials redacted unless --keep-secrets).
+//
+// Commands come from --script FILE (a line each; blank lines and lines
+// starting with '#' are skipped, except in message text after DATA) or,
+// without one, from a prompt. In either,
+// {user}, {password} and {auth-plain} (base64 of NUL user NUL password, for
+// AUTH PLAIN and AUTHENTICATE PLAIN) are filled from --user and
+// --password-file, so a script holds no secret.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "codec/base64.hpp"
+#include "core/trace_json.hpp"
+#include "live/live_session.hpp"
+#include "view/transcript.hpp"
+
+namespace mailsim::cli {
+
+namespace {
+
+std::string fill(std::string line, const ConnectOptions& o, const std::string& password) {
+    auto replace = [&line](std::string_view what, const std::string& with) {
+        for (size_t at; (at = line.find(what)) != std::string::npos;) line.replace(at, what.size(), with);
+    };
+    replace("{auth-plain}", codec::base64_encode(std::string(1, '\0') + o.user + '\0' + password, false));
+    replace("{password}", password);
+    replace("{user}", o.user);
+    return line;
+}
+
+}  // namespace
+
+int cmd_connect(const ConnectOptions& o, const CommonOptions& c) {
+    auto target = live::parse_target(o.url);
+    if (!target) {
+        std::fprintf(stderr, "mailsim: %s\n", target.error().message().c_str());
+        return 2;
+    }
+    std::string password;
+    if (!o.password_file.empty()) {
+        auto text = read_file(o.password_file);
+        if (!text) {
+            std::fprintf(stderr, "mailsim: %s\n", text.error().message().c_str());
+            return 1;
+        }
+        password = text->substr(0, text->find_first_of("\r\n"));
+    }
+    std::vector<std::string> script;
+    if (!o.script.empty()) {
+        auto text = read_file(o.script);
+        if (!text) {
+            std::fprintf(stderr, "mailsim: %s\n", text.error().message().c_str());
+            return 1;
+        }
+        for (size_t pos = 0; pos < text->size();) {
+            size_t end = text->find('\n', pos);
+            if (end == std::string::npos) end = text->size();
+            std::string line = text->substr(pos, end - pos);
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            pos = end + 1;
+            script.push_back(std::move(line));
+        }
+    }
+    const auto lang = text::parse_lang(c.lang).value_or(text::Lang::en);
+    view::TranscriptOptions to;
+    to.lang = lang;
+    to.color = c.color;
+    live::LiveOptions lo;
+    lo.starttls = o.starttls;
+    lo.tls.cafile = o.cafile;
+    lo.tls.insecure = o.insecure;
+    lo.keep_secrets = o.keep_secrets;
+    lo.timeout_ms = o.timeout_seconds * 1000;
+    live::LiveSession session(*target, lo);
+    session.on_event = [&](const Event& e) {
+        out(view::format_event(e, to));
+        // A reply's meaning, from the catalog, under it.
+        if (e.kind == EventKind::bytes && e.dir == Direction::to_client && !e.key.empty())
+            if (auto name = text::find(lang, std::string(e.key) + ".name")) out(fmt::format("{:>12}↳ {}\n", "", *name));
+        if (e.kind == EventKind::note && !e.key.empty()) out(fmt::format("{:>12}↳ {}\n", "", text::get(lang, e.key)));
+        std::fflush(stdout);
+    };
+    auto save = [&]() -> int {
+        if (o.trace_out.empty()) return 0;
+        if (auto err = save_trace(session.trace(), o.trace_out)) {
+            std::fprintf(stderr, "mailsim: %s\n", err->message().c_str());
+            return 1;
+        }
+        return 0;
+    };
+    if (!session.open()) {
+        std::fprintf(stderr, "mailsim: %s\n", session.error().c_str());
+        save();
+        return 1;
+    }
+    const bool interactive = o.script.empty();
+    const bool prompt = interactive && ::isatty(STDIN_FILENO);
+    size_t next = 0;
+    int status = 0;
+    for (;;) {
+        std::string line;
+        if (interactive) {
+            if (prompt) std::fputs("C: ", stderr);
+            if (!std::getline(std::cin, line)) break;
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+        } else {
+            if (next == script.size()) break;
+            line = script[next++];
+        }
+        // Blank lines and comments are skipped, except inside message text.
+        if (!session.in_text() && (line.empty() || line[0] == '#')) continue;
+        if (!session.command(fill(line, o, password))) {
+            if (session.connected() || !session.error().starts_with("the server closed")) {
+                std::fprintf(stderr, "mailsim: %s\n", session.error().c_str());
+                status = 1;
+            }
+            break;
+        }
+    }
+    session.close();
+    const int saved = save();
+    return status ? status : saved;
+}
+
+}  // namespace mailsim::cli

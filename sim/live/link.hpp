@@ -1,0 +1,70 @@
+// link.hpp — a real connection: TCP from SDL_net, and TLS from OpenSSL fed
+// through memory BIOs, so that TLS too is bytes in, bytes out (DESIGN.md:
+// only sim/live touches sockets and TLS).
+//
+// A Link is a client's end: it connects (with a time-out), sends, and waits
+// for bytes (with a time-out), in plain text until start_tls() and through
+// TLS after it (at once for implicit TLS: 465, 995, 993). The handshake's
+// facts — version, cipher, the certificate's subject and issuer, whether it
+// verified against the system's CA store (or --cafile) and the host name —
+// are kept for the trace. A certificate that does not verify stops the
+// handshake unless the caller said insecure.
+//
+// Bytes from the peer are untrusted: reads are bounded, nothing here parses
+// them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace mailsim::live {
+
+struct TlsOptions {
+    std::string cafile;     // trust this CA (a lab's) instead of the system's store
+    bool insecure = false;  // go on when the certificate does not verify (shown in the trace)
+};
+
+struct TlsFacts {
+    std::string version;    // "TLSv1.3"
+    std::string cipher;     // "TLS_AES_256_GCM_SHA384"
+    std::string subject;    // the certificate's subject, one line
+    std::string issuer;
+    bool verified = false;
+    std::string verify_result;  // "ok", or OpenSSL's reason: "unable to get local issuer certificate"
+};
+
+class Link {
+public:
+    ~Link();
+    Link(const Link&) = delete;
+    Link& operator=(const Link&) = delete;
+
+    // Connects to host:port; an error names what failed ("connection refused", "no such host").
+    static std::unique_ptr<Link> open(const std::string& host, std::uint16_t port, std::string* error);
+
+    // Sends everything (through TLS once it is on); false when the connection is gone.
+    bool send(std::string_view bytes);
+    // Waits up to `timeout_ms` for bytes; nullopt on time-out, "" when the peer closed.
+    std::optional<std::string> receive(int timeout_ms);
+    // The TLS handshake as a client, for `server_name`; on failure `error`
+    // says why (a certificate that does not verify names the reason).
+    bool start_tls(const std::string& server_name, const TlsOptions& options, int timeout_ms, std::string* error);
+    bool tls_on() const;
+    const TlsFacts& tls() const { return facts_; }
+    const std::string& peer_address() const { return peer_; }
+
+private:
+    Link() = default;
+    // Ciphertext to and from the socket while the handshake or a read goes on.
+    bool flush_tls();
+    bool read_socket(int timeout_ms, std::string& into, bool* closed);
+
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    TlsFacts facts_;
+    std::string peer_;
+};
+
+}  // namespace mailsim::live

@@ -1,0 +1,279 @@
+// live_session.cpp — connect, greet, command and reply, TLS, redaction.
+#include "live/live_session.hpp"
+
+#include <chrono>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/ascii.hpp"
+
+namespace mailsim::live {
+
+namespace {
+
+struct Scheme {
+    std::string_view name, protocol;
+    std::uint16_t port;
+    bool tls;
+};
+constexpr Scheme kSchemes[] = {
+    {"smtp", "smtp", 25, false}, {"smtps", "smtp", 465, true}, {"pop3", "pop3", 110, false},
+    {"pop3s", "pop3", 995, true}, {"imap", "imap", 143, false}, {"imaps", "imap", 993, true},
+};
+
+std::int64_t wall_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// The words of a command line (without its line end).
+std::vector<std::string_view> words(std::string_view line) {
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+    std::vector<std::string_view> out;
+    for (size_t pos = 0; pos < line.size();) {
+        const size_t sp = line.find(' ', pos);
+        const size_t end = sp == std::string_view::npos ? line.size() : sp;
+        if (end > pos) out.push_back(line.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return out;
+}
+
+// The line with its words from `from` on replaced by "[redacted]".
+std::string keep_words(const std::vector<std::string_view>& w, size_t keep) {
+    std::string out;
+    for (size_t i = 0; i < w.size(); ++i) {
+        if (i) out += ' ';
+        out += i < keep ? std::string(w[i]) : std::string("[redacted]");
+    }
+    return out + "\r\n";
+}
+
+}  // namespace
+
+Result<Target> parse_target(std::string_view url) {
+    const size_t sep = url.find("://");
+    if (sep == std::string_view::npos)
+        return Error{std::string(url), "expected smtp://, pop3://, imap://, smtps://, pop3s:// or imaps:// and a host"};
+    const std::string scheme = to_lower(url.substr(0, sep));
+    const Scheme* s = nullptr;
+    for (const auto& k : kSchemes)
+        if (k.name == scheme) s = &k;
+    if (!s) return Error{std::string(url), "unknown scheme \"" + scheme + "\": expected smtp, pop3, imap, smtps, pop3s or imaps"};
+    std::string_view rest = url.substr(sep + 3);
+    while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+    Target t{std::string(s->protocol), std::string(rest), s->port, s->tls};
+    if (const size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
+        t.host = std::string(rest.substr(0, colon));
+        const std::string_view digits = rest.substr(colon + 1);
+        unsigned long port = 0;
+        for (char c : digits) port = ascii_digit(c) && port < 65536 ? port * 10 + static_cast<unsigned long>(c - '0') : 70000;
+        if (digits.empty() || port == 0 || port > 65535) return Error{std::string(url), "the port must be a number from 1 to 65535"};
+        t.port = static_cast<std::uint16_t>(port);
+    }
+    if (t.host.empty()) return Error{std::string(url), "no host"};
+    for (char c : t.host)
+        if (!ascii_alnum(c) && c != '.' && c != '-' && c != '_') return Error{std::string(url), "a host name holds letters, digits, '.', '-'"};
+    return t;
+}
+
+LiveSession::LiveSession(Target target, LiveOptions options)
+    : target_(std::move(target)), options_(std::move(options)), annotator_(target_.protocol) {
+    start_us_ = wall_us();
+    trace_.source.kind = "live";
+    trace_.source.clock = "wall";
+    trace_.source.name = fmt::format("{}{}://{}:{}", target_.protocol, target_.implicit_tls ? "s" : "", target_.host, target_.port);
+    trace_.source.start_epoch = start_us_ / 1000000;
+    trace_.hosts.push_back({options_.client_name, "client", "", ""});
+    trace_.hosts.push_back({target_.host, "server", "", ""});
+    trace_.links.push_back({options_.client_name, target_.host, 0});
+}
+
+LiveSession::~LiveSession() = default;
+
+SimTime LiveSession::now() const { return wall_us() - (start_us_ / 1000000) * 1000000; }
+
+void LiveSession::note(std::string_view verb, std::string_view args, std::string_view key, const std::string& detail) {
+    Event e;
+    e.time = now();
+    e.kind = EventKind::note;
+    e.conn = conn_;
+    e.host = options_.client_name;
+    e.peer = target_.host;
+    e.protocol = "tls";
+    e.verb = verb;
+    e.args = args;
+    e.key = key;
+    e.detail = detail;
+    trace_.append(e);
+    if (on_event) on_event(trace_.at(trace_.size() - 1));
+}
+
+bool LiveSession::open() {
+    tcp_event(EventKind::connect, true, fmt::format("port {}", target_.port));
+    link_ = Link::open(target_.host, target_.port, &error_);
+    if (!link_) {
+        tcp_event(EventKind::refuse, false, error_);
+        return false;
+    }
+    if (target_.implicit_tls && !upgrade(false)) return false;
+    if (!await_reply(true)) return false;
+    if (!options_.starttls || target_.implicit_tls) return true;
+    if (target_.protocol == "smtp" && !command("EHLO " + options_.client_name)) return false;
+    const std::string starttls = target_.protocol == "pop3" ? "STLS" : target_.protocol == "imap" ? "S1 STARTTLS" : "STARTTLS";
+    if (!command(starttls)) return false;
+    if (!link_->tls_on()) {
+        error_ = "the server refused " + starttls + "; nothing was sent in the clear after it";
+        return false;
+    }
+    return true;
+}
+
+std::string LiveSession::redact(const protocol::Unit& u, bool* redacted) const {
+    *redacted = false;
+    if (options_.keep_secrets || !u.a.from_client) return u.bytes;
+    const auto w = words(u.bytes);
+    const std::string& verb = u.a.verb;
+    size_t keep = w.size();
+    if (u.a.key == "smtp.auth.response" || u.a.key == "imap.auth.response") keep = 0;
+    else if (verb == "PASS") keep = 1;                           // PASS secret
+    else if (verb == "APOP") keep = 2;                           // APOP user digest
+    else if (verb == "AUTH") keep = 2;                           // AUTH PLAIN initial-response
+    else if (verb == "LOGIN" && target_.protocol == "imap") keep = 2;         // tag LOGIN user password
+    else if (verb == "AUTHENTICATE") keep = 3;                   // tag AUTHENTICATE PLAIN initial-response
+    if (keep >= w.size()) return u.bytes;
+    *redacted = true;
+    return keep == 0 ? std::string("[redacted]\r\n") : keep_words(w, keep);
+}
+
+void LiveSession::record(const protocol::Unit& u) {
+    bool redacted = false;
+    const std::string bytes = redact(u, &redacted);
+    const std::string args = redacted ? protocol::unit_args(bytes, u.a.verb) : u.a.args;
+    Event e;
+    e.time = now();
+    e.kind = EventKind::bytes;
+    e.dir = u.a.dir;
+    e.conn = conn_;
+    const bool from_client = u.a.dir == Direction::to_server;
+    e.host = from_client ? std::string_view(options_.client_name) : std::string_view(target_.host);
+    e.peer = from_client ? std::string_view(target_.host) : std::string_view(options_.client_name);
+    e.protocol = target_.protocol;
+    e.verb = u.a.verb;
+    e.args = args;
+    e.key = u.a.key;
+    e.bytes = bytes;
+    const std::string detail = redacted ? R"({"redacted":true})" : std::string();
+    e.detail = detail;
+    trace_.append(e);
+    if (on_event) on_event(trace_.at(trace_.size() - 1));
+}
+
+bool LiveSession::send_line(const std::string& line) {
+    if (!link_) {
+        error_ = "not connected";
+        return false;
+    }
+    const std::string wire = line + "\r\n";
+    for (const auto& u : annotator_.feed(Direction::to_server, wire)) record(u);
+    if (!link_->send(wire)) {
+        error_ = "the connection is gone";
+        return false;
+    }
+    return true;
+}
+
+bool LiveSession::await_reply(bool greeting) {
+    last_was_final_ = false;
+    while (!last_was_final_) {
+        auto got = link_->receive(options_.timeout_ms);
+        if (!got) {
+            error_ = fmt::format("no reply within {} s", options_.timeout_ms / 1000);
+            return false;
+        }
+        if (got->empty()) {
+            for (const auto& u : annotator_.finish(Direction::to_client)) record(u);
+            error_ = "the server closed the connection";
+            tcp_event(EventKind::close, false, "FIN");
+            link_.reset();
+            return false;
+        }
+        for (const auto& u : annotator_.feed(Direction::to_client, *got)) {
+            record(u);
+            // IMAP's untagged data comes before the answer: a tagged line or "+" ends the exchange.
+            if (!greeting && target_.protocol == "imap" && u.bytes.starts_with("* ")) continue;
+            last_was_final_ = true;
+            last_positive_ = u.a.cls == catalog::ReplyClass::completion;
+            last_verb_ = u.a.verb;
+        }
+    }
+    return true;
+}
+
+bool LiveSession::command(const std::string& line) {
+    if (!send_line(line)) return false;
+    // After 354 the lines are the message: sent as they come, and only the
+    // "." that ends them gets a reply (RFC 5321 §4.1.1.4).
+    if (in_text_ && line != ".") return true;
+    in_text_ = false;
+    if (!await_reply(false)) return false;
+    in_text_ = target_.protocol == "smtp" && last_verb_ == "354";
+    const auto w = words(line);
+    const std::string verb = to_upper(w.empty() ? std::string_view{} : w[target_.protocol == "imap" && w.size() > 1 ? 1 : 0]);
+    if ((verb == "STARTTLS" || verb == "STLS") && last_positive_) return upgrade(true);
+    return true;
+}
+
+bool LiveSession::upgrade(bool after_command) {
+    // Bytes that came in the clear after the answer to STARTTLS are not part
+    // of the TLS session (an injection, RFC 3207 §4.2): dropped, and said.
+    if (const size_t stray = annotator_.pending(Direction::to_client)) {
+        note("discard", fmt::format("{} bytes received in the clear before the handshake were dropped", stray),
+             "live.tls.discarded", "");
+    }
+    std::string why;
+    if (!link_->start_tls(target_.host, options_.tls, options_.timeout_ms, &why)) {
+        const auto& f = link_->tls();
+        nlohmann::json d = {{"error", why}, {"verify_result", f.verify_result}, {"subject", f.subject}, {"issuer", f.issuer}};
+        note("TLS", why, "live.tls.failed", d.dump());
+        error_ = why;
+        link_.reset();
+        return false;
+    }
+    const TlsFacts& f = link_->tls();
+    nlohmann::json d = {{"version", f.version}, {"cipher", f.cipher}, {"subject", f.subject},
+                        {"issuer", f.issuer},   {"verified", f.verified}, {"verify_result", f.verify_result}};
+    note("TLS", fmt::format("{} {}; certificate {}; issued by {}; verified: {}", f.version, f.cipher, f.subject, f.issuer,
+                            f.verify_result),
+         "live.tls.handshake", d.dump());
+    if (!f.verified)
+        note("insecure", fmt::format("the certificate did not verify ({}); going on because of --insecure", f.verify_result),
+             "live.tls.insecure", "");
+    // The protocol starts again inside TLS: after STARTTLS without a new greeting.
+    annotator_ = protocol::Annotator(target_.protocol);
+    if (after_command) annotator_.observe(Direction::to_client, {}, {}, {});
+    return true;
+}
+
+void LiveSession::close() {
+    if (!link_) return;
+    tcp_event(EventKind::close, true, "FIN");
+    link_.reset();
+}
+
+void LiveSession::tcp_event(EventKind kind, bool by_client, std::string_view args) {
+    Event e;
+    e.time = now();
+    e.kind = kind;
+    if (kind == EventKind::close) e.dir = by_client ? Direction::to_server : Direction::to_client;
+    e.conn = conn_;
+    e.host = by_client ? std::string_view(options_.client_name) : std::string_view(target_.host);
+    e.peer = by_client ? std::string_view(target_.host) : std::string_view(options_.client_name);
+    e.protocol = "tcp";
+    e.args = args;
+    trace_.append(e);
+    if (on_event) on_event(trace_.at(trace_.size() - 1));
+}
+
+}  // namespace mailsim::live

@@ -1,0 +1,105 @@
+// live_session.hpp — a student's client talking to a real mail server,
+// recorded as a Trace (DESIGN.md: the live-session row; wall clock).
+//
+// The target is a URL: smtp://, pop3://, imap:// (plain, or --starttls:
+// SMTP STARTTLS, POP3 STLS (RFC 2595 §4), IMAP STARTTLS) or smtps://,
+// pop3s://, imaps:// (implicit TLS, RFC 8314: 465, 995, 993). Commands are
+// sent one at a time, each waiting for its whole reply, which the annotator
+// (sim/protocol/annotate) cuts and labels from the same catalogs as the
+// simulation; every unit becomes a bytes event with its wall-clock time.
+// The TLS handshake is an event of its own (version, cipher, certificate
+// subject and issuer, verify result); --insecure is recorded as a warning.
+//
+// Credentials never reach the trace unless asked (keep_secrets): PASS's
+// argument, APOP's digest, LOGIN's arguments, AUTH's initial response and
+// every line answering a 334 or "+" challenge are replaced by "[redacted]",
+// and the event says so in its detail.
+//
+// Not done yet: the standard sessions run by our own client engines (send
+// a message; list and fetch mail) — commands are the user's or a script's;
+// pipelining several commands at once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/trace.hpp"
+#include "live/link.hpp"
+#include "protocol/annotate.hpp"
+
+namespace mailsim::live {
+
+struct Target {
+    std::string protocol;       // "smtp", "pop3", "imap"
+    std::string host;
+    std::uint16_t port = 0;
+    bool implicit_tls = false;  // smtps, pop3s, imaps
+};
+// "imaps://mail.example.org:993" → {imap, mail.example.org, 993, true}; the error names what is wrong.
+Result<Target> parse_target(std::string_view url);
+
+struct LiveOptions {
+    bool starttls = false;     // upgrade after the greeting (and, for SMTP, EHLO)
+    TlsOptions tls;
+    bool keep_secrets = false;
+    int timeout_ms = 30000;    // for a reply, and for the handshake
+    std::string client_name = "mailsim";  // EHLO's argument, and the trace's client host
+};
+
+class LiveSession {
+public:
+    LiveSession(Target target, LiveOptions options);
+    ~LiveSession();
+
+    // Called with each event as it is recorded (the CLI prints them).
+    std::function<void(const Event&)> on_event;
+
+    // Connects, upgrades an implicit-TLS port, reads the greeting and, with
+    // --starttls, says hello and upgrades. False with `error()` set.
+    bool open();
+    // Sends one command line (without CRLF) and records it and its reply; a
+    // positive answer to STARTTLS/STLS starts TLS. After SMTP's 354 each
+    // line is message text, sent at once, until "." which gets the reply.
+    // False when the connection is gone or the reply does not come in time.
+    bool command(const std::string& line);
+    // Closes and records the close.
+    void close();
+
+    bool connected() const { return link_ != nullptr; }
+    // SMTP after 354: the lines sent are message text (blank lines included).
+    bool in_text() const { return in_text_; }
+    const std::string& error() const { return error_; }
+    const Trace& trace() const { return trace_; }
+    Trace& trace() { return trace_; }
+
+private:
+    bool send_line(const std::string& line);
+    // Reads until the reply to what was sent (or the greeting) is whole.
+    bool await_reply(bool greeting);
+    bool upgrade(bool after_command);
+    void record(const protocol::Unit& u);
+    // connect, refuse or close, by the client or the server.
+    void tcp_event(EventKind kind, bool by_client, std::string_view args);
+    void note(std::string_view verb, std::string_view args, std::string_view key, const std::string& detail);
+    SimTime now() const;
+    std::string redact(const protocol::Unit& u, bool* redacted) const;
+
+    Target target_;
+    LiveOptions options_;
+    Trace trace_;
+    std::unique_ptr<Link> link_;
+    protocol::Annotator annotator_;
+    std::int64_t start_us_ = 0;
+    std::uint32_t conn_ = 1;
+    std::string error_;
+    bool last_was_final_ = false;  // the last server unit ended an exchange
+    bool last_positive_ = false;
+    std::string last_verb_;
+    bool in_text_ = false;         // SMTP after 354: lines are message text up to "."
+};
+
+}  // namespace mailsim::live

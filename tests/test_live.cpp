@@ -1,0 +1,279 @@
+// test_live.cpp — `mailsim connect` against real servers on 127.0.0.1:
+// Dovecot for POP3 and IMAP, aiosmtpd for SMTP (Debian's packages, listed
+// in .ci/packages). Each test starts its own servers on free high ports with
+// a test CA it makes with openssl, and stops them after; nothing leaves the
+// machine's loopback.
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "core/trace_json.hpp"
+#include "support.hpp"
+
+using namespace mailsim;
+using test::with_key;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string sh(const std::string& cmd, int* status = nullptr) {
+    std::string out;
+    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+    REQUIRE(p);
+    char buf[4096];
+    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    const int st = ::pclose(p);
+    if (status) *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return out;
+}
+
+// A port nothing listens on now (the kernel's choice for port 0).
+int free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
+bool accepts(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    return ok;
+}
+
+void wait_for(int port) {
+    for (int i = 0; i < 200 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(accepts(port));
+}
+
+void write(const fs::path& p, const std::string& text) {
+    std::ofstream(p, std::ios::binary) << text;
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+// Dovecot (POP3, IMAP; plain+STARTTLS and implicit TLS) and an SMTP server
+// (STARTTLS + AUTH; and SMTPS with an expired certificate), with bob's
+// password "ketchup" and one message in his INBOX.
+struct Lab {
+    fs::path dir;
+    int pop3 = free_port(), pop3s = free_port(), imap = free_port(), imaps = free_port();
+    int smtp = free_port(), smtps = free_port();
+    FILE* smtp_server = nullptr;
+
+    Lab() {
+        char tmpl[] = "/tmp/mailsim-live-XXXXXX";
+        REQUIRE(::mkdtemp(tmpl));
+        dir = tmpl;
+        // Dovecot's auth and mail processes run as its own users and must reach in.
+        fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                 fs::perms::others_read | fs::perms::others_exec);
+        const std::string d = dir.string();
+        // A test CA, a certificate for localhost, and one that expired at once.
+        int st = 0;
+        sh("cd " + d + " && (openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj '/CN=mailsim test CA'"
+           " && printf 'subjectAltName=DNS:localhost\\n' > ext.cnf"
+           " && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost"
+           " && openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile ext.cnf"
+           " && openssl req -newkey rsa:2048 -nodes -keyout old.key -out old.csr -subj /CN=localhost"
+           " && openssl x509 -req -in old.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out old.crt -days 0 -extfile ext.cnf"
+           ") 2>openssl.log",
+           &st);
+        REQUIRE(st == 0);
+        fs::create_directories(dir / "run");
+        fs::create_directories(dir / "state");
+        fs::create_directories(dir / "out");
+        for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(dir / "home/bob/Maildir" / sub);
+        write(dir / "home/bob/Maildir/new/1.localhost",
+              "From: Alice <alice@crepes.fr>\r\nTo: bob@localhost\r\nSubject: hello\r\n\r\nHi Bob.\r\n.dot line\r\n");
+        REQUIRE(sh("chown -R dovecot:dovecot " + d + "/home").empty());
+        write(dir / "passwd", "bob:{PLAIN}ketchup\n");
+        write(dir / "pw", "ketchup\n");
+        write(dir / "dovecot.conf",
+              "base_dir = " + d + "/run\nstate_dir = " + d + "/state\nlog_path = " + d + "/dovecot.log\n"
+              "protocols = imap pop3\nlisten = 127.0.0.1\nssl = yes\nssl_cert = <" + d + "/server.crt\n"
+              "ssl_key = <" + d + "/server.key\nssl_dh = </usr/share/dovecot/dh.pem\ndisable_plaintext_auth = no\n"
+              "auth_mechanisms = plain login\nfirst_valid_uid = 100\n"
+              "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u " + d + "/passwd\n}\n"
+              "userdb {\n  driver = static\n  args = uid=dovecot gid=dovecot home=" + d + "/home/%u\n}\n"
+              "mail_location = maildir:~/Maildir\n"
+              "service imap-login {\n  chroot =\n  inet_listener imap {\n    port = " + std::to_string(imap) +
+              "\n  }\n  inet_listener imaps {\n    port = " + std::to_string(imaps) + "\n    ssl = yes\n  }\n}\n"
+              "service pop3-login {\n  chroot =\n  inet_listener pop3 {\n    port = " + std::to_string(pop3) +
+              "\n  }\n  inet_listener pop3s {\n    port = " + std::to_string(pop3s) + "\n    ssl = yes\n  }\n}\n"
+              "service anvil {\n  chroot =\n}\n");
+        // Its daemons must not hold our pipe open: their output goes to a file.
+        const std::string started = sh("dovecot -c " + d + "/dovecot.conf >" + d + "/start.log 2>&1 </dev/null", &st);
+        INFO(started << slurp(dir / "dovecot.log"));
+        REQUIRE(st == 0);
+        smtp_server = ::popen(("/usr/bin/python3 " MAILSIM_SOURCE_DIR "/tests/live/smtp_server.py " + std::to_string(smtp) +
+                               " " + d + "/server.crt " + d + "/server.key " + std::to_string(smtps) + " " + d + "/old.crt " +
+                               d + "/old.key " + d + "/out > " + d + "/smtp.log 2>&1")
+                                  .c_str(),
+                              "w");
+        REQUIRE(smtp_server);
+        for (int port : {pop3, pop3s, imap, imaps, smtp, smtps}) {
+            INFO("port " << port << "\n" << slurp(dir / "dovecot.log") << slurp(dir / "smtp.log"));
+            wait_for(port);
+        }
+    }
+    ~Lab() {
+        sh("doveadm -c " + dir.string() + "/dovecot.conf stop >/dev/null 2>&1 </dev/null");
+        if (smtp_server) ::pclose(smtp_server);  // its stdin closes: it stops
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+
+    // Runs `mailsim connect` with a script; the trace goes to dir/NAME.json.
+    std::string connect(const std::string& url, const std::string& script, const std::string& flags, int* status,
+                        const std::string& name = "t") {
+        write(dir / (name + ".txt"), script);
+        return sh(std::string(MAILSIM_CLI) + " connect " + url + " --user bob --password-file " + dir.string() + "/pw --script " +
+                      (dir / (name + ".txt")).string() + " --trace " + (dir / (name + ".json")).string() + " " + flags,
+                  status);
+    }
+    Trace trace(const std::string& name = "t") {
+        auto t = load_trace((dir / (name + ".json")).string());
+        REQUIRE(t);
+        return std::move(*t);
+    }
+    std::string ca() const { return " --cafile " + (dir / "ca.crt").string(); }
+};
+
+}  // namespace
+
+TEST_CASE("mailsim connect reads mail from Dovecot over POP3 with STLS and over IMAPS, labelled as the simulator labels", "[live]") {
+    Lab lab;
+    int st = -1;
+    std::string out = lab.connect("pop3://localhost:" + std::to_string(lab.pop3),
+                                  "USER {user}\nPASS {password}\nLIST\nRETR 1\nQUIT\n", "--starttls" + lab.ca(), &st, "pop");
+    INFO(out);
+    REQUIRE(st == 0);
+    CHECK(out.find("S: +OK Begin TLS negotiation") != std::string::npos);
+    CHECK(out.find("verified: ok") != std::string::npos);
+    Trace pop = lab.trace("pop");
+    CHECK(pop.source.kind == "live");
+    CHECK(pop.source.clock == "wall");
+    REQUIRE(with_key(pop, "live.tls.handshake").size() == 1);
+    CHECK(with_key(pop, "live.tls.handshake")[0].detail.find("\"verified\":true") != std::string::npos);
+    CHECK(with_key(pop, "pop3.cmd.RETR").size() == 1);
+    // The answer to RETR is one event with the whole message, dot-stuffed as sent.
+    bool retr = false;
+    for (const auto& e : with_key(pop, "pop3.reply.OK"))
+        retr = retr || e.bytes.find("Subject: hello\r\n\r\nHi Bob.\r\n..dot line\r\n.\r\n") != std::string_view::npos;
+    CHECK(retr);
+
+    out = lab.connect("imaps://localhost:" + std::to_string(lab.imaps),
+                      "a1 LOGIN {user} {password}\na2 SELECT INBOX\na3 FETCH 1 BODY[]\na4 LOGOUT\n", lab.ca(), &st, "imap");
+    INFO(out);
+    REQUIRE(st == 0);
+    Trace imap = lab.trace("imap");
+    CHECK(with_key(imap, "imap.reply.greeting").size() == 1);
+    CHECK(with_key(imap, "imap.code.READ-WRITE").size() == 1);
+    REQUIRE(with_key(imap, "imap.data.FETCH").size() == 1);
+    CHECK(with_key(imap, "imap.data.FETCH")[0].bytes.find("BODY[] {") != std::string_view::npos);
+    CHECK(with_key(imap, "imap.reply.BYE").size() == 1);
+}
+
+TEST_CASE("mailsim connect sends a message through a real SMTP server over STARTTLS with AUTH PLAIN, byte for byte", "[live]") {
+    Lab lab;
+    int st = -1;
+    std::string out = lab.connect("smtp://localhost:" + std::to_string(lab.smtp),
+                                  "EHLO pc.test\nAUTH PLAIN {auth-plain}\nMAIL FROM:<alice@crepes.fr>\nRCPT TO:<bob@localhost>\n"
+                                  "DATA\nSubject: hi\n\n..dotted\n# not a comment here\nbody\n.\nQUIT\n",
+                                  "--starttls" + lab.ca(), &st);
+    INFO(out);
+    REQUIRE(st == 0);
+    CHECK(slurp(lab.dir / "out/1.eml") == "Subject: hi\r\n\r\n.dotted\r\n# not a comment here\r\nbody\r\n");
+    Trace t = lab.trace();
+    CHECK(with_key(t, "smtp.message").size() == 1);
+    CHECK(with_key(t, "smtp.reply.354").size() == 1);
+    CHECK(with_key(t, "smtp.reply.221").size() == 1);
+}
+
+TEST_CASE("credentials never reach the trace unless --keep-secrets, and the redaction shows", "[live]") {
+    Lab lab;
+    int st = -1;
+    lab.connect("imap://localhost:" + std::to_string(lab.imap), "a1 AUTHENTICATE PLAIN {auth-plain}\na2 LOGOUT\n",
+                "--starttls" + lab.ca(), &st, "auth");
+    REQUIRE(st == 0);
+    lab.connect("pop3://localhost:" + std::to_string(lab.pop3), "USER {user}\nPASS {password}\nQUIT\n", "", &st, "pass");
+    REQUIRE(st == 0);
+    lab.connect("smtp://localhost:" + std::to_string(lab.smtp), "EHLO x\nAUTH PLAIN {auth-plain}\nQUIT\n", "--starttls" + lab.ca(), &st,
+                "smtp");
+    REQUIRE(st == 0);
+    const std::string secret_b64 = "AGJvYgBrZXRjaHVw";  // base64("\0bob\0ketchup")
+    for (const char* name : {"auth", "pass", "smtp"}) {
+        const std::string json = slurp(lab.dir / (std::string(name) + ".json"));
+        INFO(name);
+        CHECK(json.find("ketchup") == std::string::npos);
+        CHECK(json.find(secret_b64) == std::string::npos);
+        CHECK(json.find("[redacted]") != std::string::npos);
+        CHECK(json.find("\"redacted\":true") != std::string::npos);
+    }
+    lab.connect("pop3://localhost:" + std::to_string(lab.pop3), "USER {user}\nPASS {password}\nQUIT\n", "--keep-secrets", &st, "kept");
+    REQUIRE(st == 0);
+    CHECK(slurp(lab.dir / "kept.json").find("PASS ketchup") != std::string::npos);
+}
+
+TEST_CASE("a certificate that does not verify is refused with its reason, and taken only with --insecure and a warning", "[live]") {
+    Lab lab;
+    int st = -1;
+    const std::string imaps = std::to_string(lab.imaps);
+    // An unknown CA: the system's store does not have the lab's.
+    std::string out = lab.connect("imaps://localhost:" + imaps, "a1 LOGOUT\n", "", &st);
+    CHECK(st == 1);
+    CHECK(out.find("does not verify (unable to get local issuer certificate)") != std::string::npos);
+    // The wrong name: the certificate is for localhost.
+    out = lab.connect("imaps://127.0.0.1:" + imaps, "a1 LOGOUT\n", lab.ca(), &st);
+    CHECK(st == 1);
+    CHECK(out.find("mismatch") != std::string::npos);
+    // Expired.
+    out = lab.connect("smtps://localhost:" + std::to_string(lab.smtps), "QUIT\n", lab.ca(), &st);
+    CHECK(st == 1);
+    CHECK(out.find("certificate has expired") != std::string::npos);
+    Trace refused = lab.trace();
+    CHECK(with_key(refused, "live.tls.failed").size() == 1);
+    for (size_t i = 0; i < refused.size(); ++i) CHECK(refused.at(i).kind != EventKind::bytes);  // nothing was sent
+    // --insecure goes on, and says so in the transcript and the trace.
+    out = lab.connect("smtps://localhost:" + std::to_string(lab.smtps), "QUIT\n", lab.ca() + " --insecure", &st);
+    INFO(out);
+    CHECK(st == 0);
+    CHECK(out.find("going on because of --insecure") != std::string::npos);
+    CHECK(with_key(lab.trace(), "live.tls.insecure").size() == 1);
+}
+
+TEST_CASE("mailsim connect names a bad address and exits 2, an unreachable server and exits 1", "[live]") {
+    int st = -1;
+    std::string out = sh(std::string(MAILSIM_CLI) + " connect gopher://localhost", &st);
+    CHECK(st == 2);
+    CHECK(out.find("unknown scheme \"gopher\"") != std::string::npos);
+    out = sh(std::string(MAILSIM_CLI) + " connect smtp://localhost:99999", &st);
+    CHECK(st == 2);
+    CHECK(out.find("port must be a number from 1 to 65535") != std::string::npos);
+    out = sh(std::string(MAILSIM_CLI) + " connect smtp://localhost:" + std::to_string(free_port()), &st);
+    CHECK(st == 1);
+    CHECK(out.find("could not connect") != std::string::npos);
+}
