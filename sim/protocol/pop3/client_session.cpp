@@ -53,9 +53,8 @@ bool Pop3ClientSession::expects_multiline() const { return state_ == State::Uidl
 
 void Pop3ClientSession::receive(std::string_view bytes) {
     if (state_ == State::Done) return;
-    framer_.feed(bytes);
     while (state_ != State::Done) {
-        auto line = framer_.next();
+        auto line = framer_.next(bytes);
         if (!line) break;
         if (in_body_) {
             if (line->text == ".") {

@@ -115,9 +115,8 @@ std::optional<Pop3ServerSession::SessionEvent> Pop3ServerSession::next_event() {
 // case-insensitive, 3 or 4 characters)
 void Pop3ServerSession::receive(std::string_view bytes) {
     if (close_) return;
-    framer_.feed(bytes);
     while (!close_) {
-        auto line = framer_.next();
+        auto line = framer_.next(bytes);
         if (!line) break;
         if (line->too_long) {
             err(fmt::format("line too long (at most {} octets, RFC 2449 4)", settings_.command_line_limit));

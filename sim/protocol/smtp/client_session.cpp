@@ -93,9 +93,8 @@ void ClientSession::send_command(std::string_view verb, std::initializer_list<st
 
 void ClientSession::receive(std::string_view bytes) {
     if (state_ == State::Done) return;
-    framer_.feed(bytes);
     while (state_ != State::Done) {
-        auto line = framer_.next();
+        auto line = framer_.next(bytes);
         if (!line) break;
         auto st = parser_.add_line(line->text);
         if (st == ReplyParser::Status::incomplete) continue;
@@ -106,10 +105,11 @@ void ClientSession::receive(std::string_view bytes) {
             send_command("QUIT", "");
             set_state(State::Quit);
             close_ = true;
-            return;
+            break;
         }
         on_reply(parser_.reply());  // read in place: valid until the next add_line()
     }
+    framer_.feed(bytes);  // what was not read waits (after TURN, for take_unread)
 }
 
 void ClientSession::on_reply(const Reply& r) {

@@ -131,8 +131,7 @@ private:
     void reply(const Reply& r);
     void reply(int code, std::string_view enhanced, std::string_view text);
     void on_command_line(const protocol::Line& line);
-    void on_text_line(const protocol::Line& line);
-    std::string_view take_text_lines(std::string_view bytes);
+    void on_text(const protocol::TextRun& run);
     void end_of_data();
     void reset_transaction();
     bool enhanced() const { return settings_.enhancedstatuscodes && env_.esmtp; }
