@@ -89,7 +89,7 @@ std::optional<Line> LineFramer::next() {
 
 // A line at the very front of `bytes`, under the same rules as next(), if
 // it is complete and not too long; anything else is left to next().
-std::optional<Line> LineFramer::line_at_front(std::string_view bytes) const {
+inline std::optional<Line> LineFramer::line_at_front(std::string_view bytes) const {
     std::string_view head = bytes.substr(0, max_);  // a line end beyond it makes the line too long
     size_t lf = head.find('\n');
     bool bare = false;
@@ -109,6 +109,7 @@ std::optional<Line> LineFramer::line_at_front(std::string_view bytes) const {
 
 std::optional<Line> LineFramer::next(std::string_view& bytes) {
     if (at_line_start()) {
+        if (bytes.empty()) return std::nullopt;  // nothing held back, nothing new
         if (auto line = line_at_front(bytes)) {
             bytes.remove_prefix(line->wire_size);
             return line;
@@ -125,7 +126,7 @@ std::optional<Line> LineFramer::next(std::string_view& bytes) {
 // LF, none too long. A stuffed dot ends a run before its line, or is
 // dropped when the run starts there, so that a run is one span of the
 // bytes. Stops after the line "."; `used` says how many bytes it took.
-TextRun LineFramer::plain_run(std::string_view bytes, size_t& used) const {
+inline TextRun LineFramer::plain_run(std::string_view bytes, size_t& used) const {
     TextRun run;
     size_t begin = 0;  // start of the run
     size_t p = 0;      // start of the current line
