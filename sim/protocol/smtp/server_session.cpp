@@ -86,16 +86,14 @@ ServerSession::ServerSession(ServerSettings settings, ServerPolicy& policy)
 }
 
 void ServerSession::set_state(State s) {
-    if (s == state_) return;
-    if (report_states_) events_.push_back({SessionEvent::Type::state_change, state_, s, {}});
-    state_ = s;
+    if (!outbox_.change_state(state_, s)) return;
     bool text = s == State::Data;
     framer_.set_max_length(text ? settings_.text_line_limit : settings_.command_line_limit);
     framer_.set_lf_ends_line(!text && settings_.accept_bare_lf_commands);
 }
 
 void ServerSession::reply(const Reply& r) {
-    out_.push_back(r.outgoing(enhanced()));
+    outbox_.send(r.outgoing(enhanced()));
     if (r.code == 421) {  // RFC 5321 §3.8: the server closes after 421
         close_ = true;
         set_state(State::Quit);
@@ -105,7 +103,7 @@ void ServerSession::reply(const Reply& r) {
 // A reply of the server's own, written straight to the wire: the same bytes
 // as reply(Reply(code, enh, text)) without building a Reply.
 void ServerSession::reply(int code, std::string_view enh, std::string_view text) {
-    out_.push_back(smtp::one_line_outgoing(code, enhanced() ? enh : std::string_view{}, text));
+    outbox_.send(smtp::one_line_outgoing(code, enhanced() ? enh : std::string_view{}, text));
     if (code == 421) {  // RFC 5321 §3.8: the server closes after 421
         close_ = true;
         set_state(State::Quit);
@@ -116,32 +114,19 @@ void ServerSession::start() {
     if (auto o = policy_.override_for("CONNECT", "")) {
         Reply r = *o;
         if (r.code == 554) {  // "No SMTP service here": the client should QUIT (§3.1)
-            out_.push_back(r.outgoing(false));
+            outbox_.send(r.outgoing(false));
             return;
         }
         if (!r.positive()) {
-            out_.push_back(r.outgoing(false));
+            outbox_.send(r.outgoing(false));
             close_ = true;
             set_state(State::Quit);
             return;
         }
-        out_.push_back(r.outgoing(false));
+        outbox_.send(r.outgoing(false));
         return;
     }
     reply(220, "", fmt::format(FMT_COMPILE("{} {}"), settings_.hostname, settings_.greeting_text));
-}
-
-std::vector<protocol::Outgoing> ServerSession::take_output() {
-    std::vector<protocol::Outgoing> v;
-    v.swap(out_);
-    return v;
-}
-
-std::optional<ServerSession::SessionEvent> ServerSession::next_event() {
-    if (events_.empty()) return std::nullopt;
-    SessionEvent e = std::move(events_.front());
-    events_.pop_front();
-    return e;
 }
 
 void ServerSession::receive(std::string_view bytes) {
@@ -305,7 +290,7 @@ void ServerSession::on_ehlo(std::string_view args, const std::optional<Reply>& f
     r.lines.push_back("HELP");
     if (forced) r.lines.front() = forced->first_line();
     // EHLO's reply carries no enhanced code (RFC 2034 §3)
-    out_.push_back(r.outgoing(false));
+    outbox_.send(r.outgoing(false));
     set_state(State::Ready);
 }
 
@@ -538,7 +523,7 @@ void ServerSession::on_turn(std::string_view args, const std::optional<Reply>& f
         return;
     }
     reply(forced ? *forced : Reply(250, "2.0.0", "OK, turning around: I am now the sender"));
-    events_.push_back({SessionEvent::Type::turn, state_, State::Turned, env_.client_name});
+    outbox_.report({SessionEvent::Type::turn, state_, State::Turned, env_.client_name});
     set_state(State::Turned);
 }
 
