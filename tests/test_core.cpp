@@ -167,6 +167,43 @@ TEST_CASE("in text mode a bare LF stays inside the line") {
     REQUIRE(l->bare_lf);
 }
 
+TEST_CASE("text runs come unstuffed, whole as byte by byte, and only CRLF.CRLF ends them") {
+    // What each input stores, and that "NEXT\r\n" after the end is left unread.
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"a\r\n..b\r\n.c\r\n\r\n.\r\nNEXT\r\n", "a\r\n.b\r\nc\r\n\r\n"},
+        {"x\n.\ny\r\n.\r\nNEXT\r\n", "x\n.\ny\r\n"},      // <LF>.<LF>
+        {"x\n.\r\ny\r\n.\r\nNEXT\r\n", "x\n.\r\ny\r\n"},  // <LF>.<CR><LF>
+        {"x\r\n.\ny\r\n.\r\nNEXT\r\n", "x\r\n\ny\r\n"},   // <CR><LF>.<LF>: a line that starts with a dot
+        {"x\r.\ry\r\n.\r\nNEXT\r\n", "x\r.\ry\r\n"},      // bare CRs
+        {".\r\nNEXT\r\n", ""},
+        {std::string(1200, 'l') + "\r\n.\r\nNEXT\r\n", std::string(80, 'l') + "\r\n"},  // cut, marked
+    };
+    for (const auto& [input, stored] : cases) {
+        INFO(input.substr(0, 40));
+        for (size_t step : {input.size(), size_t(1), size_t(7)}) {  // whole, byte by byte, in pieces
+            protocol::LineFramer f(1000);
+            f.set_lf_ends_line(false);
+            std::string got, after;
+            bool ended = false, cut = false;
+            for (size_t i = 0; i < input.size(); i += step) {
+                std::string_view bytes = std::string_view(input).substr(i, step);
+                while (!ended) {
+                    auto run = f.next_text(bytes);
+                    if (!run) break;
+                    got += run->text;
+                    cut = cut || run->too_long;
+                    ended = run->end;
+                }
+                if (ended) after += f.take_rest() + std::string(bytes);
+            }
+            REQUIRE(got == stored);
+            REQUIRE(ended);
+            REQUIRE(after == "NEXT\r\n");
+            REQUIRE(cut == (input.size() > 1000));
+        }
+    }
+}
+
 TEST_CASE("dot-stuffing doubles leading dots and ends with a lone dot") {
     REQUIRE(protocol::dot_stuff(".\r\nabc\r\n.x") == "..\r\nabc\r\n..x\r\n.\r\n");
     REQUIRE(protocol::dot_unstuff("..x") == ".x");

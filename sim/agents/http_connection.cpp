@@ -68,81 +68,51 @@ private:
     ConnectionId id_;
 };
 
-HttpServerConnection::HttpServerConnection(World& world, MailServer& server) : world_(world), server_(server) {}
+HttpServerConnection::HttpServerConnection(World& world, MailServer& server)
+    : SessionConnection(world, Side::server, "http"), server_(server) {}
 HttpServerConnection::~HttpServerConnection() = default;
 
-void HttpServerConnection::on_open(Network&, ConnectionId id) {
-    id_ = id;
-    access_ = std::make_unique<Access>(server_, id);
+void HttpServerConnection::opened() {
+    access_ = std::make_unique<Access>(server_, id_);
     http::HttpSettings s;
     s.hostname = server_.host();
-    session_ = std::make_unique<http::HttpServerSession>(s, *access_);
+    session_.emplace(s, *access_);
     pump();
-}
-
-void HttpServerConnection::on_data(Network&, ConnectionId, std::string_view bytes) {
-    if (!session_) return;
-    session_->receive(bytes);
-    pump();
-}
-
-void HttpServerConnection::on_close(Network&, ConnectionId, CloseReason) {}
-
-void HttpServerConnection::pump() {
-    using T = http::HttpServerSession::SessionEvent::Type;
-    while (auto e = session_->next_event())
-        if (e->type == T::state_change)
-            world_.state_change(id_, Side::server, "http", "server", http::HttpServerSession::state_name(e->from),
-                                http::HttpServerSession::state_name(e->to));
-    for (auto& o : session_->take_output()) world_.send_outgoing(id_, Side::server, "http", o);
-    if (session_->wants_close()) world_.network().close(id_, Side::server);
 }
 
 HttpClientConnection::HttpClientConnection(World& world, UserAgent& agent, http::HttpClientSettings settings)
-    : world_(world), agent_(agent), session_(std::move(settings)) {}
+    : SessionConnection(world, Side::client, "http"), agent_(agent) {
+    session_.emplace(std::move(settings));
+}
 
 // In HTTP the client speaks first.
-void HttpClientConnection::on_open(Network&, ConnectionId id) {
-    id_ = id;
-    session_.start();
+void HttpClientConnection::opened() {
+    session_->start();
     pump();
 }
 
-void HttpClientConnection::on_data(Network&, ConnectionId id, std::string_view bytes) {
-    id_ = id;
-    session_.receive(bytes);
-    pump();
-}
-
-void HttpClientConnection::on_close(Network&, ConnectionId, CloseReason why) {
+void HttpClientConnection::closed(CloseReason why) {
     if (over_) return;
-    session_.peer_closed();
+    session_->peer_closed();
     pump();
     if (over_) return;
     over_ = true;
     agent_.webmail_over(false, fmt::format("connection {}", to_string(why)));
 }
 
-void HttpClientConnection::pump() {
-    using T = http::HttpClientSession::SessionEvent::Type;
-    while (auto e = session_.next_event()) {
-        switch (e->type) {
-        case T::state_change:
-            world_.state_change(id_, Side::client, "http", "client", http::HttpClientSession::state_name(e->from),
-                                http::HttpClientSession::state_name(e->to));
-            break;
-        case T::response: break;  // the response's bytes are in the trace already
-        case T::message_read: agent_.webmail_read(e->id, std::move(e->page)); break;
-        case T::finished:
-            if (!over_) {
-                over_ = true;
-                agent_.webmail_over(e->ok, e->error);
-            }
-            break;
+void HttpClientConnection::on_event(Event& e) {
+    using T = Event::Type;
+    switch (e.type) {
+    case T::state_change: break;                 // traced already
+    case T::response: break;                     // the response's bytes are in the trace already
+    case T::message_read: agent_.webmail_read(e.id, std::move(e.page)); break;
+    case T::finished:
+        if (!over_) {
+            over_ = true;
+            agent_.webmail_over(e.ok, e.error);
         }
+        break;
     }
-    for (auto& o : session_.take_output()) world_.send_outgoing(id_, Side::client, "http", o);
-    if (session_.wants_close()) world_.network().close(id_, Side::client);
 }
 
 }  // namespace mailsim::agents

@@ -2,13 +2,13 @@
 // server's web side (port 80, over the users' INBOX folders, the same ones
 // IMAP reads) and a browser-like user agent.
 //
-// Like the POP3 and IMAP connections they only join the sans-I/O engines to
-// the Network and turn the engines' events into trace events.
+// SessionConnection joins the engines to the Network and traces their state
+// changes; these keep the backend and say what the agents do with the rest.
 #pragma once
 
 #include <memory>
 
-#include "core/network.hpp"
+#include "agents/session_connection.hpp"
 #include "protocol/http/client_session.hpp"
 #include "protocol/http/server_session.hpp"
 
@@ -18,37 +18,29 @@ class World;
 class MailServer;
 class UserAgent;
 
-class HttpServerConnection : public StreamEndpoint {
+class HttpServerConnection : public SessionConnection<HttpServerConnection, http::HttpServerSession> {
 public:
     HttpServerConnection(World& world, MailServer& server);
     ~HttpServerConnection() override;
-    void on_open(Network& net, ConnectionId id) override;
-    void on_data(Network& net, ConnectionId id, std::string_view bytes) override;
-    void on_close(Network& net, ConnectionId id, CloseReason why) override;
 
 private:
-    class Access;  // the mail server's users and folders as a WebmailBackend
-    void pump();
-    World& world_;
+    friend SessionConnection;  // calls the hooks
+    class Access;              // the mail server's users and folders as a WebmailBackend
+    void opened();
     MailServer& server_;
-    ConnectionId id_ = 0;
     std::unique_ptr<Access> access_;
-    std::unique_ptr<http::HttpServerSession> session_;
 };
 
-class HttpClientConnection : public StreamEndpoint {
+class HttpClientConnection : public SessionConnection<HttpClientConnection, http::HttpClientSession> {
 public:
     HttpClientConnection(World& world, UserAgent& agent, http::HttpClientSettings settings);
-    void on_open(Network& net, ConnectionId id) override;
-    void on_data(Network& net, ConnectionId id, std::string_view bytes) override;
-    void on_close(Network& net, ConnectionId id, CloseReason why) override;
 
 private:
-    void pump();
-    World& world_;
+    friend SessionConnection;
+    void opened();
+    void on_event(Event& e);
+    void closed(CloseReason why);
     UserAgent& agent_;
-    ConnectionId id_ = 0;
-    http::HttpClientSession session_;
     bool over_ = false;
 };
 

@@ -35,31 +35,22 @@ private:
     std::string user_;  // whose folders the session opened
 };
 
-ImapServerConnection::ImapServerConnection(World& world, MailServer& server) : world_(world), server_(server) {}
+ImapServerConnection::ImapServerConnection(World& world, MailServer& server)
+    : SessionConnection(world, Side::server, "imap"), server_(server) {}
 
 ImapServerConnection::~ImapServerConnection() { server_.remove_imap_session(this); }
 
-void ImapServerConnection::on_open(Network&, ConnectionId id) {
-    id_ = id;
-    access_ = std::make_unique<Access>(server_, id);
+void ImapServerConnection::opened() {
+    access_ = std::make_unique<Access>(server_, id_);
     imap::ImapSettings s;
     s.hostname = server_.host();
-    session_ = std::make_unique<imap::ImapServerSession>(s, *access_);
+    session_.emplace(s, *access_);
     server_.add_imap_session(this);
     session_->start();
     pump();
 }
 
-void ImapServerConnection::on_data(Network&, ConnectionId, std::string_view bytes) {
-    if (!session_ || closed_) return;
-    session_->receive(bytes);
-    pump();
-}
-
-void ImapServerConnection::on_close(Network&, ConnectionId, CloseReason) {
-    closed_ = true;
-    server_.remove_imap_session(this);
-}
+void ImapServerConnection::closed(CloseReason) { server_.remove_imap_session(this); }
 
 void ImapServerConnection::mail_changed(const std::string& user) {
     if (!session_ || closed_ || access_->user() != user) return;
@@ -67,86 +58,66 @@ void ImapServerConnection::mail_changed(const std::string& user) {
     pump();
 }
 
-void ImapServerConnection::pump() {
-    using T = imap::ImapServerSession::SessionEvent::Type;
-    while (auto e = session_->next_event()) {
-        if (e->type == T::state_change)
-            world_.state_change(id_, Side::server, "imap", "server", imap::ImapServerSession::state_name(e->from),
-                                imap::ImapServerSession::state_name(e->to));
+// What this session did to INBOX (EXPUNGE, APPEND, COPY) reaches the
+// mailbox POP3 and the webmail read, and the user's other sessions.
+void ImapServerConnection::after_output() {
+    if (access_->user().empty()) return;
+    const imap::MailStore& store = server_.mailboxes().folders(access_->user());
+    if (store.version() != seen_version_) {
+        seen_version_ = store.version();
+        server_.mailboxes().sync_inbox(access_->user());
+        server_.mail_changed(access_->user(), this);
     }
-    for (auto& o : session_->take_output()) world_.send_outgoing(id_, Side::server, "imap", o);
-    // What this session did to INBOX (EXPUNGE, APPEND, COPY) reaches the
-    // mailbox POP3 and the webmail read, and the user's other sessions.
-    if (!access_->user().empty()) {
-        const imap::MailStore& store = server_.mailboxes().folders(access_->user());
-        if (store.version() != seen_version_) {
-            seen_version_ = store.version();
-            server_.mailboxes().sync_inbox(access_->user());
-            server_.mail_changed(access_->user(), this);
-        }
-    }
-    if (session_->wants_close()) {
-        closed_ = true;
-        server_.remove_imap_session(this);
-        world_.network().close(id_, Side::server);
-    }
+}
+
+void ImapServerConnection::closing() {
+    closed_ = true;
+    server_.remove_imap_session(this);
 }
 
 ImapClientConnection::ImapClientConnection(World& world, UserAgent& agent, imap::ImapClientSettings settings,
                                            SimTime idle_for)
-    : world_(world), agent_(agent), session_(std::move(settings)), idle_for_(idle_for) {}
-
-void ImapClientConnection::on_open(Network&, ConnectionId id) { id_ = id; }
-
-void ImapClientConnection::on_data(Network&, ConnectionId id, std::string_view bytes) {
-    id_ = id;
-    session_.receive(bytes);
-    pump();
+    : SessionConnection(world, Side::client, "imap"), agent_(agent), idle_for_(idle_for) {
+    session_.emplace(std::move(settings));
 }
 
-void ImapClientConnection::on_close(Network&, ConnectionId, CloseReason why) {
+void ImapClientConnection::closed(CloseReason why) {
     *alive_ = false;
     if (over_) return;
     over_ = true;
-    agent_.imap_over(session_, false, fmt::format("connection {}", to_string(why)));
+    agent_.imap_over(*session_, false, fmt::format("connection {}", to_string(why)));
 }
 
-void ImapClientConnection::pump() {
-    using T = imap::ImapClientSession::SessionEvent::Type;
-    while (auto e = session_.next_event()) {
-        switch (e->type) {
-        case T::state_change:
-            world_.state_change(id_, Side::client, "imap", "client", imap::ImapClientSession::state_name(e->from),
-                                imap::ImapClientSession::state_name(e->to));
-            // The first IDLE starts the clock: after idle_for the agent stops waiting (DONE).
-            if (e->to == imap::ImapClientSession::State::Idle && !idle_scheduled_) {
-                idle_scheduled_ = true;
-                world_.scheduler().after(idle_for_, [this, alive = alive_] {
-                    if (!*alive) return;
-                    session_.stop_idle();
-                    pump();
-                });
-            }
-            break;
-        case T::fetched: agent_.imap_fetched(*e); break;
-        case T::idle_notice:
-            world_.emit(EventKind::note, agent_.host(), "IDLE",
-                        fmt::format(FMT_COMPILE("the server says the folder now holds {} message(s): the agent "
-                                                "ends IDLE to fetch the new mail"),
-                                    e->exists),
-                        "agent.ua.idle_notice", {{"exists", e->exists}}, world_.network().host_of(id_, Side::server), id_,
-                        "imap");
-            break;
-        case T::finished:
-            if (!over_) {
-                over_ = true;
-                agent_.imap_over(session_, e->ok, e->error);
-            }
-            break;
+void ImapClientConnection::on_event(Event& e) {
+    using T = Event::Type;
+    switch (e.type) {
+    case T::state_change:
+        // The first IDLE starts the clock: after idle_for the agent stops waiting (DONE).
+        if (e.to == imap::ImapClientSession::State::Idle && !idle_scheduled_) {
+            idle_scheduled_ = true;
+            world_.scheduler().after(idle_for_, [this, alive = alive_] {
+                if (!*alive) return;
+                session_->stop_idle();
+                pump();
+            });
         }
+        break;
+    case T::fetched: agent_.imap_fetched(e); break;
+    case T::idle_notice:
+        world_.emit(EventKind::note, agent_.host(), "IDLE",
+                    fmt::format(FMT_COMPILE("the server says the folder now holds {} message(s): the agent "
+                                            "ends IDLE to fetch the new mail"),
+                                e.exists),
+                    "agent.ua.idle_notice", {{"exists", e.exists}}, world_.network().host_of(id_, Side::server), id_,
+                    "imap");
+        break;
+    case T::finished:
+        if (!over_) {
+            over_ = true;
+            agent_.imap_over(*session_, e.ok, e.error);
+        }
+        break;
     }
-    for (auto& o : session_.take_output()) world_.send_outgoing(id_, Side::client, "imap", o);
-    if (session_.wants_close()) world_.network().close(id_, Side::client);
 }
 
 }  // namespace mailsim::agents

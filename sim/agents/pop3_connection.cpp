@@ -48,27 +48,21 @@ private:
     ConnectionId id_;
 };
 
-Pop3ServerConnection::Pop3ServerConnection(World& world, MailServer& server) : world_(world), server_(server) {}
+Pop3ServerConnection::Pop3ServerConnection(World& world, MailServer& server)
+    : SessionConnection(world, Side::server, "pop3"), server_(server) {}
 Pop3ServerConnection::~Pop3ServerConnection() = default;
 
-void Pop3ServerConnection::on_open(Network&, ConnectionId id) {
-    id_ = id;
-    access_ = std::make_unique<Access>(server_, id);
+void Pop3ServerConnection::opened() {
+    access_ = std::make_unique<Access>(server_, id_);
     pop3::Pop3Settings s;
     s.hostname = server_.host();
-    s.timestamp = fmt::format("<{}.{}@{}>", id, world_.now() / kMillisecond, server_.host());
-    session_ = std::make_unique<pop3::Pop3ServerSession>(s, *access_);
+    s.timestamp = fmt::format("<{}.{}@{}>", id_, world_.now() / kMillisecond, server_.host());
+    session_.emplace(s, *access_);
     session_->start();
     pump();
 }
 
-void Pop3ServerConnection::on_data(Network&, ConnectionId, std::string_view bytes) {
-    if (!session_) return;
-    session_->receive(bytes);
-    pump();
-}
-
-void Pop3ServerConnection::on_close(Network&, ConnectionId, CloseReason why) {
+void Pop3ServerConnection::closed(CloseReason why) {
     // A connection that ends without QUIT never reaches UPDATE: nothing is removed.
     if (session_ && session_->state() == pop3::Pop3ServerSession::State::Transaction)
         world_.emit(EventKind::note, server_.host(), "no UPDATE",
@@ -76,47 +70,26 @@ void Pop3ServerConnection::on_close(Network&, ConnectionId, CloseReason why) {
                     "agent.pop3.no_update", nullptr, world_.network().host_of(id_, Side::client), id_, "pop3");
 }
 
-void Pop3ServerConnection::pump() {
-    while (auto e = session_->next_event())
-        world_.state_change(id_, Side::server, "pop3", "server", pop3::Pop3ServerSession::state_name(e->from),
-                            pop3::Pop3ServerSession::state_name(e->to));
-    for (auto& o : session_->take_output()) world_.send_outgoing(id_, Side::server, "pop3", o);
-    if (session_->wants_close()) world_.network().close(id_, Side::server);
-}
-
 Pop3ClientConnection::Pop3ClientConnection(World& world, UserAgent& agent, pop3::Pop3ClientSettings settings)
-    : world_(world), agent_(agent), session_(std::move(settings)) {}
-
-void Pop3ClientConnection::on_open(Network&, ConnectionId id) { id_ = id; }
-
-void Pop3ClientConnection::on_data(Network&, ConnectionId id, std::string_view bytes) {
-    id_ = id;
-    session_.receive(bytes);
-    pump();
+    : SessionConnection(world, Side::client, "pop3"), agent_(agent) {
+    session_.emplace(std::move(settings));
 }
 
-void Pop3ClientConnection::on_close(Network&, ConnectionId, CloseReason why) {
+void Pop3ClientConnection::closed(CloseReason why) {
     if (over_) return;
     over_ = true;
-    if (session_.state() != pop3::Pop3ClientSession::State::Done)
+    if (session_->state() != pop3::Pop3ClientSession::State::Done)
         agent_.retrieval_over(false, fmt::format("connection {}", to_string(why)));
 }
 
-void Pop3ClientConnection::pump() {
-    using T = pop3::Pop3ClientSession::SessionEvent::Type;
-    while (auto e = session_.next_event()) {
-        if (e->type == T::state_change)
-            world_.state_change(id_, Side::client, "pop3", "client", pop3::Pop3ClientSession::state_name(e->from),
-                                pop3::Pop3ClientSession::state_name(e->to));
-        else if (e->type == T::retrieved)
-            agent_.retrieved(e->uid, std::move(e->content));
-        else if (e->type == T::finished && !over_) {
-            over_ = true;
-            agent_.retrieval_over(e->ok, e->error);
-        }
+void Pop3ClientConnection::on_event(Event& e) {
+    using T = Event::Type;
+    if (e.type == T::retrieved) {
+        agent_.retrieved(e.uid, std::move(e.content));
+    } else if (e.type == T::finished && !over_) {
+        over_ = true;
+        agent_.retrieval_over(e.ok, e.error);
     }
-    for (auto& o : session_.take_output()) world_.send_outgoing(id_, Side::client, "pop3", o);
-    if (session_.wants_close()) world_.network().close(id_, Side::client);
 }
 
 }  // namespace mailsim::agents

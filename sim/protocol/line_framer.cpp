@@ -87,6 +87,102 @@ std::optional<Line> LineFramer::next() {
     }
 }
 
+// A line at the very front of `bytes`, under the same rules as next(), if
+// it is complete and not too long; anything else is left to next().
+inline std::optional<Line> LineFramer::line_at_front(std::string_view bytes) const {
+    std::string_view head = bytes.substr(0, max_);  // a line end beyond it makes the line too long
+    size_t lf = head.find('\n');
+    bool bare = false;
+    while (lf != std::string_view::npos) {
+        if ((lf > 0 && head[lf - 1] == '\r') || lf_ends_) break;
+        bare = true;  // a LF inside a line (text mode)
+        lf = head.find('\n', lf + 1);
+    }
+    if (lf == std::string_view::npos) return std::nullopt;
+    bool has_cr = lf > 0 && head[lf - 1] == '\r';
+    Line line;
+    line.text = head.substr(0, has_cr ? lf - 1 : lf);
+    line.bare_lf = bare || !has_cr;
+    line.wire_size = lf + 1;
+    return line;
+}
+
+std::optional<Line> LineFramer::next(std::string_view& bytes) {
+    if (at_line_start()) {
+        if (bytes.empty()) return std::nullopt;  // nothing held back, nothing new
+        if (auto line = line_at_front(bytes)) {
+            bytes.remove_prefix(line->wire_size);
+            return line;
+        }
+    }
+    if (!bytes.empty()) {  // held back, not complete, or to be cut: the buffered way
+        feed(bytes);
+        bytes = {};
+    }
+    return next();
+}
+
+// The plain text lines at the front of `bytes`: whole, ending CRLF, no bare
+// LF, none too long. A stuffed dot ends a run before its line, or is
+// dropped when the run starts there, so that a run is one span of the
+// bytes. Stops after the line "."; `used` says how many bytes it took.
+inline TextRun LineFramer::plain_run(std::string_view bytes, size_t& used) const {
+    TextRun run;
+    size_t begin = 0;  // start of the run
+    size_t p = 0;      // start of the current line
+    while (p < bytes.size()) {
+        size_t lf = bytes.find('\n', p);
+        if (lf == std::string_view::npos || lf == p || bytes[lf - 1] != '\r' || lf + 1 - p > max_) break;
+        if (bytes[p] == '.') {
+            if (lf - p == 2) {  // ".": the end of the text
+                run.end = true;
+                run.text = bytes.substr(begin, p - begin);
+                used = lf + 1;
+                return run;
+            }
+            if (p > begin) break;  // the stuffed dot starts the next run
+            begin = p + 1;
+        }
+        p = lf + 1;
+    }
+    run.text = bytes.substr(begin, p - begin);
+    used = p;
+    return run;
+}
+
+// One text line from next() as a run of its own.
+TextRun LineFramer::text_run(const Line& line) {
+    TextRun run;
+    if (!line.too_long && line.text == ".") {
+        run.end = true;
+        return run;
+    }
+    run.too_long = line.too_long;
+    run.bare_lf = line.bare_lf;
+    std::string_view content = dot_unstuff(line.text);
+    if (!line.too_long && line.wire_size == line.text.size() + 2) {
+        run.text = std::string_view(content.data(), content.size() + 2);  // its CRLF follows it
+    } else {
+        text_.assign(content).append("\r\n");
+        run.text = text_;
+    }
+    return run;
+}
+
+std::optional<TextRun> LineFramer::next_text(std::string_view& bytes) {
+    if (at_line_start()) {
+        size_t used = 0;
+        TextRun run = plain_run(bytes, used);
+        if (used > 0) {
+            bytes.remove_prefix(used);
+            return run;
+        }
+    }
+    auto line = next(bytes);
+    if (!line) return std::nullopt;
+    return text_run(*line);
+}
+
 std::string dot_stuff(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 32 + 8);

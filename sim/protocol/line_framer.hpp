@@ -13,7 +13,13 @@
 // that confusion). Lines that held a bare LF are marked.
 //
 // Dot-stuffing, RFC 5321 §4.5.2: the sender doubles a leading '.', the
-// receiver removes one, and a line of a single '.' ends the text.
+// receiver removes one, and a line of a single '.' ends the text. In text
+// mode next_text() does both: it hands out the text in runs of lines, as
+// they are stored, and says where the line "." ended it.
+//
+// Fast: fed the caller's bytes as a view, next() and next_text() hand out
+// spans of those bytes when they hold whole lines; only a line not complete
+// yet (or one to be cut or marked) is copied into the framer's buffer.
 #pragma once
 
 #include <cstddef>
@@ -24,10 +30,21 @@
 namespace mailsim::protocol {
 
 struct Line {
-    std::string_view text;  // without the line end; valid until the next feed()/next()
+    std::string_view text;  // without the line end; valid until the next feed()/next() (or the bytes' end)
     bool too_long = false;  // longer than the limit: text holds only its start
     bool bare_lf = false;   // held a LF not preceded by CR
     size_t wire_size = 0;   // bytes consumed from the stream, line end included
+};
+
+// Message text (text mode): whole lines as the receiver stores them, each
+// ending CRLF, a stuffed dot removed. A run is many plain lines, with no LF
+// but their line ends; a line that was too long or held a bare LF comes
+// alone, marked.
+struct TextRun {
+    std::string_view text;  // valid until the next call (or the bytes' end)
+    bool too_long = false;  // one line, over the limit: text holds its start and a CRLF
+    bool bare_lf = false;   // one line that held a LF not preceded by CR
+    bool end = false;       // the line "." followed `text`: the message text is over
 };
 
 class LineFramer {
@@ -44,16 +61,28 @@ public:
     void feed(std::string_view bytes);
     // The next complete line, if one has arrived.
     std::optional<Line> next();
+    // The next complete line of what was held back and then `bytes`, which
+    // it advances past the line. With nothing held back the line is a span
+    // of `bytes` (no copy). When no complete line is left, the rest of
+    // `bytes` is kept, `bytes` becomes empty and nothing is returned. A
+    // caller that stops before that feeds the rest back: feed(bytes).
+    std::optional<Line> next(std::string_view& bytes);
+    // The same in text mode (set_lf_ends_line(false)): the next run of
+    // message text, up to the line "." that ends it (then end is set and
+    // `bytes` starts after that line).
+    std::optional<TextRun> next_text(std::string_view& bytes);
     // Bytes received but not yet part of a complete line.
     size_t pending() const { return buf_.size() - pos_; }
-    // Nothing held back: the next byte fed starts a line. A caller may then
-    // take whole lines straight from its own bytes and feed only the rest.
-    bool at_line_start() const { return pos_ == buf_.size() && !discarding_; }
     // Everything not yet handed out, as raw bytes (for a protocol that
     // switches to another framing, such as TURN or a literal).
     std::string take_rest();
 
 private:
+    bool at_line_start() const { return pos_ == buf_.size() && !discarding_; }
+    std::optional<Line> line_at_front(std::string_view bytes) const;
+    TextRun plain_run(std::string_view bytes, size_t& used) const;
+    TextRun text_run(const Line& line);
+
     std::string buf_;
     size_t pos_ = 0;         // start of the current line
     size_t scan_ = 0;        // how far the current line has been searched
@@ -63,6 +92,7 @@ private:
     bool discard_bare_lf_ = false;
     std::string long_start_;   // first bytes of an over-long line
     size_t long_size_ = 0;
+    std::string text_;         // a text line mended for a TextRun (cut, or not followed by its CRLF)
 };
 
 // Text → the wire: each line ending CRLF, leading dots doubled, then ".CRLF".

@@ -59,28 +59,7 @@ std::string_view HttpClientSession::state_name(State s) {
 HttpClientSession::HttpClientSession(HttpClientSettings settings)
     : settings_(std::move(settings)), state_(settings_.requests.empty() ? State::LoginPage : State::Scripted) {}
 
-void HttpClientSession::set_state(State s) {
-    if (s == state_) return;
-    SessionEvent e;
-    e.type = Type::state_change;
-    e.from = state_;
-    e.to = s;
-    events_.push_back(std::move(e));
-    state_ = s;
-}
-
-std::vector<protocol::Outgoing> HttpClientSession::take_output() {
-    std::vector<protocol::Outgoing> v;
-    v.swap(out_);
-    return v;
-}
-
-std::optional<HttpClientSession::SessionEvent> HttpClientSession::next_event() {
-    if (events_.empty()) return std::nullopt;
-    auto e = std::move(events_.front());
-    events_.pop_front();
-    return e;
-}
+void HttpClientSession::set_state(State s) { outbox_.change_state(state_, s); }
 
 void HttpClientSession::send(std::string_view method, std::string target, std::string form, bool last) {
     Request r;
@@ -104,7 +83,7 @@ void HttpClientSession::send(std::string_view method, std::string target, std::s
     } else {
         o.key = "http.method.other";
     }
-    out_.push_back(std::move(o));
+    outbox_.send(std::move(o));
     parser_.expect(method);
     method_ = r.method;
     target_ = std::move(target);
@@ -148,7 +127,7 @@ void HttpClientSession::on_response(Response resp) {
     e.status = resp.status;
     if (const std::string* t = resp.fields.find("Content-Type")) e.content_type = *t;
     e.body_size = resp.body.size();
-    events_.push_back(std::move(e));
+    outbox_.report(std::move(e));
     // Set-Cookie: session=…; Path=/ …  (RFC 6265 §4.1); Max-Age=0 or an empty value removes it.
     for (const auto& [name, value] : resp.fields.list) {
         if (!iequals(name, "Set-Cookie") || value.rfind("session=", 0) != 0) continue;
@@ -160,7 +139,7 @@ void HttpClientSession::on_response(Response resp) {
     if (state_ == State::Scripted) on_script(resp);
     else on_plan(resp);
     if (closing && state_ != State::Done) {
-        out_.clear();  // the next request cannot go on this connection
+        outbox_.drop_output();  // the next request cannot go on this connection
         finish(false, "the server closed the connection after " + answered);
     }
 }
@@ -183,7 +162,7 @@ void HttpClientSession::on_script(const Response& resp) {
         e.type = Type::message_read;
         e.id = percent_decode(target_.substr(9)).value_or(target_.substr(9));
         e.page = resp.body;
-        events_.push_back(std::move(e));
+        outbox_.report(std::move(e));
     }
     if (script_ >= settings_.requests.size()) return finish(true, {});
     std::string_view entry = settings_.requests[script_++];
@@ -238,7 +217,7 @@ void HttpClientSession::on_plan(const Response& resp) {
             e.type = Type::message_read;
             e.id = current_;
             e.page = resp.body;
-            events_.push_back(std::move(e));
+            outbox_.report(std::move(e));
             for (auto& url : part_links(resp.body, settings_.download_attachments)) objects_.push_back(std::move(url));
             return next_object();
         }
@@ -281,7 +260,7 @@ void HttpClientSession::finish(bool ok, std::string error) {
     e.type = Type::finished;
     e.ok = ok;
     e.error = std::move(error);
-    events_.push_back(std::move(e));
+    outbox_.report(std::move(e));
 }
 
 }  // namespace mailsim::http

@@ -31,7 +31,7 @@
 #include <vector>
 
 #include "protocol/http/message.hpp"
-#include "protocol/outgoing.hpp"
+#include "protocol/outbox.hpp"
 
 namespace mailsim::http {
 
@@ -71,8 +71,8 @@ public:
     void receive(std::string_view bytes);
     void peer_closed();  // the server closed the connection
     // One Outgoing per request: verb "GET", key "http.method.GET".
-    std::vector<protocol::Outgoing> take_output();
-    std::optional<SessionEvent> next_event();
+    std::vector<protocol::Outgoing> take_output() { return outbox_.take_output(); }
+    std::optional<SessionEvent> next_event() { return outbox_.next_event(); }
     bool wants_close() const { return close_; }
     State state() const { return state_; }
     static std::string_view state_name(State s);
@@ -100,8 +100,7 @@ private:
     std::deque<std::string> objects_;     // its part URLs still to fetch
     size_t script_ = 0;                   // next entry of settings_.requests
     bool close_ = false;
-    std::vector<protocol::Outgoing> out_;
-    std::deque<SessionEvent> events_;
+    protocol::Outbox<SessionEvent> outbox_;
 };
 
 }  // namespace mailsim::http

@@ -139,12 +139,7 @@ HttpServerSession::HttpServerSession(HttpSettings settings, WebmailBackend& back
       backend_(backend),
       parser_(ParserLimits{settings_.request_line_limit, settings_.field_section_limit, settings_.body_limit}) {}
 
-void HttpServerSession::set_state(State s) {
-    if (s == state_) return;
-    SessionEvent e{SessionEvent::Type::state_change, state_, s, {}, {}, 0};
-    events_.push_back(std::move(e));
-    state_ = s;
-}
+void HttpServerSession::set_state(State s) { outbox_.change_state(state_, s); }
 
 // The session's state is the part of the request the parser is reading.
 void HttpServerSession::mirror_stages() {
@@ -153,19 +148,6 @@ void HttpServerSession::mirror_stages() {
         else if (st == Stage::FieldLines) set_state(State::FieldLines);
         else if (st == Stage::MessageBody) set_state(State::MessageBody);
     }
-}
-
-std::vector<protocol::Outgoing> HttpServerSession::take_output() {
-    std::vector<protocol::Outgoing> v;
-    v.swap(out_);
-    return v;
-}
-
-std::optional<HttpServerSession::SessionEvent> HttpServerSession::next_event() {
-    if (events_.empty()) return std::nullopt;
-    auto e = std::move(events_.front());
-    events_.pop_front();
-    return e;
 }
 
 std::string HttpServerSession::session_token(std::string_view user) const {
@@ -339,10 +321,10 @@ void HttpServerSession::respond(const Request* req, Response& resp) {
         o.verb = classes[c];
         o.key = keys[c];
     }
-    out_.push_back(std::move(o));
+    outbox_.send(std::move(o));
     SessionEvent e{SessionEvent::Type::request, state_, state_, req ? req->method : "", req ? req->target : "",
                    resp.status};
-    events_.push_back(std::move(e));
+    outbox_.report(std::move(e));
     if (!keep) {
         close_ = true;
         set_state(State::Closed);

@@ -41,14 +41,13 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "protocol/http/message.hpp"
 #include "protocol/http/webmail.hpp"
-#include "protocol/outgoing.hpp"
+#include "protocol/outbox.hpp"
 
 namespace mailsim::http {
 
@@ -94,8 +93,8 @@ public:
 
     void receive(std::string_view bytes);
     // One Outgoing per response: verb "200", key "http.status.200".
-    std::vector<protocol::Outgoing> take_output();
-    std::optional<SessionEvent> next_event();
+    std::vector<protocol::Outgoing> take_output() { return outbox_.take_output(); }
+    std::optional<SessionEvent> next_event() { return outbox_.next_event(); }
     bool wants_close() const { return close_; }
     State state() const { return state_; }
     static std::string_view state_name(State s);
@@ -140,8 +139,7 @@ private:
     std::string user_;                   // the logged-in user of the request being answered
     std::vector<InboxMessage> inbox_;    // read for the request being answered
     bool close_ = false;
-    std::vector<protocol::Outgoing> out_;
-    std::deque<SessionEvent> events_;
+    protocol::Outbox<SessionEvent> outbox_;
 };
 
 }  // namespace mailsim::http

@@ -83,28 +83,7 @@ std::string_view ImapClientSession::state_name(State s) {
 ImapClientSession::ImapClientSession(ImapClientSettings settings)
     : settings_(std::move(settings)), reader_(1 << 20, 64u << 20) {}
 
-void ImapClientSession::set_state(State s) {
-    if (s == state_) return;
-    SessionEvent e;
-    e.type = SessionEvent::Type::state_change;
-    e.from = state_;
-    e.to = s;
-    events_.push_back(std::move(e));
-    state_ = s;
-}
-
-std::vector<protocol::Outgoing> ImapClientSession::take_output() {
-    std::vector<protocol::Outgoing> v;
-    v.swap(out_);
-    return v;
-}
-
-std::optional<ImapClientSession::SessionEvent> ImapClientSession::next_event() {
-    if (events_.empty()) return std::nullopt;
-    auto e = std::move(events_.front());
-    events_.pop_front();
-    return e;
-}
+void ImapClientSession::set_state(State s) { outbox_.change_state(state_, s); }
 
 void ImapClientSession::send(Step step, std::string command) { send_pieces(step, {std::move(command)}); }
 
@@ -118,7 +97,7 @@ void ImapClientSession::send_pieces(Step step, std::vector<std::string> pieces) 
     o.bytes = fmt::format("{} {}\r\n", tag_, pieces[0]);
     o.verb = row ? row->verb : std::string_view{};
     o.key = row ? row->key : std::string_view("imap.cmd.other");
-    out_.push_back(std::move(o));
+    outbox_.send(std::move(o));
     pieces_.assign(pieces.begin() + 1, pieces.end());
 }
 
@@ -156,12 +135,12 @@ void ImapClientSession::on_continue() {
         pieces_.pop_front();
         if (pieces_.empty()) o.bytes += "\r\n";
         o.key = "imap.literal";
-        out_.push_back(std::move(o));
+        outbox_.send(std::move(o));
         return;
     }
     if (verb_ == "AUTHENTICATE") {
         std::string plain = std::string(1, '\0') + settings_.user + '\0' + settings_.password;
-        out_.push_back({codec::base64_encode(plain, false) + "\r\n", {}, "imap.auth.response"});
+        outbox_.send({codec::base64_encode(plain, false) + "\r\n", {}, "imap.auth.response"});
         return;
     }
     if (verb_ == "IDLE") {
@@ -181,7 +160,7 @@ void ImapClientSession::stop_idle() {
     stop_idle_ = true;
     if (state_ != State::Idle || done_sent_) return;
     done_sent_ = true;
-    out_.push_back({"DONE\r\n", "DONE", "imap.cmd.DONE"});
+    outbox_.send({"DONE\r\n", "DONE", "imap.cmd.DONE"});
 }
 
 void ImapClientSession::on_untagged(std::string_view text) {
@@ -195,12 +174,12 @@ void ImapClientSession::on_untagged(std::string_view text) {
             e.type = SessionEvent::Type::idle_notice;
             e.from = e.to = state_;
             e.exists = *n;
-            events_.push_back(std::move(e));
+            outbox_.report(std::move(e));
             if (settings_.commands.empty() && !new_mail_) {  // the plan: leave IDLE and fetch
                 new_mail_ = true;
                 if (!done_sent_) {
                     done_sent_ = true;
-                    out_.push_back({"DONE\r\n", "DONE", "imap.cmd.DONE"});
+                    outbox_.send({"DONE\r\n", "DONE", "imap.cmd.DONE"});
                 }
             }
         }
@@ -273,7 +252,7 @@ void ImapClientSession::on_fetch_data(std::uint32_t, std::string_view text) {
         e.content = v->text;
         e.octets = e.content.size();
         e.size = size_;
-        events_.push_back(std::move(e));
+        outbox_.report(std::move(e));
     }
 }
 
@@ -424,7 +403,7 @@ void ImapClientSession::finish(bool ok, std::string error) {
     e.from = e.to = State::Done;
     e.ok = ok && !failed_;
     e.error = failed_ ? error_ : std::move(error);
-    events_.push_back(std::move(e));
+    outbox_.report(std::move(e));
 }
 
 }  // namespace mailsim::imap

@@ -42,7 +42,7 @@
 #include <vector>
 
 #include "protocol/imap/parser.hpp"
-#include "protocol/outgoing.hpp"
+#include "protocol/outbox.hpp"
 
 namespace mailsim::imap {
 
@@ -87,8 +87,8 @@ public:
     void stop_idle();
     // The connection closed: a session not yet over finishes with an error.
     void peer_closed();
-    std::vector<protocol::Outgoing> take_output();
-    std::optional<SessionEvent> next_event();
+    std::vector<protocol::Outgoing> take_output() { return outbox_.take_output(); }
+    std::optional<SessionEvent> next_event() { return outbox_.next_event(); }
     bool wants_close() const { return close_; }
     State state() const { return state_; }
     bool idling() const { return state_ == State::Idle; }
@@ -140,8 +140,7 @@ private:
     bool close_ = false;
     bool failed_ = false;
     std::string error_;
-    std::vector<protocol::Outgoing> out_;
-    std::deque<SessionEvent> events_;
+    protocol::Outbox<SessionEvent> outbox_;
 };
 
 }  // namespace mailsim::imap

@@ -115,7 +115,7 @@ void ImapServerSession::on_select(Command& c) {
     untagged("OK", "imap.code.UIDVALIDITY", fmt::format("OK [UIDVALIDITY {}] UIDs valid", f->uidvalidity));
     untagged("OK", "imap.code.UIDNEXT", fmt::format("OK [UIDNEXT {}] the next UID", f->uidnext));
     set_state(State::Selected);
-    events_.push_back({SessionEvent::Type::selected, state_, state_, selected_});
+    outbox_.report({SessionEvent::Type::selected, state_, state_, selected_});
     if (examine) tagged(c.tag, "OK", "[READ-ONLY] EXAMINE completed", "imap.code.READ-ONLY");
     else tagged(c.tag, "OK", "[READ-WRITE] SELECT completed", "imap.code.READ-WRITE");
 }

@@ -68,27 +68,10 @@ ImapServerSession::ImapServerSession(ImapSettings settings, ImapBackend& backend
     : settings_(std::move(settings)), backend_(backend),
       reader_(settings_.command_line_limit, settings_.literal_limit) {}
 
-void ImapServerSession::set_state(State s) {
-    if (s == state_) return;
-    events_.push_back({SessionEvent::Type::state_change, state_, s, {}});
-    state_ = s;
-}
-
-std::vector<protocol::Outgoing> ImapServerSession::take_output() {
-    std::vector<protocol::Outgoing> v;
-    v.swap(out_);
-    return v;
-}
-
-std::optional<ImapServerSession::SessionEvent> ImapServerSession::next_event() {
-    if (events_.empty()) return std::nullopt;
-    auto e = std::move(events_.front());
-    events_.pop_front();
-    return e;
-}
+void ImapServerSession::set_state(State s) { outbox_.change_state(state_, s); }
 
 void ImapServerSession::emit(std::string bytes, std::string_view verb, std::string_view key) {
-    out_.push_back({std::move(bytes), verb, key});
+    outbox_.send({std::move(bytes), verb, key});
 }
 
 // response-tagged = tag SP resp-cond-state CRLF
@@ -186,7 +169,7 @@ void ImapServerSession::on_refused(const CommandReader::Item& item) {
                           : fmt::format("literal refused: at most {} octets", settings_.literal_limit);
     if (idling_) {  // IDLE ends on any line; this one was not DONE
         idling_ = false;
-        events_.push_back({SessionEvent::Type::idle_end, state_, state_, {}});
+        outbox_.report({SessionEvent::Type::idle_end, state_, state_, {}});
         tagged(idle_tag_, "BAD", "expected DONE: " + why);
         return;
     }
@@ -304,13 +287,13 @@ void ImapServerSession::on_idle(Command& c) {
     if (state_ == State::Selected) report_changes(true);
     idling_ = true;
     idle_tag_ = c.tag;
-    events_.push_back({SessionEvent::Type::idle_begin, state_, state_, selected_});
+    outbox_.report({SessionEvent::Type::idle_begin, state_, state_, selected_});
     emit("+ idling\r\n", "+", "imap.reply.continue");
 }
 
 void ImapServerSession::on_idle_line(const std::string& text) {
     idling_ = false;
-    events_.push_back({SessionEvent::Type::idle_end, state_, state_, selected_});
+    outbox_.report({SessionEvent::Type::idle_end, state_, state_, selected_});
     if (!iequals(text, "DONE")) return tagged(idle_tag_, "BAD", "expected DONE to end IDLE");
     tagged(idle_tag_, "OK", "IDLE terminated");
 }

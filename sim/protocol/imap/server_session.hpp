@@ -24,7 +24,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <set>
 #include <string>
@@ -33,7 +32,7 @@
 #include "protocol/imap/fetch.hpp"
 #include "protocol/imap/mail_store.hpp"
 #include "protocol/imap/parser.hpp"
-#include "protocol/outgoing.hpp"
+#include "protocol/outbox.hpp"
 
 namespace mailsim::imap {
 
@@ -78,8 +77,8 @@ public:
     // The store may have changed (mail delivered, POP3 removed some): an
     // idling session reports it now; otherwise at the next command.
     void notify_changes();
-    std::vector<protocol::Outgoing> take_output();
-    std::optional<SessionEvent> next_event();
+    std::vector<protocol::Outgoing> take_output() { return outbox_.take_output(); }
+    std::optional<SessionEvent> next_event() { return outbox_.next_event(); }
 
     bool wants_close() const { return close_; }
     State state() const { return state_; }
@@ -170,8 +169,7 @@ private:
     std::string idle_tag_;
     std::string auth_tag_;           // AUTHENTICATE waiting for the client's response
     bool close_ = false;
-    std::vector<protocol::Outgoing> out_;
-    std::deque<SessionEvent> events_;
+    protocol::Outbox<SessionEvent> outbox_;
 };
 
 }  // namespace mailsim::imap

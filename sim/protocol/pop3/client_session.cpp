@@ -21,11 +21,7 @@ Pop3ClientSession::Pop3ClientSession(Pop3ClientSettings settings) : settings_(st
     framer_.set_lf_ends_line(true);
 }
 
-void Pop3ClientSession::set_state(State s) {
-    if (s == state_) return;
-    events_.push_back({SessionEvent::Type::state_change, state_, s, {}, {}, true, {}});
-    state_ = s;
-}
+void Pop3ClientSession::set_state(State s) { outbox_.change_state(state_, s); }
 
 void Pop3ClientSession::send(std::string_view verb, std::string_view args) {
     protocol::Outgoing o;
@@ -33,29 +29,15 @@ void Pop3ClientSession::send(std::string_view verb, std::string_view args) {
     const catalog::CommandRow* row = catalog::find_command("pop3", verb);
     o.verb = row ? row->verb : std::string_view{};
     o.key = row ? row->key : std::string_view{};
-    out_.push_back(std::move(o));
-}
-
-std::vector<protocol::Outgoing> Pop3ClientSession::take_output() {
-    std::vector<protocol::Outgoing> v;
-    v.swap(out_);
-    return v;
-}
-
-std::optional<Pop3ClientSession::SessionEvent> Pop3ClientSession::next_event() {
-    if (events_.empty()) return std::nullopt;
-    auto e = std::move(events_.front());
-    events_.pop_front();
-    return e;
+    outbox_.send(std::move(o));
 }
 
 bool Pop3ClientSession::expects_multiline() const { return state_ == State::Uidl || state_ == State::Retr; }
 
 void Pop3ClientSession::receive(std::string_view bytes) {
     if (state_ == State::Done) return;
-    framer_.feed(bytes);
     while (state_ != State::Done) {
-        auto line = framer_.next();
+        auto line = framer_.next(bytes);
         if (!line) break;
         if (in_body_) {
             if (line->text == ".") {
@@ -145,7 +127,7 @@ void Pop3ClientSession::on_response(bool ok, std::string_view first, std::string
         case State::Retr:
             if (ok) {
                 settings_.seen.insert(todo_[next_].second);
-                events_.push_back({SessionEvent::Type::retrieved, state_, state_, todo_[next_].second, std::move(body),
+                outbox_.report({SessionEvent::Type::retrieved, state_, state_, todo_[next_].second, std::move(body),
                                    true, {}});
                 if (settings_.mode == RetrievalMode::remove) {
                     send("DELE", std::to_string(todo_[next_].first));
@@ -163,7 +145,7 @@ void Pop3ClientSession::on_response(bool ok, std::string_view first, std::string
         case State::Quit:
             set_state(State::Done);
             close_ = true;
-            events_.push_back({SessionEvent::Type::finished, state_, state_, {}, {}, !failed_, error_});
+            outbox_.report({SessionEvent::Type::finished, state_, state_, {}, {}, !failed_, error_});
             return;
         case State::Done:
             return;

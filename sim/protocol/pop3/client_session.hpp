@@ -9,14 +9,13 @@
 // it has seen let a later session fetch only what is new.
 #pragma once
 
-#include <deque>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "protocol/line_framer.hpp"
-#include "protocol/outgoing.hpp"
+#include "protocol/outbox.hpp"
 
 namespace mailsim::pop3 {
 
@@ -46,8 +45,8 @@ public:
     explicit Pop3ClientSession(Pop3ClientSettings settings);
 
     void receive(std::string_view bytes);
-    std::vector<protocol::Outgoing> take_output();
-    std::optional<SessionEvent> next_event();
+    std::vector<protocol::Outgoing> take_output() { return outbox_.take_output(); }
+    std::optional<SessionEvent> next_event() { return outbox_.next_event(); }
     bool wants_close() const { return close_; }
     State state() const { return state_; }
     static std::string_view state_name(State s);
@@ -71,8 +70,7 @@ private:
     bool close_ = false;
     bool failed_ = false;
     std::string error_;
-    std::vector<protocol::Outgoing> out_;
-    std::deque<SessionEvent> events_;
+    protocol::Outbox<SessionEvent> outbox_;
 };
 
 }  // namespace mailsim::pop3

@@ -53,18 +53,14 @@ std::string_view Pop3ServerSession::state_name(State s) {
 Pop3ServerSession::Pop3ServerSession(Pop3Settings settings, Pop3Backend& backend)
     : settings_(std::move(settings)), backend_(backend), framer_(settings_.command_line_limit) {}
 
-void Pop3ServerSession::set_state(State s) {
-    if (s == state_) return;
-    events_.push_back({state_, s});
-    state_ = s;
-}
+void Pop3ServerSession::set_state(State s) { outbox_.change_state(state_, s); }
 
 void Pop3ServerSession::ok(std::string_view text) {
     protocol::Outgoing o;
     o.bytes = text.empty() ? std::string("+OK\r\n") : fmt::format("+OK {}\r\n", text);
     o.verb = "+OK";
     o.key = "pop3.reply.OK";
-    out_.push_back(std::move(o));
+    outbox_.send(std::move(o));
 }
 
 void Pop3ServerSession::err(std::string_view text) {
@@ -72,7 +68,7 @@ void Pop3ServerSession::err(std::string_view text) {
     o.bytes = fmt::format("-ERR {}\r\n", text);
     o.verb = "-ERR";
     o.key = "pop3.reply.ERR";
-    out_.push_back(std::move(o));
+    outbox_.send(std::move(o));
 }
 
 // "+OK first" CRLF, then the body's lines dot-stuffed, then "." CRLF.
@@ -82,12 +78,12 @@ void Pop3ServerSession::multiline(std::string_view first, std::string_view body)
     o.bytes += protocol::dot_stuff(body);
     o.verb = "+OK";
     o.key = "pop3.reply.OK";
-    out_.push_back(std::move(o));
+    outbox_.send(std::move(o));
 }
 
 void Pop3ServerSession::start() {
     if (auto o = backend_.override_for("CONNECT", "")) {
-        out_.push_back({*o + "\r\n", o->rfind("-ERR", 0) == 0 ? "-ERR" : "+OK",
+        outbox_.send({*o + "\r\n", o->rfind("-ERR", 0) == 0 ? "-ERR" : "+OK",
                         o->rfind("-ERR", 0) == 0 ? "pop3.reply.ERR" : "pop3.reply.OK"});
         if (o->rfind("-ERR", 0) == 0) {
             close_ = true;
@@ -98,26 +94,12 @@ void Pop3ServerSession::start() {
     ok(fmt::format("POP3 server ready {}", settings_.timestamp));
 }
 
-std::vector<protocol::Outgoing> Pop3ServerSession::take_output() {
-    std::vector<protocol::Outgoing> v;
-    v.swap(out_);
-    return v;
-}
-
-std::optional<Pop3ServerSession::SessionEvent> Pop3ServerSession::next_event() {
-    if (events_.empty()) return std::nullopt;
-    auto e = events_.front();
-    events_.pop_front();
-    return e;
-}
-
 // command = keyword *(SP argument) CRLF   (RFC 1939 §3; keywords are
 // case-insensitive, 3 or 4 characters)
 void Pop3ServerSession::receive(std::string_view bytes) {
     if (close_) return;
-    framer_.feed(bytes);
     while (!close_) {
-        auto line = framer_.next();
+        auto line = framer_.next(bytes);
         if (!line) break;
         if (line->too_long) {
             err(fmt::format("line too long (at most {} octets, RFC 2449 4)", settings_.command_line_limit));
@@ -139,7 +121,7 @@ void Pop3ServerSession::receive(std::string_view bytes) {
             continue;
         }
         if (auto o = backend_.override_for(verb, args); o && o->rfind("-ERR", 0) == 0) {
-            out_.push_back({*o + "\r\n", "-ERR", "pop3.reply.ERR"});
+            outbox_.send({*o + "\r\n", "-ERR", "pop3.reply.ERR"});
             continue;
         }
         (this->*(row->handler))(args);

@@ -13,14 +13,13 @@
 // Not done here: STLS, SASL (AUTH), RESP-CODES.
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "protocol/line_framer.hpp"
-#include "protocol/outgoing.hpp"
+#include "protocol/outbox.hpp"
 
 namespace mailsim::pop3 {
 
@@ -55,15 +54,16 @@ public:
     enum class State { Authorization, Transaction, Update, Closed };
 
     struct SessionEvent {
-        State from, to;
+        enum class Type { state_change } type = Type::state_change;
+        State from = State::Authorization, to = State::Authorization;
     };
 
     Pop3ServerSession(Pop3Settings settings, Pop3Backend& backend);
 
     void start();  // the greeting
     void receive(std::string_view bytes);
-    std::vector<protocol::Outgoing> take_output();
-    std::optional<SessionEvent> next_event();
+    std::vector<protocol::Outgoing> take_output() { return outbox_.take_output(); }
+    std::optional<SessionEvent> next_event() { return outbox_.next_event(); }
     bool wants_close() const { return close_; }
     State state() const { return state_; }
     const std::string& user() const { return user_; }
@@ -109,8 +109,7 @@ private:
     std::vector<MaildropMessage> drop_;
     std::vector<bool> deleted_;
     bool close_ = false;
-    std::vector<protocol::Outgoing> out_;
-    std::deque<SessionEvent> events_;
+    protocol::Outbox<SessionEvent> outbox_;
 };
 
 }  // namespace mailsim::pop3

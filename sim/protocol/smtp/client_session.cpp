@@ -48,28 +48,11 @@ ClientSession::ClientSession(ClientSettings settings) : settings_(std::move(sett
     framer_.set_lf_ends_line(true);  // be liberal in what we accept from servers
 }
 
-void ClientSession::set_state(State s) {
-    if (s == state_) return;
-    if (report_states_) events_.push_back({SessionEvent::Type::state_change, state_, s, {}});
-    state_ = s;
-}
+void ClientSession::set_state(State s) { outbox_.change_state(state_, s); }
 
 void ClientSession::add(Transaction t) {
     queue_.push_back(std::move(t));
     if (state_ == State::Ready && !active_) next_transaction();
-}
-
-std::vector<protocol::Outgoing> ClientSession::take_output() {
-    std::vector<protocol::Outgoing> v;
-    v.swap(out_);
-    return v;
-}
-
-std::optional<ClientSession::SessionEvent> ClientSession::next_event() {
-    if (events_.empty()) return std::nullopt;
-    SessionEvent e = std::move(events_.front());
-    events_.pop_front();
-    return e;
 }
 
 void ClientSession::send_command(std::string_view verb, std::string_view args) { send_command(verb, {args}); }
@@ -88,14 +71,13 @@ void ClientSession::send_command(std::string_view verb, std::initializer_list<st
     const catalog::CommandRow* row = command_row(verb);
     o.verb = row ? row->verb : std::string_view{};
     o.key = row ? row->key : std::string_view{};
-    out_.push_back(std::move(o));
+    outbox_.send(std::move(o));
 }
 
 void ClientSession::receive(std::string_view bytes) {
     if (state_ == State::Done) return;
-    framer_.feed(bytes);
     while (state_ != State::Done) {
-        auto line = framer_.next();
+        auto line = framer_.next(bytes);
         if (!line) break;
         auto st = parser_.add_line(line->text);
         if (st == ReplyParser::Status::incomplete) continue;
@@ -106,10 +88,11 @@ void ClientSession::receive(std::string_view bytes) {
             send_command("QUIT", "");
             set_state(State::Quit);
             close_ = true;
-            return;
+            break;
         }
         on_reply(parser_.reply());  // read in place: valid until the next add_line()
     }
+    framer_.feed(bytes);  // what was not read waits (after TURN, for take_unread)
 }
 
 void ClientSession::on_reply(const Reply& r) {
@@ -307,7 +290,7 @@ void ClientSession::send_body() {
     protocol::Outgoing o;
     o.bytes = protocol::dot_stuff(*active_->content);
     o.key = "smtp.message";
-    out_.push_back(std::move(o));
+    outbox_.send(std::move(o));
 }
 
 void ClientSession::on_data_reply(const Reply& r) {
@@ -359,7 +342,7 @@ void ClientSession::on_rset_reply(const Reply& r) {
 
 void ClientSession::on_turn_reply(const Reply& r) {
     if (r.code == 250) {
-        events_.push_back({SessionEvent::Type::turned, state_, State::Done, {}});
+        outbox_.report({SessionEvent::Type::turned, state_, State::Done, {}});
         set_state(State::Done);  // the roles swap; a server session takes over this connection
         return;
     }
@@ -370,12 +353,12 @@ void ClientSession::on_turn_reply(const Reply& r) {
 void ClientSession::on_quit_reply(const Reply&) {
     set_state(State::Done);
     close_ = true;
-    events_.push_back({SessionEvent::Type::closed, state_, state_, {}});
+    outbox_.report({SessionEvent::Type::closed, state_, state_, {}});
 }
 
 void ClientSession::finish_active() {
     if (!active_) return;
-    events_.push_back({SessionEvent::Type::transaction_done, state_, state_, std::move(result_)});
+    outbox_.report({SessionEvent::Type::transaction_done, state_, state_, std::move(result_)});
     result_ = TransactionResult{};
     active_.reset();
 }
@@ -395,7 +378,7 @@ void ClientSession::fail_all(const Reply& r, std::string_view stage, bool perman
                                      permanent ? RecipientResult::Outcome::permanent
                                                : RecipientResult::Outcome::transient,
                                      r, std::string(stage)});
-        events_.push_back({SessionEvent::Type::transaction_done, state_, state_, std::move(tr)});
+        outbox_.report({SessionEvent::Type::transaction_done, state_, state_, std::move(tr)});
     }
 }
 

@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "protocol/line_framer.hpp"
-#include "protocol/outgoing.hpp"
+#include "protocol/outbox.hpp"
 #include "protocol/smtp/reply.hpp"
 #include "protocol/smtp/server_session.hpp"
 
@@ -78,7 +78,7 @@ public:
     explicit ClientSession(ClientSettings settings);
     // Whether set_state() queues a state_change event (on by default). A
     // caller that shows the states to nobody turns it off and saves the work.
-    void report_state_changes(bool on) { report_states_ = on; }
+    void report_state_changes(bool on) { outbox_.report_state_changes(on); }
 
     void add(Transaction t);
     // Called when the connection could not be made or was lost: every
@@ -86,14 +86,11 @@ public:
     void connection_failed(const Reply& why, std::string_view stage);
 
     void receive(std::string_view bytes);
-    std::vector<protocol::Outgoing> take_output();
+    std::vector<protocol::Outgoing> take_output() { return outbox_.take_output(); }
     // The same into `into` (its old contents dropped), so that a caller
     // draining it every turn reuses both buffers.
-    void take_output(std::vector<protocol::Outgoing>& into) {
-        into.clear();
-        into.swap(out_);
-    }
-    std::optional<SessionEvent> next_event();
+    void take_output(std::vector<protocol::Outgoing>& into) { outbox_.take_output(into); }
+    std::optional<SessionEvent> next_event() { return outbox_.next_event(); }
 
     State state() const { return state_; }
     bool wants_close() const { return close_; }
@@ -146,9 +143,7 @@ private:
     bool pipelined_ = false;    // current transaction sent MAIL+RCPT+DATA at once
     bool mail_ok_ = false;
     bool close_ = false;
-    std::vector<protocol::Outgoing> out_;
-    std::deque<SessionEvent> events_;
-    bool report_states_ = true;
+    protocol::Outbox<SessionEvent> outbox_;
 };
 
 }  // namespace mailsim::smtp

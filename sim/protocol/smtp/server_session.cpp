@@ -86,16 +86,14 @@ ServerSession::ServerSession(ServerSettings settings, ServerPolicy& policy)
 }
 
 void ServerSession::set_state(State s) {
-    if (s == state_) return;
-    if (report_states_) events_.push_back({SessionEvent::Type::state_change, state_, s, {}});
-    state_ = s;
+    if (!outbox_.change_state(state_, s)) return;
     bool text = s == State::Data;
     framer_.set_max_length(text ? settings_.text_line_limit : settings_.command_line_limit);
     framer_.set_lf_ends_line(!text && settings_.accept_bare_lf_commands);
 }
 
 void ServerSession::reply(const Reply& r) {
-    out_.push_back(r.outgoing(enhanced()));
+    outbox_.send(r.outgoing(enhanced()));
     if (r.code == 421) {  // RFC 5321 §3.8: the server closes after 421
         close_ = true;
         set_state(State::Quit);
@@ -105,7 +103,7 @@ void ServerSession::reply(const Reply& r) {
 // A reply of the server's own, written straight to the wire: the same bytes
 // as reply(Reply(code, enh, text)) without building a Reply.
 void ServerSession::reply(int code, std::string_view enh, std::string_view text) {
-    out_.push_back(smtp::one_line_outgoing(code, enhanced() ? enh : std::string_view{}, text));
+    outbox_.send(smtp::one_line_outgoing(code, enhanced() ? enh : std::string_view{}, text));
     if (code == 421) {  // RFC 5321 §3.8: the server closes after 421
         close_ = true;
         set_state(State::Quit);
@@ -116,44 +114,35 @@ void ServerSession::start() {
     if (auto o = policy_.override_for("CONNECT", "")) {
         Reply r = *o;
         if (r.code == 554) {  // "No SMTP service here": the client should QUIT (§3.1)
-            out_.push_back(r.outgoing(false));
+            outbox_.send(r.outgoing(false));
             return;
         }
         if (!r.positive()) {
-            out_.push_back(r.outgoing(false));
+            outbox_.send(r.outgoing(false));
             close_ = true;
             set_state(State::Quit);
             return;
         }
-        out_.push_back(r.outgoing(false));
+        outbox_.send(r.outgoing(false));
         return;
     }
     reply(220, "", fmt::format(FMT_COMPILE("{} {}"), settings_.hostname, settings_.greeting_text));
 }
 
-std::vector<protocol::Outgoing> ServerSession::take_output() {
-    std::vector<protocol::Outgoing> v;
-    v.swap(out_);
-    return v;
-}
-
-std::optional<ServerSession::SessionEvent> ServerSession::next_event() {
-    if (events_.empty()) return std::nullopt;
-    SessionEvent e = std::move(events_.front());
-    events_.pop_front();
-    return e;
-}
-
 void ServerSession::receive(std::string_view bytes) {
     if (close_ || state_ == State::Turned) return;
-    if (state_ == State::Data && framer_.at_line_start()) bytes = take_text_lines(bytes);
-    framer_.feed(bytes);
     while (!close_ && state_ != State::Turned) {
-        auto line = framer_.next();
-        if (!line) break;
-        if (state_ == State::Data) on_text_line(*line);
-        else on_command_line(*line);
+        if (state_ == State::Data) {
+            auto run = framer_.next_text(bytes);
+            if (!run) break;
+            on_text(*run);
+        } else {
+            auto line = framer_.next(bytes);
+            if (!line) break;
+            on_command_line(*line);
+        }
     }
+    framer_.feed(bytes);  // what was not read waits (after TURN, for take_unread)
 }
 
 // command = verb [SP arguments] CRLF   (RFC 5321 §4.1.1)
@@ -205,70 +194,25 @@ void ServerSession::on_command_line(const protocol::Line& line) {
     (this->*(row->handler))(args, forced);
 }
 
-void ServerSession::on_text_line(const protocol::Line& line) {
-    if (!line.too_long && line.text == ".") {
-        end_of_data();
-        return;
+// Message text, a run of lines at a time: the framer has found the lines,
+// removed the stuffed dots and seen the end. 8-bit text is looked for in
+// what is kept only: a line not kept is over the size limit, and 552 comes
+// before 554 (end_of_data).
+void ServerSession::on_text(const protocol::TextRun& run) {
+    if (run.too_long) data_too_long_line_ = true;
+    std::string_view kept = data_over_size_ ? std::string_view{} : run.text;
+    const std::uint64_t before = data_size_;
+    data_size_ += run.text.size();
+    if (!data_over_size_ && settings_.size && data_size_ > settings_.message_size_limit) {
+        data_over_size_ = true;
+        // The whole lines that still fit are kept; the line over the limit and the rest are not.
+        size_t room = static_cast<size_t>(settings_.message_size_limit - before);
+        bool one_line = run.too_long || run.bare_lf;
+        kept = one_line || room == 0 ? std::string_view{} : kept.substr(0, kept.rfind('\n', room - 1) + 1);
     }
-    if (line.too_long) data_too_long_line_ = true;
-    std::string_view content = protocol::dot_unstuff(line.text);
-    data_size_ += content.size() + 2;
-    if (!data_8bit_) data_8bit_ = has_8bit(content);
-    if (settings_.size && data_size_ > settings_.message_size_limit) data_over_size_ = true;
-    if (!data_over_size_) {
-        // In text mode only CRLF ends a line, so the line's own CRLF follows
-        // its text in the framer's buffer: one append takes both.
-        if (!line.too_long && !line.bare_lf && line.wire_size == line.text.size() + 2) {
-            data_.append(content.data(), content.size() + 2);
-        } else {
-            data_.append(content);
-            data_ += "\r\n";
-        }
-    }
-}
-
-// The message text as it usually comes: whole lines, each ending in CRLF,
-// none too long. Taken straight from the bytes that arrived, without the
-// framer's copy, and appended to the message in runs (the wire form is the
-// stored form, except for a stuffed dot). It does what on_text_line does
-// line by line; at the first line it does not handle (a bare LF, one too
-// long, one not complete yet) it stops, and returns the bytes from there on
-// for the framer. It also stops after the end of the data.
-std::string_view ServerSession::take_text_lines(std::string_view bytes) {
-    size_t p = 0;    // start of the current line
-    size_t run = 0;  // start of the bytes not yet appended to data_
-    // 8-bit text is looked for in what is kept, a run at a time: a line not
-    // kept is over the size limit, and 552 comes before 554 (end_of_data).
-    auto flush = [&](size_t end) {
-        if (end <= run) return;
-        std::string_view kept = bytes.substr(run, end - run);
-        if (!data_8bit_) data_8bit_ = has_8bit(kept);
-        data_.append(kept);
-    };
-    while (p < bytes.size()) {
-        size_t lf = bytes.find('\n', p);
-        if (lf == std::string_view::npos || lf == p || bytes[lf - 1] != '\r' || lf + 1 - p > framer_.max_length())
-            break;
-        std::string_view text = bytes.substr(p, lf - 1 - p);
-        if (text == ".") {
-            flush(p);
-            end_of_data();
-            return bytes.substr(lf + 1);
-        }
-        std::string_view content = protocol::dot_unstuff(text);
-        data_size_ += content.size() + 2;
-        if (settings_.size && data_size_ > settings_.message_size_limit) data_over_size_ = true;
-        if (data_over_size_) {
-            flush(p);  // this line and the rest are not kept
-            run = lf + 1;
-        } else if (content.size() != text.size()) {
-            flush(p);
-            run = p + 1;  // the stuffed dot is dropped
-        }
-        p = lf + 1;
-    }
-    flush(p);
-    return bytes.substr(p);
+    if (!data_8bit_) data_8bit_ = has_8bit(kept);
+    data_.append(kept);
+    if (run.end) end_of_data();
 }
 
 void ServerSession::end_of_data() {
@@ -346,7 +290,7 @@ void ServerSession::on_ehlo(std::string_view args, const std::optional<Reply>& f
     r.lines.push_back("HELP");
     if (forced) r.lines.front() = forced->first_line();
     // EHLO's reply carries no enhanced code (RFC 2034 §3)
-    out_.push_back(r.outgoing(false));
+    outbox_.send(r.outgoing(false));
     set_state(State::Ready);
 }
 
@@ -579,7 +523,7 @@ void ServerSession::on_turn(std::string_view args, const std::optional<Reply>& f
         return;
     }
     reply(forced ? *forced : Reply(250, "2.0.0", "OK, turning around: I am now the sender"));
-    events_.push_back({SessionEvent::Type::turn, state_, State::Turned, env_.client_name});
+    outbox_.report({SessionEvent::Type::turn, state_, State::Turned, env_.client_name});
     set_state(State::Turned);
 }
 

@@ -19,13 +19,12 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "protocol/line_framer.hpp"
-#include "protocol/outgoing.hpp"
+#include "protocol/outbox.hpp"
 #include "protocol/smtp/reply.hpp"
 
 namespace mailsim::smtp {
@@ -95,16 +94,13 @@ public:
     void start();
     // Whether set_state() queues a state_change event (on by default). A
     // caller that shows the states to nobody turns it off and saves the work.
-    void report_state_changes(bool on) { report_states_ = on; }
+    void report_state_changes(bool on) { outbox_.report_state_changes(on); }
     void receive(std::string_view bytes);
-    std::vector<protocol::Outgoing> take_output();
+    std::vector<protocol::Outgoing> take_output() { return outbox_.take_output(); }
     // The same into `into` (its old contents dropped): a caller that keeps
     // one vector and drains it every turn reuses both buffers.
-    void take_output(std::vector<protocol::Outgoing>& into) {
-        into.clear();
-        into.swap(out_);
-    }
-    std::optional<SessionEvent> next_event();
+    void take_output(std::vector<protocol::Outgoing>& into) { outbox_.take_output(into); }
+    std::optional<SessionEvent> next_event() { return outbox_.next_event(); }
 
     State state() const { return state_; }
     // True once the server has sent its last reply (221, 421) and closes.
@@ -131,8 +127,7 @@ private:
     void reply(const Reply& r);
     void reply(int code, std::string_view enhanced, std::string_view text);
     void on_command_line(const protocol::Line& line);
-    void on_text_line(const protocol::Line& line);
-    std::string_view take_text_lines(std::string_view bytes);
+    void on_text(const protocol::TextRun& run);
     void end_of_data();
     void reset_transaction();
     bool enhanced() const { return settings_.enhancedstatuscodes && env_.esmtp; }
@@ -167,9 +162,7 @@ private:
     bool data_over_size_ = false;
     bool data_8bit_ = false;
     bool close_ = false;
-    std::vector<protocol::Outgoing> out_;
-    std::deque<SessionEvent> events_;
-    bool report_states_ = true;
+    protocol::Outbox<SessionEvent> outbox_;
 };
 
 }  // namespace mailsim::smtp
