@@ -97,3 +97,49 @@ TEST_CASE("a scenario or lesson nesting 200,000 levels gets a located error, not
     CHECK(l.error().where.find("line 2") != std::string::npos);
     CHECK_FALSE(scenario::looks_like_lesson("{\"steps\": " + deep));
 }
+
+TEST_CASE("override replies with CR, LF, NUL or ESC are refused with the place named", "[hardening][scenario]") {
+    // Each would put a line of the scenario's choosing on the wire.
+    CHECK(override_error("imap", "LOGIN", R"("OK done\r\n* BYE gone")") ==
+          "s.json: overrides[0].reply: control character 0x0D (CR) at byte 7: this text goes into one protocol line "
+          "or header field, where CR, LF, NUL and other control characters are not allowed");
+    CHECK(override_error("pop3", "USER", R"("+OK\r\n+OK again")").find("overrides[0].reply: control character 0x0D") != std::string::npos);
+    CHECK(override_error("http", "GET", R"("200 OK\r\nSet-Cookie: session=forged")").find("0x0D (CR) at byte 6") !=
+          std::string::npos);
+    CHECK(override_error("smtp", "RCPT", R"("550 no\rsuch")").find("0x0D (CR)") != std::string::npos);
+    CHECK(override_error("smtp", "RCPT", R"("550 no\u0000such")").find("0x00 (NUL)") != std::string::npos);
+    CHECK(override_error("smtp", "RCPT", R"("550 \u001b[31mred")").find("0x1B (ESC) at byte 4") != std::string::npos);
+    CHECK(override_error("pop3", "USER", R"("-ERR no\nway")").find("0x0A (LF)") != std::string::npos);
+    // A clean reply, with a TAB, still goes through.
+    CHECK(override_error("smtp", "RCPT", R"("550 5.1.1 no\tsuch user")") == "(accepted)");
+    CHECK(override_error("imap", "LOGIN", R"("NO [AUTHENTICATIONFAILED] wrong")") == "(accepted)");
+}
+
+TEST_CASE("a Subject or header value with CRLF cannot inject a Bcc: header or a body", "[hardening][scenario]") {
+    const std::string mail = R"("mails": [ {"from": "alice@crepes.fr", "to": "bob@hamburger.edu", )";
+    CHECK(scenario_error(mail + R"("subject": "Hi\r\nBcc: eve@evil.example\r\n\r\nforged body"} ])") ==
+          "s.json: mails[0].subject: control character 0x0D (CR) at byte 2: this text goes into one protocol line or "
+          "header field, where CR, LF, NUL and other control characters are not allowed");
+    CHECK(scenario_error(mail + R"("headers": {"X-Course": "Networks\nBcc: eve@evil.example"}} ])")
+              .find("mails[0].headers.X-Course: control character 0x0A (LF) at byte 8") != std::string::npos);
+    CHECK(scenario_error(mail + R"("headers": {"Bcc: eve@evil.example\r\nX": "1"}} ])").find("header field name") !=
+          std::string::npos);
+    CHECK(scenario_error(mail + R"("attachments": [{"filename": "a\r\nb.txt", "text": "x"}]} ])")
+              .find("attachments[0].filename: control character") != std::string::npos);
+    CHECK(scenario_error(R"("fetches": [ {"agent": "alice-pc", "protocol": "imap", "commands": ["NOOP\u0000"]} ])")
+              .find("fetches[0].commands[0]: control character 0x00 (NUL)") != std::string::npos);
+    // The body is many lines by nature; a subject with only printable text is fine.
+    CHECK(scenario_error(mail + R"("subject": "Lunch?", "body": "line 1\nline 2\r\n"} ])") == "(accepted)");
+}
+
+TEST_CASE("a peer's control bytes are never echoed into a reply", "[hardening][smtp]") {
+    test::ServerHarness h;
+    h.start();
+    h.send("HELO a\rb\x1b[2Jc\r\n");
+    CHECK(h.last() == "250 mail.hamburger.edu Hello a?b?[2Jc\r\n");
+    h.send("EHLO x\x7fy\r\n");
+    CHECK(h.last().rfind("250-mail.hamburger.edu Hello x?y\r\n", 0) == 0);
+    // A reply line never carries a bare CR or LF, however it was made.
+    smtp::Reply r(550, "", "no\r\n250 ok");
+    CHECK(r.wire(false) == "550 no??250 ok\r\n");
+}
