@@ -143,3 +143,182 @@ TEST_CASE("a peer's control bytes are never echoed into a reply", "[hardening][s
     smtp::Reply r(550, "", "no\r\n250 ok");
     CHECK(r.wire(false) == "550 no??250 ok\r\n");
 }
+
+namespace {
+
+std::string quoted_list(const std::vector<std::string>& v) {
+    std::string s = "[";
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", \"" : "\"") + v[i] + "\"";
+    return s + "]";
+}
+
+// Every mail written ends delivered, bounced or refused with a notice, or
+// still queued; the summary's mail counts add up to the mails written.
+void check_every_mail_accounted(const Trace& t, size_t mails_written, const std::string& what) {
+    INFO(what);
+    const auto o = view::summarize(t);
+    CHECK(o.mails_sent == mails_written);
+    CHECK(o.mails_lost == 0);
+    CHECK(o.mails_delivered + o.mails_bounced + o.mails_queued == o.mails_sent);
+}
+
+}  // namespace
+
+TEST_CASE("a To: of 60 addresses is folded under 78 columns and every recipient gets the mail", "[hardening][queue]") {
+    std::vector<std::string> users, to;
+    for (int i = 0; i < 60; ++i) {
+        users.push_back("student" + std::to_string(i));
+        to.push_back("student" + std::to_string(i) + "@hamburger.edu");
+    }
+    const std::string users_json = quoted_list(users).substr(1, quoted_list(users).size() - 2);
+    auto w = test::run_scenario(test::two_domains(
+        R"({ "at": "1s", "from": "alice@crepes.fr", "to": )" + quoted_list(to) + R"(, "subject": "Exam", "body": "Room 4" })",
+        "", "\"queue_run_delay\": \"30s\"", "", users_json));
+    const auto o = view::summarize(w->trace());
+    CHECK(o.delivered == 60);
+    CHECK(o.refused == 0);
+    CHECK(o.mails_delivered == 1);
+    const std::string& stored = w->server("mail.hamburger.edu")->mailboxes().of("student59").at(0).content;
+    const size_t to_at = stored.find("\r\nTo: ") + 2;
+    const size_t end = stored.find("\r\nSubject: ", to_at);
+    std::string field = stored.substr(to_at, end - to_at);
+    size_t longest = 0;
+    for (size_t a = 0, b; a <= field.size(); a = b + 2) {
+        b = field.find("\r\n", a);
+        if (b == std::string::npos) b = field.size();
+        longest = std::max(longest, b - a);
+        CHECK((a == 0 || field[a] == ' '));  // each continuation line starts with white space
+    }
+    CHECK(longest <= 78);
+    CHECK(field.size() > 1000);
+    // Unfolding gives the list back.
+    std::string unfolded;
+    for (size_t i = 0; i < field.size(); ++i)
+        if (!(field[i] == '\r' && i + 1 < field.size() && field[i + 1] == '\n')) unfolded += field[i];
+        else ++i;
+    std::string joined = "To: ";
+    for (size_t i = 0; i < to.size(); ++i) joined += (i ? ", " : "") + to[i];
+    CHECK(unfolded == joined);
+}
+
+TEST_CASE("a mail its own server refuses is counted, with a notice, not lost", "[hardening][queue]") {
+    // 1,200 octets without a space cannot be folded: the server refuses the line at DATA.
+    const std::string subject(1200, 'x');
+    auto w = test::run_scenario(test::two_domains(
+        R"({ "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu", "subject": ")" + subject + R"(" })"));
+    const auto o = view::summarize(w->trace());
+    CHECK(o.refused == 1);
+    CHECK(o.mails_bounced == 1);
+    CHECK(o.mails_lost == 0);
+    CHECK(view::format_summary(o, {}).find("Mails written: 1: 0 delivered to every recipient, 1 bounced or refused") !=
+          std::string::npos);
+}
+
+TEST_CASE("every mail of every scenario in the repo and of generated ones is delivered, bounced or queued",
+          "[hardening][queue]") {
+    {
+        auto w = test::run_scenario(scenario::default_scenario_json());
+        check_every_mail_accounted(w->trace(), 4, "the default scenario");
+    }
+    for (const auto& f : std::filesystem::directory_iterator(std::string(MAILSIM_SOURCE_DIR) + "/lessons")) {
+        auto l = scenario::load_lesson(f.path().string());
+        REQUIRE(l);
+        auto s = scenario::parse_scenario(l->scenario_json, "lesson");
+        REQUIRE(s);
+        auto w = scenario::build_world(*s, true);
+        w->run(s->until > 0 ? s->until : 30 * kDay);
+        check_every_mail_accounted(w->trace(), s->mails.size(), f.path().filename().string());
+    }
+    // Generated: many recipients (past the recipient limit), unknown users,
+    // unfoldable subjects, a size limit, faults and overrides, short runs.
+    std::uint64_t x = 12345;
+    auto next = [&](std::uint64_t n) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (x >> 33) % n;
+    };
+    for (int round = 0; round < 12; ++round) {
+        std::string mails;
+        const size_t n_mails = 1 + next(4);
+        for (size_t m = 0; m < n_mails; ++m) {
+            std::vector<std::string> to;
+            const size_t n_to = 1 + next(m == 0 ? 260 : 5);
+            for (size_t k = 0; k < n_to; ++k) {
+                const auto pick = next(10);
+                to.push_back(pick < 6 ? "bob@hamburger.edu" : pick < 8 ? "nobody" + std::to_string(k) + "@hamburger.edu"
+                                                                       : "x@nowhere.example");
+            }
+            const std::string subject = next(4) == 0 ? std::string(1100, 's') : "Round " + std::to_string(round);
+            mails += std::string(m ? ", " : "") + R"({ "at": ")" + std::to_string(1 + next(600)) +
+                     R"(s", "from": "alice@crepes.fr", "to": )" + quoted_list(to) + R"(, "subject": ")" + subject +
+                     R"(", "body": "hello" })";
+        }
+        std::string extra;
+        if (next(3) == 0)
+            extra = R"(, "faults": [ {"type": "greeting-421", "host": "mail.hamburger.edu", "from": "0s", "until": ")" +
+                    std::to_string(60 + next(3000)) + R"(s"} ])";
+        else if (next(2) == 0)
+            extra = R"(, "overrides": [ {"server": "mail.hamburger.edu", "command": "END-OF-DATA", "reply": "452 4.3.1 full", "times": 2} ])";
+        if (next(3) == 0) extra += R"(, "until": ")" + std::to_string(100 + next(2000)) + "s\"";
+        const std::string crepes = next(3) == 0 ? "\"queue_run_delay\": \"30s\", \"message_size_limit\": 600"
+                                                : "\"queue_run_delay\": \"30s\", \"recipient_limit\": 100";
+        const std::string text = test::two_domains(mails, extra, crepes);
+        auto s = scenario::parse_scenario(text, "generated");
+        INFO(text.substr(0, 2000));
+        REQUIRE(s);
+        auto w = scenario::build_world(*s, true);
+        w->run(s->until > 0 ? s->until : 30 * kDay);
+        check_every_mail_accounted(w->trace(), n_mails, "generated round " + std::to_string(round));
+    }
+}
+
+namespace {
+
+std::string run_cli(const std::string& args) {
+    std::string out;
+    FILE* p = ::popen((std::string(MAILSIM_CLI) + " " + args + " 2>&1").c_str(), "r");
+    REQUIRE(p);
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    ::pclose(p);
+    return out;
+}
+
+std::string temp_file(const std::string& name, const std::string& content) {
+    const std::string path = (std::filesystem::temp_directory_path() / ("mailsim-hardening-" + name)).string();
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("control bytes from a trace never reach the terminal raw, coloured or not", "[hardening][cli]") {
+    Event e;
+    e.kind = EventKind::note;
+    e.host = "evil\x1b[2J";
+    const std::string args("clear\x1b]0;title\x07 nul\0after \xc2\x9b" "31m bad\xff", 36);
+    e.args = args;  // Event fields are views
+    for (bool colour : {false, true}) {
+        view::TranscriptOptions o;
+        o.color = colour;
+        const std::string line = view::format_event(e, o);
+        CHECK(line.find("evil\\x1b[2J") != std::string::npos);
+        CHECK(line.find("\\x1b]0;title\\x07 nul\\x00after \\xc2\\x9b31m bad\\xff") != std::string::npos);
+        CHECK(line.find('\0') == std::string::npos);
+        CHECK(line.find('\x07') == std::string::npos);
+        CHECK(line.find("\x1b[2J") == std::string::npos);
+        CHECK(line.find("\xc2\x9b") == std::string::npos);
+        if (!colour) CHECK(line.find('\x1b') == std::string::npos);
+    }
+    // Wire bytes too: the last line of a long message is shown, and is checked as well.
+    Event b;
+    b.kind = EventKind::bytes;
+    b.key = "smtp.message";
+    b.dir = Direction::to_server;
+    std::string text;
+    for (int i = 0; i < 20; ++i) text += "line\r\n";
+    text += "\x1b[5mlast\r\n";
+    b.bytes = text;
+    CHECK(view::format_event(b, {}).find('\x1b') == std::string::npos);
+    CHECK(view::visible("tab\there ünï 中文") == "tab\there ünï 中文");
+}
