@@ -322,3 +322,89 @@ TEST_CASE("control bytes from a trace never reach the terminal raw, coloured or 
     CHECK(view::format_event(b, {}).find('\x1b') == std::string::npos);
     CHECK(view::visible("tab\there ünï 中文") == "tab\there ünï 中文");
 }
+
+TEST_CASE("mailsim mime and replay show ESC and NUL escaped and do not cut at a NUL", "[hardening][cli]") {
+    const std::string msg = temp_file(
+        "ctl.eml", std::string("From: a@b.example\r\nSubject: before\0after \x1b[31mred\r\n\r\nbody\r\n", 55));
+    const std::string out = run_cli("mime --no-color " + msg);
+    INFO(out);
+    CHECK(out.find("Subject: before\\x00after \\x1b[31mred") != std::string::npos);
+    CHECK(out.find('\x1b') == std::string::npos);
+    const std::string json_out = run_cli("mime --json " + msg);
+    CHECK(json_out.find('\x1b') == std::string::npos);  // JSON escapes it as \u001b
+
+    // A trace whose event args carry ESC (JSON \u001b) replays with it shown.
+    const std::string trace = temp_file(
+        "ctl.json", "{\"format\":\"mailsim-trace\",\"version\":1,\n\"source\":{\"kind\":\"simulation\",\"name\":\"x\\u001b[2J\"},\n"
+                    "\"hosts\":[],\n\"links\":[],\n\"events\":[\n{\"seq\":0,\"t\":0,\"kind\":\"note\",\"host\":\"h\","
+                    "\"args\":\"a\\u001b[31mb\\u0000c\"}\n]}\n");
+    const std::string replay = run_cli("replay --no-color " + trace);
+    INFO(replay);
+    CHECK(replay.find("a\\x1b[31mb\\x00c") != std::string::npos);
+    CHECK(replay.find("x\\x1b[2J") != std::string::npos);
+    CHECK(replay.find('\x1b') == std::string::npos);
+    std::filesystem::remove(msg);
+    std::filesystem::remove(trace);
+}
+
+namespace {
+
+size_t count_parts(const message::Part& p) {
+    size_t n = 1;
+    for (const auto& c : p.children) n += count_parts(*c);
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("a message of 200,000 empty parts is split into at most 10,000, with a damage note", "[hardening][mime]") {
+    std::string msg = "Content-Type: multipart/mixed; boundary=b\r\n\r\n";
+    for (int i = 0; i < 200000; ++i) msg += "--b\r\n";
+    msg += "--b--\r\n";
+    auto m = message::parse(msg);
+    CHECK(count_parts(*m.root) <= message::kMaxParts);
+    CHECK(count_parts(*m.root) > message::kMaxParts - 10);
+    REQUIRE_FALSE(m.damage.empty());
+    CHECK(m.damage.front().what == "more than 10000 MIME parts in the message: the rest is not split into parts");
+    CHECK(m.damage.front().offset == 45 + 5 * (message::kMaxParts - 1));  // the first delimiter not split
+    // The last part keeps the rest: nothing is lost from the raw bytes.
+    CHECK(m.root->children.back()->span.end >= msg.size() - 20);
+    // Nested multiparts share the one budget.
+    std::string nested = "Content-Type: multipart/mixed; boundary=a\r\n\r\n";
+    for (int i = 0; i < 300; ++i) {
+        nested += "--a\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n";
+        for (int k = 0; k < 100; ++k) nested += "--b\r\n";
+        nested += "--b--\r\n";
+    }
+    nested += "--a--\r\n";
+    auto n = message::parse(nested);
+    CHECK(count_parts(*n.root) <= message::kMaxParts + 1);
+    // A million header lines without a colon: a bounded damage list.
+    std::string junk;
+    for (int i = 0; i < 100000; ++i) junk += "junk\r\n";
+    auto j = message::parse(junk + "\r\nbody");
+    CHECK(j.damage.size() == message::kMaxDamage + 1);
+}
+
+TEST_CASE("mailsim mime --json is streamed in nlohmann's dump(2) layout, and capped", "[hardening][mime][cli]") {
+    std::string msg = "From: a@b.example\r\nSubject: =?UTF-8?B?w6k=?= \x1b\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+                      "--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\nw6k=!\r\n"
+                      "--b\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nSubject: inner\r\n\r\nhi\r\n--b--\r\n";
+    const std::string small = temp_file("small.eml", msg);
+    const std::string out = run_cli("mime --json " + small);
+    INFO(out);
+    const auto j = nlohmann::json::parse(out);
+    CHECK(j.dump(2) + "\n" == out);
+    CHECK(j["parts"].size() == 3);
+    CHECK(j["parts"][0]["size"] == 2);
+    CHECK(j["headers"][1]["value"] == "é \x1b");
+    CHECK(j["damage"].size() == 1);
+    std::string many = "Content-Type: multipart/mixed; boundary=b\r\n\r\n";
+    for (int i = 0; i < 30000; ++i) many += "--b\r\n";
+    const std::string big = temp_file("many.eml", many + "--b--\r\n");
+    const auto k = nlohmann::json::parse(run_cli("mime --json " + big));
+    CHECK(k["parts"].size() < message::kMaxParts);
+    CHECK(k["damage"][0]["what"] == "more than 10000 MIME parts in the message: the rest is not split into parts");
+    std::filesystem::remove(small);
+    std::filesystem::remove(big);
+}
