@@ -408,3 +408,33 @@ TEST_CASE("mailsim mime --json is streamed in nlohmann's dump(2) layout, and cap
     std::filesystem::remove(small);
     std::filesystem::remove(big);
 }
+
+TEST_CASE("the webmail's cookie secret is not a fixed string: random by default, from the seed in a run",
+          "[hardening][http]") {
+    CHECK(http::HttpSettings{}.cookie_secret != "mailsim");
+    CHECK(http::random_cookie_secret() != http::random_cookie_secret());
+    CHECK(http::random_cookie_secret().size() == 64);
+    auto cookie_of = [](std::uint64_t seed) {
+        auto s = scenario::parse_scenario(scenario::default_scenario_json());
+        REQUIRE(s);
+        s->seed = seed;
+        auto w = scenario::build_world(*s, true);
+        w->run(30 * kDay);
+        const Trace& t = w->trace();
+        bool marked = false;
+        std::string cookie;
+        for (size_t i = 0; i < t.size(); ++i) {
+            const Event e = t.at(i);
+            if (e.key == "agent.http.secret_from_seed") marked = true;
+            if (auto at = e.bytes.find("Set-Cookie: session=bob."); cookie.empty() && at != std::string_view::npos)
+                cookie = std::string(e.bytes.substr(at + 24, 32));
+        }
+        CHECK(marked);  // the trace says the secret came from the seed
+        return cookie;
+    };
+    const std::string a = cookie_of(1), b = cookie_of(2);
+    REQUIRE(a.size() == 32);
+    CHECK(a != b);
+    CHECK(a == cookie_of(1));  // still deterministic
+    CHECK(a != codec::sha256_hex("mailsim\nbob").substr(0, 32));  // what anyone could forge before
+}

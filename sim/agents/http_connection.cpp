@@ -76,6 +76,7 @@ void HttpServerConnection::on_open(Network&, ConnectionId id) {
     access_ = std::make_unique<Access>(server_, id);
     http::HttpSettings s;
     s.hostname = server_.host();
+    s.cookie_secret = server_.webmail_secret();
     session_ = std::make_unique<http::HttpServerSession>(s, *access_);
     pump();
 }
