@@ -438,3 +438,36 @@ TEST_CASE("the webmail's cookie secret is not a fixed string: random by default,
     CHECK(a == cookie_of(1));  // still deterministic
     CHECK(a != codec::sha256_hex("mailsim\nbob").substr(0, 32));  // what anyone could forge before
 }
+
+TEST_CASE("saving never follows a planted file, keeps the file's mode and leaves no temporary file",
+          "[hardening][files]") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / "mailsim-hardening-save";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string target = (dir / "trace.json").string();
+    // The old predictable names, planted as symlinks to a file the attacker wants overwritten.
+    const fs::path victim = dir / "victim";
+    std::ofstream(victim) << "precious";
+    for (const std::string& name : {target + ".tmp." + std::to_string(::getpid()), target + ".tmp.png"})
+        fs::create_symlink(victim, name);
+    REQUIRE_FALSE(write_file_atomically(target, "new content"));
+    CHECK(*read_file(target) == "new content");
+    CHECK(*read_file(victim.string()) == "precious");
+    // An existing file's mode is kept (not forced to 0644).
+    fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write);
+    REQUIRE_FALSE(write_file_atomically(target, "again"));
+    CHECK((fs::status(target).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+    // A failure (the target is a directory) leaves nothing behind and names the path.
+    const std::string sub = (dir / "sub").string();
+    fs::create_directories(sub);
+    auto err = write_file_atomically(sub, "x");
+    REQUIRE(err);
+    CHECK(err->where == sub);
+    std::set<std::string> names;
+    for (const auto& f : fs::directory_iterator(dir)) names.insert(f.path().filename().string());
+    // trace.json, the victim, the two planted links, sub: no temporary file left
+    CHECK(names == std::set<std::string>{"trace.json", "victim", "sub", "trace.json.tmp." + std::to_string(::getpid()),
+                                         "trace.json.tmp.png"});
+    fs::remove_all(dir);
+}
