@@ -471,3 +471,31 @@ TEST_CASE("saving never follows a planted file, keeps the file's mode and leaves
                                          "trace.json.tmp.png"});
     fs::remove_all(dir);
 }
+
+namespace {
+
+// A peer that writes its whole dialogue at once, as a hostile client might.
+struct RawClient : StreamEndpoint {
+    std::string script;
+    explicit RawClient(std::string s) : script(std::move(s)) {}
+    void on_open(Network& net, ConnectionId id) override { net.send(id, Side::client, script, {}); }
+    void on_data(Network&, ConnectionId, std::string_view) override {}
+    void on_close(Network&, ConnectionId, CloseReason) override {}
+};
+
+}  // namespace
+
+TEST_CASE("a HELO name with a bare CR cannot add a header field to the stored message", "[hardening][smtp]") {
+    auto w = test::run_scenario(test::two_domains(""), kSecond);
+    w->network().add_host("evil-pc");
+    w->network().connect("evil-pc", "mail.hamburger.edu", 25,
+                         std::make_unique<RawClient>("HELO evil\rBcc: eve@evil.example\r\nMAIL FROM:<a@b.example>\r\n"
+                                                     "RCPT TO:<bob@hamburger.edu>\r\nDATA\r\nSubject: x\r\n\r\nhi\r\n.\r\n"
+                                                     "QUIT\r\n"));
+    w->run(kMinute);
+    const auto& box = w->server("mail.hamburger.edu")->mailboxes().of("bob");
+    REQUIRE(box.size() == 1);
+    INFO(box[0].content);
+    CHECK(box[0].content.find("Received: from evil?Bcc: eve@evil.example (evil-pc)") != std::string::npos);
+    CHECK(box[0].content.find("\rBcc:") == std::string::npos);
+}
