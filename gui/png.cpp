@@ -1,11 +1,13 @@
 // png.cpp — the window's back buffer as a PNG file.
 #include "png.hpp"
 
-#include <filesystem>
+#include <string>
 #include <vector>
 
 #include <GLFW/glfw3.h>
 #include <stb_image_write.h>
+
+#include "core/error.hpp"
 
 namespace mailsim::gui {
 
@@ -15,13 +17,15 @@ bool write_png(const std::string& path, int w, int h) {
     glReadBuffer(GL_BACK);
     glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
     for (size_t i = 3; i < pixels.size(); i += 4) pixels[i] = 255;  // opaque
-    // OpenGL's rows run bottom-up; PNG's top-down. Write to a temp file, then rename.
-    std::string tmp = path + ".tmp.png";
+    // OpenGL's rows run bottom-up; PNG's top-down. Encoded in memory, then
+    // saved by the one atomic writer (a random temp name, fsync, rename).
+    std::string png;
     stbi_flip_vertically_on_write(1);
-    if (!stbi_write_png(tmp.c_str(), w, h, 4, pixels.data(), w * 4)) return false;
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    return !ec;
+    auto append = [](void* context, void* data, int size) {
+        static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<size_t>(size));
+    };
+    if (!stbi_write_png_to_func(append, &png, w, h, 4, pixels.data(), w * 4)) return false;
+    return !write_file_atomically(path, png);
 }
 
 }  // namespace mailsim::gui

@@ -156,7 +156,7 @@ TEST_CASE("a client's pipelined commands and a server's multi-line replies come 
     CHECK(text[1].a.verb == "QUIT");
 }
 
-TEST_CASE("POP3 answers are one unit with their lines; IMAP and HTTP carry the message whole") {
+TEST_CASE("POP3 answers are one unit with their lines, and IMAP and HTTP carry the message whole") {
     Annotator pop("pop3");
     pop.feed(Direction::to_client, "+OK ready\r\n");
     pop.feed(Direction::to_server, "LIST\r\nRETR 1\r\nLIST 1\r\n");

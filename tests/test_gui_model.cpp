@@ -302,6 +302,25 @@ TEST_CASE("opening: a trace file, and bad files named with the place", "[gui]") 
     std::filesystem::remove(bad);
 }
 
+TEST_CASE("opening a lesson or trace nested 200,000 levels deep names the place, not a crash", "[gui][hardening]") {
+    Session s = default_session();
+    const size_t size = s.trace().size();
+    const std::string deep = (std::filesystem::temp_directory_path() / "mailsim-gui-deep.json").string();
+    std::ofstream(deep) << "{\"title\": \"T\", \"steps\": [], \"scenario\": " << std::string(200000, '[');
+    auto err = s.open(deep);
+    REQUIRE(err);
+    INFO(err->message());
+    CHECK(err->where.find("mailsim-gui-deep.json: byte ") != std::string::npos);
+    CHECK(err->what.find("nest") != std::string::npos);
+    std::ofstream(deep) << "{\"format\": \"mailsim-trace\", \"version\": 1, \"events\": [{\"seq\": 0, \"t\": 0, "
+                           "\"kind\": \"note\", \"detail\": {\"a\":" << std::string(200000, '[') << "}}]}";
+    err = s.open(deep);
+    REQUIRE(err);
+    CHECK(err->what.find("nest") != std::string::npos);
+    CHECK(s.trace().size() == size);
+    std::filesystem::remove(deep);
+}
+
 TEST_CASE("texts the panels build from parts exist in both languages", "[gui]") {
     for (auto lang : {text::Lang::en, text::Lang::zh}) {
         for (auto p : {"topology", "sequence", "transcript", "timeline", "queue", "message", "encoding", "replylab", "lesson"})

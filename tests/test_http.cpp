@@ -200,10 +200,14 @@ TEST_CASE("POST /login with the right password gets 303 to /inbox and a session 
     REQUIRE(r.status == 303);
     REQUIRE(field(r, "Location") == "/inbox");
     REQUIRE(field(r, "Set-Cookie") == "session=" + s.session.session_token("bob") + "; Path=/; HttpOnly; SameSite=Strict");
-    // deterministic: the same user gets the same token on another connection
-    WebTestBackend b2;
-    HttpServerSession other(HttpSettings{}, b2);
-    REQUIRE(other.session_token("bob") == s.session.session_token("bob"));
+    // deterministic for a secret: the same user gets the same token on another connection
+    // with that secret; the default secret is random (issue 17), so another run's differs
+    HttpSettings keyed;
+    keyed.cookie_secret = "a secret";
+    WebTestBackend b1, b2;
+    HttpServerSession one(keyed, b1), other(keyed, b2);
+    REQUIRE(other.session_token("bob") == one.session_token("bob"));
+    REQUIRE(HttpServerSession(HttpSettings{}, b2).session_token("bob") != s.session.session_token("bob"));
     REQUIRE(s.session.session_token("bob") != s.session.session_token("alice"));
 }
 

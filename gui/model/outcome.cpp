@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_input.hpp"
+
 namespace mailsim::gui {
 
 namespace {
@@ -15,7 +17,7 @@ using nlohmann::json;
 
 json detail_of(const Event& e) {
     if (e.detail.empty()) return json::object();
-    json j = json::parse(e.detail, nullptr, false);
+    json j = json_input::parse_or_discard(e.detail);
     return j.is_object() ? j : json::object();
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "agents/world_feed.hpp"
+#include "core/json_input.hpp"
 #include "core/trace_json.hpp"
 #include "scenario/scenario.hpp"
 
@@ -48,7 +49,7 @@ std::optional<Error> Session::open(const std::string& path) {
     // are big, so they are not parsed twice to find that out.
     const std::string_view head = std::string_view(*text).substr(0, 256);
     json j;
-    if (head.find("\"mailsim-trace\"") == std::string_view::npos) j = json::parse(*text, nullptr, false);
+    if (head.find("\"mailsim-trace\"") == std::string_view::npos) j = json_input::parse_or_discard(*text);
     if (head.find("\"mailsim-trace\"") != std::string_view::npos ||
         (j.is_object() && j.value("format", std::string{}) == "mailsim-trace")) {
         auto t = trace_from_json(*text, path);
@@ -77,7 +78,7 @@ void Session::open_default() {
 }
 
 std::optional<Error> Session::open_scenario_text(const std::string& json_text, const std::string& name) {
-    json j = json::parse(json_text, nullptr, false);
+    json j = json_input::parse_or_discard(json_text);
     if (!j.is_object()) {  // let the scenario reader say where the JSON breaks
         auto parsed = scenario::parse_scenario(json_text, name);
         if (!parsed) return parsed.error();

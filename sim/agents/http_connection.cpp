@@ -76,6 +76,7 @@ void HttpServerConnection::opened() {
     access_ = std::make_unique<Access>(server_, id_);
     http::HttpSettings s;
     s.hostname = server_.host();
+    s.cookie_secret = server_.webmail_secret();
     session_.emplace(s, *access_);
     pump();
 }

@@ -14,6 +14,7 @@
 #include "agents/pop3_connection.hpp"
 #include "agents/smtp_receiver.hpp"
 #include "agents/world.hpp"
+#include "codec/sha256.hpp"
 #include "core/ascii.hpp"
 #include "core/json_text.hpp"
 #include "protocol/smtp/path.hpp"
@@ -47,6 +48,18 @@ MailServer::MailServer(World& world, MailServerConfig config)
 }
 
 MailServer::~MailServer() = default;
+
+const std::string& MailServer::webmail_secret() {
+    if (!webmail_secret_.empty()) return webmail_secret_;
+    const std::uint64_t seed = world_.trace().source.seed;
+    webmail_secret_ = codec::sha256_hex(fmt::format("mailsim webmail cookie secret\n{}\n{}", seed, config_.host));
+    world_.emit(EventKind::note, config_.host, "webmail",
+                fmt::format("session cookies are signed with a secret derived from the seed ({}): the run stays "
+                            "deterministic, and anyone with the scenario could forge a session",
+                            seed),
+                "agent.http.secret_from_seed", {{"secret", "derived from the seed"}, {"seed", seed}});
+    return webmail_secret_;
+}
 
 void MailServer::start() {
     Network& net = world_.network();

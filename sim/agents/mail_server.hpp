@@ -78,6 +78,11 @@ public:
     // (all but `by`, the session that made the change).
     void mail_changed(const std::string& user, const ImapServerConnection* by = nullptr);
     bool is_local_domain(const std::string& domain) const;
+    // The secret that signs this server's webmail session cookies. A run is
+    // deterministic, so it is derived from the seed and the host (not the old
+    // fixed "mailsim", the same for everyone); the first call notes that in
+    // the trace. Outside a simulation HttpSettings draws a random one.
+    const std::string& webmail_secret();
     std::string new_queue_id();
 
     // The Deliverer reports what happened to one recipient of one message.
@@ -104,6 +109,7 @@ private:
     std::unique_ptr<Deliverer> deliverer_;
     std::map<ConnectionId, std::unique_ptr<SmtpReceiver>> receivers_;
     std::vector<ImapServerConnection*> imap_sessions_;  // in the order they opened: the trace stays deterministic
+    std::string webmail_secret_;
     bool scan_scheduled_ = false;
     std::uint64_t id_counter_ = 0;
 };

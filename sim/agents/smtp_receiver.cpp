@@ -11,6 +11,7 @@
 #include "agents/user_agent.hpp"
 #include "agents/world.hpp"
 #include "core/ascii.hpp"
+#include "core/printable.hpp"
 #include "core/str_cat.hpp"
 #include "protocol/smtp/path.hpp"
 
@@ -146,7 +147,10 @@ smtp::Reply SmtpReceiver::accept_message(const smtp::Envelope& env, const std::s
     std::string date = w.date_now();
     full.reserve(80 + env.client_name.size() + peer.size() + server_.host().size() + qid.size() + for_rcpt.size() +
                  date.size() + content.size());
-    str_append(full, {"Received: from ", env.client_name, " (", peer, ")\r\n\tby ", server_.host(), " (mailsim) with ", with,
+    // The HELO name is the client's own text: a CR or LF of theirs must not end
+    // the field and start one of their choosing (a Bcc:, a body) in the stored message.
+    const std::string helo = without_controls(env.client_name);
+    str_append(full, {"Received: from ", helo, " (", peer, ")\r\n\tby ", server_.host(), " (mailsim) with ", with,
                       " id ", qid});
     if (one_rcpt) str_append(full, {"\r\n\tfor <", for_rcpt, ">"});
     str_append(full, {"; ", date, "\r\n", content});

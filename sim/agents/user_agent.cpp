@@ -15,6 +15,7 @@
 #include "agents/world.hpp"
 #include "core/ascii.hpp"
 #include "core/json_text.hpp"
+#include "message/builder.hpp"
 #include "protocol/smtp/path.hpp"
 
 namespace mailsim::agents {
@@ -79,35 +80,32 @@ std::string UserAgent::compose(const OutgoingMail& mail, std::string& message_id
         message::build_body(mail.body, mail.html, mail.attachments, structured ? world_.make_id(12) : std::string{});
     std::string out;
     out.reserve(256 + mail.subject.size() + body.headers.size() + body.body.size());
-    out += "From: ";
-    std::string name;
+    // Every field is folded (RFC 5322 §2.2.3): a To: of many addresses would
+    // otherwise make a line longer than SMTP's 1000 octets.
+    std::string value, name;
     append_header_text(name, config_.display_name);
-    append_mailbox(out, name, config_.address);
-    out += "\r\n";
+    append_mailbox(value, name, config_.address);
+    message::append_folded_field(out, "From", value);
     if (!mail.to.empty()) {
-        out += "To: ";
-        append_joined(out, mail.to);
-        out += "\r\n";
+        value.clear();
+        append_joined(value, mail.to);
+        message::append_folded_field(out, "To", value);
     }
     if (!mail.cc.empty()) {
-        out += "Cc: ";
-        append_joined(out, mail.cc);
-        out += "\r\n";
+        value.clear();
+        append_joined(value, mail.cc);
+        message::append_folded_field(out, "Cc", value);
     }
-    out += "Subject: ";
-    append_header_text(out, mail.subject);
-    out += "\r\nDate: ";
+    value.clear();
+    append_header_text(value, mail.subject);
+    message::append_folded_field(out, "Subject", value);
+    out += "Date: ";
     out += world_.date_now();
     out += "\r\nMessage-ID: ";
     out += message_id;
     out += "\r\n";
     out += body.headers;
-    for (const auto& [field, value] : mail.headers) {
-        out += field;
-        out += ": ";
-        out += value;
-        out += "\r\n";
-    }
+    for (const auto& [field, text] : mail.headers) message::append_folded_field(out, field, text);
     out += "\r\n";
     out += body.body;
     return out;
@@ -122,6 +120,7 @@ void UserAgent::send(const OutgoingMail& mail) {
         for (const auto& a : *list) t.recipients.push_back(a);
     std::string message_id;
     t.content = std::make_shared<const std::string>(compose(mail, message_id));
+    message_ids_.emplace(t.id, message_id);
     if (world_.trace().recording()) {
         std::string rcpts = "[";
         for (const auto& r : t.recipients) {
@@ -307,6 +306,7 @@ void UserAgent::on_transaction_done(smtp::TransactionResult&& r) {
     if (it == in_flight_.end()) return;
     smtp::Transaction t = std::move(it->second);
     in_flight_.erase(it);
+    const std::string message_id = message_ids_[t.id];
     std::vector<std::string> retry;
     for (const auto& rr : r.recipients) {
         if (rr.outcome == smtp::RecipientResult::Outcome::transient) {
@@ -315,14 +315,23 @@ void UserAgent::on_transaction_done(smtp::TransactionResult&& r) {
             std::string msg = fmt::format(FMT_COMPILE("your server refused <{}>: {}"), rr.mailbox, rr.reply.summary());
             errors_.push_back(msg);
             world_.emit(EventKind::notice, config_.host, "refused", msg, "agent.ua.refused",
-                        {{"rcpt", rr.mailbox}, {"reply", rr.reply.summary()}});
+                        {{"message_id", message_id}, {"rcpt", rr.mailbox}, {"reply", rr.reply.summary()}});
         }
     }
     if (!retry.empty()) {
         had_transient_ = true;
         t.recipients = std::move(retry);
         outbox_.push_back(std::move(t));
+    } else {
+        message_ids_.erase(t.id);
     }
+}
+
+std::vector<std::string> UserAgent::outbox_ids() const {
+    std::vector<std::string> ids;
+    for (const auto& t : outbox_)
+        if (auto it = message_ids_.find(t.id); it != message_ids_.end()) ids.push_back(it->second);
+    return ids;
 }
 
 void UserAgent::on_conversation_over(bool, CloseReason) {
@@ -338,7 +347,7 @@ void UserAgent::on_conversation_over(bool, CloseReason) {
     world_.emit(EventKind::note, config_.host, "outbox",
                 fmt::format(FMT_COMPILE("{} message(s) stay in the outbox; trying again in {}"), outbox_.size(),
                             format_duration(config_.retry)),
-                "agent.ua.retry", {{"count", outbox_.size()}, {"retry", format_duration(config_.retry)}});
+                "agent.ua.retry", {{"count", outbox_.size()}, {"message_ids", outbox_ids()}, {"retry", format_duration(config_.retry)}});
     world_.scheduler().after(config_.retry, [this] {
         retry_scheduled_ = false;
         submit();

@@ -61,12 +61,16 @@ public:
 
 private:
     void submit();
+    std::vector<std::string> outbox_ids() const;  // Message-IDs of the mails in outbox_
     std::string to_7bit(const std::string& content);
 
     World& world_;
     UserAgentConfig config_;
     std::deque<smtp::Transaction> outbox_;
     std::map<std::uint64_t, smtp::Transaction> in_flight_;  // handed to a session, by id
+    // Each mail not yet taken or refused by the server: its Message-ID, so that
+    // a refusal notice or a retry names the mail (the summary counts by it).
+    std::map<std::uint64_t, std::string> message_ids_;
     smtp::ClientSession* session_ = nullptr;  // owned by the connection while it lasts
     bool retry_scheduled_ = false;
     bool had_transient_ = false;

@@ -2,6 +2,7 @@
 // for machines without a display. Each step: its title and narration, then
 // the exchange from the previous step up to its event, as `mailsim run`
 // prints it.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -72,17 +73,23 @@ int cmd_lesson(const LessonOptions& o, const CommonOptions& c) {
     opts.states = c.states;
     const char* bold = c.color ? "\033[1m" : "";
     const char* reset = c.color ? "\033[0m" : "";
-    std::printf("%s%s%s\n\n", bold, lesson->title.in(lang).c_str(), reset);
+    std::printf("%s%s%s\n\n", bold, view::visible(lesson->title.in(lang)).c_str(), reset);
     size_t shown = 0;
     const size_t n = lesson->steps.size();
     for (size_t i = 0; i < n; ++i) {
         const auto& step = lesson->steps[i];
         std::printf("%s── %s ──%s\n", bold,
                     text::get(lang, "cli.lesson.step", {{"n", std::to_string(i + 1)}, {"of", std::to_string(n)},
-                                                        {"title", step.title.in(lang)}})
+                                                        {"title", view::visible(step.title.in(lang))}})
                         .c_str(),
                     reset);
-        std::fputs(wrap(step.text.in(lang), 76).c_str(), stdout);
+        std::string narration;  // a lesson file's text: its line breaks kept, any other control byte shown
+        for (size_t a = 0, b; a <= step.text.in(lang).size(); a = b + 1) {
+            const std::string& text = step.text.in(lang);
+            b = std::min(text.find('\n', a), text.size());
+            narration += view::visible(std::string_view(text).substr(a, b - a)) + (b < text.size() ? "\n" : "");
+        }
+        std::fputs(wrap(narration, 76).c_str(), stdout);
         if (!step.panel.empty())
             std::fputs(("  " + text::get(lang, "cli.lesson.panel", {{"panel", text::get(lang, "gui.panel." + step.panel)}}) + "\n").c_str(), stdout);
         std::fputs("\n", stdout);

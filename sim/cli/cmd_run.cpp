@@ -23,9 +23,9 @@ view::TranscriptOptions transcript_options(const CommonOptions& c) {
 
 void print_header(const Trace& t, const view::TranscriptOptions& o) {
     std::string hosts;
-    for (const auto& h : t.hosts) hosts += (hosts.empty() ? "" : ", ") + h.name + " (" + h.role + ")";
-    std::fputs(text::get(o.lang, "cli.header", {{"name", t.source.name.empty() ? "?" : t.source.name},
-                                                {"kind", t.source.kind},
+    for (const auto& h : t.hosts) hosts += (hosts.empty() ? "" : ", ") + view::visible(h.name) + " (" + view::visible(h.role) + ")";
+    std::fputs(text::get(o.lang, "cli.header", {{"name", t.source.name.empty() ? "?" : view::visible(t.source.name)},
+                                                {"kind", view::visible(t.source.kind)},
                                                 {"seed", std::to_string(t.source.seed)},
                                                 {"hosts", hosts}})
                    .c_str(),

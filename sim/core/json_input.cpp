@@ -8,33 +8,66 @@
 
 namespace mailsim::json_input {
 
+std::optional<size_t> too_deep(std::string_view text, size_t max_depth) {
+    size_t depth = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        switch (text[i]) {
+        case '"':  // skip the string; an unterminated one is the parser's to report
+            for (++i; i < text.size() && text[i] != '"'; ++i)
+                if (text[i] == '\\') ++i;
+            break;
+        case '[':
+        case '{':
+            if (++depth > max_depth) return i;
+            break;
+        case ']':
+        case '}':
+            if (depth > 0) --depth;
+            break;
+        default: break;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string locate(std::string_view text, size_t byte, const std::string& file_name) {
+    size_t line = 1, column = 1;
+    for (size_t i = 0; i < byte && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return fmt::format("{}: byte {} (line {}, column {})", file_name, byte, line, column);
+}
+
 Result<json> parse(std::string_view text, const std::string& file_name) {
+    if (auto at = too_deep(text))
+        return Error{locate(text, *at, file_name),
+                     fmt::format("invalid JSON: arrays and objects nest more than {} levels deep here", kMaxDepth)};
     try {
         return json::parse(text.begin(), text.end());
     } catch (const json::parse_error& e) {
         size_t byte = e.byte == 0 ? 0 : e.byte - 1;
-        size_t line = 1, column = 1;
-        for (size_t i = 0; i < byte && i < text.size(); ++i) {
-            if (text[i] == '\n') {
-                ++line;
-                column = 1;
-            } else {
-                ++column;
-            }
-        }
         // nlohmann's message reads "[json.exception.parse_error.101] parse error at line 1,
         // column 5: syntax error while parsing value - invalid literal; last read: 'tru'";
         // keep the part after the location.
         std::string what = e.what();
         if (auto p = what.find(": "); p != std::string::npos) what = what.substr(p + 2);
-        return Error{fmt::format("{}: byte {} (line {}, column {})", file_name, byte, line, column),
-                     "invalid JSON: " + what};
+        return Error{locate(text, byte, file_name), "invalid JSON: " + what};
     } catch (const json::exception& e) {
         // e.g. out_of_range 406: a number too large for a double (found by fuzz_files)
         std::string what = e.what();
         if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
         return Error{file_name, "invalid JSON: " + what};
     }
+}
+
+json parse_or_discard(std::string_view text) {
+    if (too_deep(text)) return json(json::value_t::discarded);
+    return json::parse(text, nullptr, false);
 }
 
 std::string child(const std::string& path, std::string_view key) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,8 +23,26 @@ namespace mailsim::json_input {
 
 using nlohmann::json;
 
-// Parses text; on a syntax error the Error says "byte N (line L, column C)".
+// How deeply arrays and objects may nest in any file mailsim reads. The
+// files it writes nest at most 8 deep; nlohmann's parser, dump() and
+// comparisons recurse once a level, so a hostile file nesting some 50,000
+// levels would otherwise overflow the stack.
+inline constexpr size_t kMaxDepth = 64;
+
+// The byte offset of the first '[' or '{' that opens a level deeper than
+// max_depth (brackets inside strings do not count), or nullopt.
+std::optional<size_t> too_deep(std::string_view text, size_t max_depth = kMaxDepth);
+
+// "FILE: byte N (line L, column C)" for a byte offset into text.
+std::string locate(std::string_view text, size_t byte, const std::string& file_name);
+
+// Parses text; on a syntax error or nesting deeper than kMaxDepth the Error
+// says "byte N (line L, column C)". Every reader of a file goes through here.
 Result<json> parse(std::string_view text, const std::string& file_name);
+
+// parse() for a caller that only wants to know what kind of value text
+// holds: a discarded value (is_discarded()) on any error, nesting included.
+json parse_or_discard(std::string_view text);
 
 std::string child(const std::string& path, std::string_view key);
 std::string index(const std::string& path, size_t i);

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_input.hpp"
 #include "core/trace_json.hpp"
 
 namespace mailsim::detail {
@@ -84,8 +85,8 @@ public:
         return v >= min && v <= max;
     }
 
-    // A balanced {...} (strings respected); the raw text.
-    bool object_text(std::string_view& raw) {
+    // A balanced {...} (strings respected) nesting at most max_depth levels; the raw text.
+    bool object_text(std::string_view& raw, int max_depth) {
         skip_ws();
         if (p_ >= s_.size() || s_[p_] != '{') return false;
         const size_t begin = p_;
@@ -97,7 +98,7 @@ public:
                     if (s_[p_] == '\\') ++p_;
                 if (p_ >= s_.size()) return false;
             } else if (c == '{' || c == '[') {
-                ++depth;
+                if (++depth > max_depth) return false;  // the DOM reader names where
             } else if (c == '}' || c == ']') {
                 if (--depth == 0) {
                     ++p_;
@@ -257,7 +258,8 @@ std::optional<Trace> trace_from_json_fast(std::string_view text) {
                 break;
             case f_detail: {
                 std::string_view raw;
-                if (!sc.object_text(raw)) return std::nullopt;
+                // root { events [ event { detail {: the file's nesting limit counts those three
+                if (!sc.object_text(raw, static_cast<int>(json_input::kMaxDepth) - 3)) return std::nullopt;
                 nlohmann::json d = nlohmann::json::parse(raw, nullptr, false);
                 if (!d.is_object()) return std::nullopt;
                 detail = d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -78,6 +78,35 @@ std::string multipart(std::string_view subtype, const std::string& boundary, con
 
 }  // namespace
 
+void append_folded_field(std::string& out, std::string_view name, std::string_view value) {
+    constexpr size_t kLine = 78;  // RFC 5322 §2.1.1: SHOULD be no more than 78 characters
+    constexpr size_t kNone = std::string::npos;
+    out.reserve(out.size() + name.size() + value.size() + value.size() / 32 + 4);
+    size_t line_start = out.size();
+    out += name;
+    out += ": ";
+    size_t content = out.size();  // a fold goes after some text, never right after the colon
+    size_t fold_at = kNone;       // the last space or tab after text on this line
+    for (size_t i = 0; i < value.size(); ++i) {
+        const char c = value[i];
+        if (c == '\n' && out.size() > line_start && out.back() == '\r') {  // an existing fold
+            out += c;
+            line_start = content = out.size();
+            fold_at = kNone;
+            continue;
+        }
+        if ((c == ' ' || c == '\t') && out.size() > content && out.back() != ' ' && out.back() != '\t') fold_at = out.size();
+        out += c;
+        if (out.size() - line_start > kLine && fold_at != kNone) {
+            out.insert(fold_at, "\r\n");
+            line_start = fold_at + 2;
+            content = line_start + 1;  // the continuation line starts with the white space
+            fold_at = kNone;  // it was the last place to fold: none is past it yet
+        }
+    }
+    out += "\r\n";
+}
+
 std::string seven_bit_encoding_for(std::string_view text) {
     size_t high = 0;
     for (unsigned char c : text) high += c >= 0x80;

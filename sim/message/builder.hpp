@@ -39,6 +39,15 @@ BuiltBody build_body(const BodySpec& spec, const std::string& boundary_seed);
 BuiltBody build_body(std::string_view text, std::string_view html, const std::vector<Attachment>& attachments,
                      const std::string& boundary_seed);
 
+// Appends the header field "name: value" CRLF, folded as RFC 5322 §2.2.3
+// says: a CRLF goes before a space or tab so that lines stay within 78
+// characters where the value has white space to fold at (a line of a
+// hundred addresses in To: is otherwise refused by SMTP's 1000-octet line
+// limit, RFC 5321 §4.5.3.1.6). Unfolding (removing each CRLF before white
+// space) gives the value back. A CRLF already followed by white space in
+// value (RFC 2047 words) is kept as a fold.
+void append_folded_field(std::string& out, std::string_view name, std::string_view value);
+
 // How a text would go in 7 bits: "quoted-printable" when at most a fifth of
 // its bytes are not ASCII, else "base64".
 std::string seven_bit_encoding_for(std::string_view text);

@@ -11,6 +11,20 @@ namespace mailsim::message {
 
 namespace {
 
+// What one parse may grow to, whatever the input: a message of millions of
+// empty parts, header lines or broken lines would otherwise cost hundreds of
+// bytes of tree for each byte of input.
+struct Budget {
+    std::vector<Damage>& damage;
+    size_t parts = 1;  // the root
+    bool parts_noted = false, fields_noted = false;
+    void note(size_t offset, std::string what) {
+        if (damage.size() < kMaxDamage) damage.push_back({offset, std::move(what)});
+        else if (damage.size() == kMaxDamage)
+            damage.push_back({offset, fmt::format("more than {} problems: the rest are not listed", kMaxDamage)});
+    }
+};
+
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
         s.remove_prefix(1);
@@ -25,7 +39,7 @@ size_t line_end(std::string_view raw, size_t pos, size_t limit) {
 }
 
 // Reads header fields from [begin, limit); returns where the body starts.
-size_t parse_header(std::string_view raw, size_t begin, size_t limit, Part& part, std::vector<Damage>& damage) {
+size_t parse_header(std::string_view raw, size_t begin, size_t limit, Part& part, Budget& budget) {
     size_t pos = begin;
     while (pos < limit) {
         size_t eol = line_end(raw, pos, limit);
@@ -38,7 +52,7 @@ size_t parse_header(std::string_view raw, size_t begin, size_t limit, Part& part
         }
         if (line.front() == ' ' || line.front() == '\t') {  // a folded continuation
             if (part.headers.empty()) {
-                damage.push_back({pos, "a continuation line with no header field before it"});
+                budget.note(pos, "a continuation line with no header field before it");
             } else {
                 part.headers.back().value += " " + std::string(trim(line));
                 part.headers.back().span.end = next;
@@ -51,7 +65,14 @@ size_t parse_header(std::string_view raw, size_t begin, size_t limit, Part& part
         for (size_t i = 0; good_name && i < colon; ++i)
             good_name = line[i] > 32 && line[i] < 127;
         if (!good_name) {
-            damage.push_back({pos, fmt::format("header line without a colon: \"{}\"", line.substr(0, 40))});
+            budget.note(pos, fmt::format("header line without a colon: \"{}\"", line.substr(0, 40)));
+            pos = next;
+            continue;
+        }
+        if (part.headers.size() >= kMaxFields) {
+            if (!budget.fields_noted)
+                budget.note(pos, fmt::format("more than {} header fields in a part: the rest are skipped", kMaxFields));
+            budget.fields_noted = true;
             pos = next;
             continue;
         }
@@ -63,13 +84,13 @@ size_t parse_header(std::string_view raw, size_t begin, size_t limit, Part& part
 }
 
 void parse_part(std::string_view raw, size_t begin, size_t end, Part& part, const ContentType& default_type,
-                std::vector<Damage>& damage, int depth);
+                Budget& budget, int depth);
 
-void parse_multipart(std::string_view raw, Part& part, std::vector<Damage>& damage, int depth) {
+void parse_multipart(std::string_view raw, Part& part, Budget& budget, int depth) {
     const std::string& boundary = part.content_type.params["boundary"];
     size_t begin = part.body_span.begin, end = part.body_span.end;
     if (boundary.empty()) {
-        damage.push_back({part.header_span.begin, "multipart without a boundary parameter: the body is kept whole"});
+        budget.note(part.header_span.begin, "multipart without a boundary parameter: the body is kept whole");
         return;
     }
     ContentType child_default;
@@ -79,11 +100,23 @@ void parse_multipart(std::string_view raw, Part& part, std::vector<Damage>& dama
     std::vector<std::pair<size_t, size_t>> lines;  // (line start, next line start)
     bool closed = false;
     size_t pos = begin;
+    // Past the message's part budget the rest is not split: it stays in the
+    // last part (or the epilogue), so the tree stays small.
+    const size_t room = kMaxParts > budget.parts ? kMaxParts - budget.parts : 0;
+    bool capped = false;
     while (pos < end) {
         size_t eol = line_end(raw, pos, end);
         size_t next = eol < end ? eol + 1 : end;
         std::string_view line = raw.substr(pos, eol - pos);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.rfind(delimiter, 0) == 0 && lines.size() >= room) {
+            capped = true;
+            if (!budget.parts_noted)
+                budget.note(pos, fmt::format("more than {} MIME parts in the message: the rest is not split into parts",
+                                             kMaxParts));
+            budget.parts_noted = true;
+            break;
+        }
         if (line.rfind(delimiter, 0) == 0) {
             std::string_view rest = trim(line.substr(delimiter.size()));
             if (rest == "--") {
@@ -101,14 +134,15 @@ void parse_multipart(std::string_view raw, Part& part, std::vector<Damage>& dama
         pos = next;
     }
     if (lines.empty()) {
-        damage.push_back({begin, fmt::format("no boundary line \"{}\" in the multipart body", delimiter)});
+        budget.note(begin, fmt::format("no boundary line \"{}\" in the multipart body", delimiter));
         return;
     }
     part.preamble = {begin, lines.front().first};
     if (!closed) {
-        damage.push_back({end, fmt::format("the closing boundary \"{}--\" is missing", delimiter)});
+        if (!capped) budget.note(end, fmt::format("the closing boundary \"{}--\" is missing", delimiter));
         lines.push_back({end, end});
     }
+    budget.parts += lines.size() - 1;
     for (size_t i = 0; i + 1 < lines.size(); ++i) {
         size_t p_begin = lines[i].second;
         size_t p_end = lines[i + 1].first;
@@ -116,19 +150,19 @@ void parse_multipart(std::string_view raw, Part& part, std::vector<Damage>& dama
         if (p_end > p_begin && raw[p_end - 1] == '\n') --p_end;
         if (p_end > p_begin && raw[p_end - 1] == '\r') --p_end;
         auto child = std::make_unique<Part>();
-        parse_part(raw, p_begin, p_end, *child, child_default, damage, depth + 1);
+        parse_part(raw, p_begin, p_end, *child, child_default, budget, depth + 1);
         part.children.push_back(std::move(child));
     }
 }
 
 void parse_part(std::string_view raw, size_t begin, size_t end, Part& part, const ContentType& default_type,
-                std::vector<Damage>& damage, int depth) {
+                Budget& budget, int depth) {
     part.span = {begin, end};
-    size_t body = parse_header(raw, begin, end, part, damage);
+    size_t body = parse_header(raw, begin, end, part, budget);
     part.body_span = {body, end};
     part.content_type = default_type;
     if (const HeaderField* ct = part.header("Content-Type"))
-        part.content_type = parse_content_type(ct->value, &damage, ct->span.begin);
+        part.content_type = parse_content_type(ct->value, &budget.damage, ct->span.begin);
     if (const HeaderField* cte = part.header("Content-Transfer-Encoding"))
         part.transfer_encoding = to_lower(trim(cte->value));
     if (const HeaderField* cd = part.header("Content-Disposition")) {
@@ -145,14 +179,15 @@ void parse_part(std::string_view raw, size_t begin, size_t end, Part& part, cons
         part.charset = it == part.content_type.params.end() ? "us-ascii" : to_lower(it->second);
     }
     if (depth > 50) {
-        damage.push_back({begin, "MIME parts nested more than 50 deep: the rest is kept whole"});
+        budget.note(begin, "MIME parts nested more than 50 deep: the rest is kept whole");
         return;
     }
     if (part.content_type.type == "multipart") {
-        parse_multipart(raw, part, damage, depth);
-    } else if (part.content_type.full() == "message/rfc822") {
+        parse_multipart(raw, part, budget, depth);
+    } else if (part.content_type.full() == "message/rfc822" && budget.parts < kMaxParts) {
+        ++budget.parts;
         auto child = std::make_unique<Part>();
-        parse_part(raw, body, end, *child, ContentType{}, damage, depth + 1);
+        parse_part(raw, body, end, *child, ContentType{}, budget, depth + 1);
         part.children.push_back(std::move(child));
     }
 }
@@ -213,7 +248,8 @@ Message parse(std::string raw) {
     Message m;
     m.raw = std::move(raw);
     m.root = std::make_unique<Part>();
-    parse_part(m.raw, 0, m.raw.size(), *m.root, ContentType{}, m.damage, 0);
+    Budget budget{m.damage};
+    parse_part(m.raw, 0, m.raw.size(), *m.root, ContentType{}, budget, 0);
     return m;
 }
 
@@ -225,8 +261,10 @@ std::string decoded_body(const Message& m, const Part& p, std::vector<Damage>* d
     else if (p.transfer_encoding == "quoted-printable") out = codec::qp_decode(body, &errors);
     else out = std::string(body);
     if (damage)
-        for (const auto& e : errors)
+        for (const auto& e : errors) {
+            if (damage->size() > kMaxDamage) break;
             damage->push_back({p.body_span.begin + e.offset, p.transfer_encoding + ": " + e.what});
+        }
     return out;
 }
 

@@ -65,6 +65,13 @@ struct Message {
     std::vector<Damage> damage;
 };
 
+// Limits of one parse, each noted as a Damage when reached: past them a
+// hostile message (millions of empty parts, header lines or broken lines)
+// still opens, and its tree stays a small fraction of its size.
+inline constexpr size_t kMaxParts = 10000;   // parts in the whole message; the rest is not split
+inline constexpr size_t kMaxFields = 10000;  // header fields in one part; the rest are skipped
+inline constexpr size_t kMaxDamage = 1000;   // problems listed; one more says the rest are not
+
 Message parse(std::string raw);
 
 // The part's body with its transfer encoding undone; problems go to `damage`.

@@ -83,7 +83,7 @@ const std::vector<std::string_view>& lesson_panels() {
 }
 
 bool looks_like_lesson(std::string_view json_text) {
-    json j = json::parse(json_text, nullptr, false);
+    json j = ji::parse_or_discard(json_text);
     return j.is_object() && j.contains("steps");
 }
 

@@ -1,6 +1,7 @@
 // scenario.cpp — reading, checking and building scenarios.
 #include "scenario/scenario.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <functional>
 #include <map>
@@ -32,6 +33,29 @@ std::string_view to_string(FaultSpec::Type t) {
 
 namespace {
 
+// A text that ends up inside one protocol line or one header field: a reply
+// override, a greeting, a Subject, a display name, a password. A CR or LF in
+// it would put lines of the scenario's choosing on the wire (an extra "+OK",
+// "* BYE", an HTTP "Set-Cookie", a "Bcc:" header); NUL, ESC and the other
+// control characters have no place there either. TAB is folding white space.
+std::string one_line(const json& v, const std::string& path) {
+    std::string t = ji::as_string(v, path);
+    for (size_t i = 0; i < t.size(); ++i) {
+        const auto c = static_cast<unsigned char>(t[i]);
+        if ((c < 0x20 && c != '\t') || c == 0x7F)
+            ji::fail(path, fmt::format("control character 0x{:02X}{} at byte {}: this text goes into one protocol line or "
+                                       "header field, where CR, LF, NUL and other control characters are not allowed",
+                                       c, c == '\r' ? " (CR)" : c == '\n' ? " (LF)" : c == 0 ? " (NUL)" : c == 0x1B ? " (ESC)" : "",
+                                       i));
+    }
+    return t;
+}
+
+std::string opt_line(const json& o, const std::string& path, std::string_view key) {
+    const json* v = ji::find(o, key);
+    return v ? one_line(*v, ji::child(path, key)) : std::string{};
+}
+
 using Setter = std::function<void(agents::MailServerConfig&, const json&, const std::string&)>;
 
 struct SettingRow {
@@ -54,7 +78,7 @@ Setter duration(SimTime agents::QueueSettings::*field) {
 const std::vector<SettingRow>& setting_rows() {
     static const std::vector<SettingRow> rows = {
         {{"greeting", "RFC 5321 §4.2", "text after the host name in the 220 greeting"},
-         [](auto& c, const json& v, const std::string& p) { c.smtp.greeting_text = ji::as_string(v, p); }},
+         [](auto& c, const json& v, const std::string& p) { c.smtp.greeting_text = one_line(v, p); }},
         {{"esmtp", "RFC 5321 §4.1.1.1", "answer EHLO; false makes an RFC 821 server that only knows HELO"},
          boolean(&smtp::ServerSettings::esmtp)},
         {{"extensions", "RFC 5321 §4.1.1.1", "ESMTP extensions offered: any of SIZE, 8BITMIME, PIPELINING, ENHANCEDSTATUSCODES"},
@@ -161,12 +185,12 @@ agents::UserConfig read_user(const json& v, const std::string& p) {
     } else {
         ji::check_keys(v, p, {"name", "display_name", "busy", "moved_to", "forward_to", "terminal", "quota", "password"});
         u.name = ji::as_string(ji::require(v, p, "name"), ji::child(p, "name"));
-        u.display_name = opt_string(v, p, "display_name");
+        u.display_name = opt_line(v, p, "display_name");
         if (auto* b = ji::find(v, "busy")) u.busy = ji::as_bool(*b, ji::child(p, "busy"));
         if (auto* m = ji::find(v, "moved_to")) u.moved_to = address(*m, ji::child(p, "moved_to"));
         if (auto* f = ji::find(v, "forward_to")) u.forward_to = address(*f, ji::child(p, "forward_to"));
         if (auto* t = ji::find(v, "terminal")) u.terminal = ji::as_bool(*t, ji::child(p, "terminal"));
-        if (auto* pw = ji::find(v, "password")) u.password = ji::as_string(*pw, ji::child(p, "password"));
+        if (auto* pw = ji::find(v, "password")) u.password = one_line(*pw, ji::child(p, "password"));
         if (auto* q = ji::find(v, "quota")) u.quota = static_cast<std::uint64_t>(ji::as_int(*q, ji::child(p, "quota"), 0, 1LL << 50));
     }
     if (u.name.empty() || !smtp::is_valid_mailbox(u.name + "@x.example"))
@@ -245,7 +269,7 @@ Scenario read(const json& root) {
                 std::string lp = ji::child(ji::child(p, "lists"), name);
                 ji::as_array(members, lp);
                 std::vector<std::string> m;
-                for (size_t k = 0; k < members.size(); ++k) m.push_back(ji::as_string(members[k], ji::index(lp, k)));
+                for (size_t k = 0; k < members.size(); ++k) m.push_back(one_line(members[k], ji::index(lp, k)));
                 c.lists[name] = m;
             }
         }
@@ -282,12 +306,12 @@ Scenario read(const json& root) {
             a.host = host_name(ji::require(o, p, "host"), ji::child(p, "host"));
             new_host(a.host, ji::child(p, "host"));
             a.address = address(ji::require(o, p, "user"), ji::child(p, "user"));
-            a.display_name = opt_string(o, p, "name");
+            a.display_name = opt_line(o, p, "name");
             a.server = ji::as_string(ji::require(o, p, "server"), ji::child(p, "server"));
             if (!server_hosts.count(a.server))
                 ji::fail(ji::child(p, "server"), "no server \"" + a.server + "\" in servers[]");
             if (auto* r = ji::find(o, "retry")) a.retry = ji::as_duration(*r, ji::child(p, "retry"));
-            if (auto* pw = ji::find(o, "password")) a.password = ji::as_string(*pw, ji::child(p, "password"));
+            if (auto* pw = ji::find(o, "password")) a.password = one_line(*pw, ji::child(p, "password"));
             s.agents.push_back(std::move(a));
         }
     }
@@ -327,7 +351,7 @@ Scenario read(const json& root) {
             m.to = address_list(o, p, "to");
             m.cc = address_list(o, p, "cc");
             m.bcc = address_list(o, p, "bcc");
-            m.subject = opt_string(o, p, "subject");
+            m.subject = opt_line(o, p, "subject");
             m.body = opt_string(o, p, "body");
             m.html = opt_string(o, p, "html");
             if (auto* as = ji::find(o, "attachments")) {
@@ -338,9 +362,9 @@ Scenario read(const json& root) {
                     const json& a = (*as)[k];
                     ji::check_keys(a, ip, {"filename", "content_type", "text", "base64", "size", "inline"});
                     message::Attachment att;
-                    att.filename = ji::as_string(ji::require(a, ip, "filename"), ji::child(ip, "filename"));
+                    att.filename = one_line(ji::require(a, ip, "filename"), ji::child(ip, "filename"));
                     if (auto* ct = ji::find(a, "content_type")) {
-                        att.content_type = to_lower(ji::as_string(*ct, ji::child(ip, "content_type")));
+                        att.content_type = to_lower(one_line(*ct, ji::child(ip, "content_type")));
                         if (att.content_type.find('/') == std::string::npos)
                             ji::fail(ji::child(ip, "content_type"), "expected type/subtype such as image/png");
                     }
@@ -373,8 +397,15 @@ Scenario read(const json& root) {
             }
             if (auto* hs = ji::find(o, "headers")) {
                 ji::expect_object(*hs, ji::child(p, "headers"));
-                for (auto& [name, value] : hs->items())
-                    m.headers.emplace_back(name, ji::as_string(value, ji::child(ji::child(p, "headers"), name)));
+                for (auto& [name, value] : hs->items()) {
+                    const std::string hp = ji::child(ji::child(p, "headers"), name);
+                    // field-name = 1*ftext; ftext = %d33-57 / %d59-126 (RFC 5322 §3.6.8)
+                    if (name.empty() || std::any_of(name.begin(), name.end(), [](char ch) {
+                            return ch < 33 || ch > 126 || ch == ':';
+                        }))
+                        ji::fail(hp, "expected a header field name such as X-Course (printable ASCII without spaces or colons)");
+                    m.headers.emplace_back(name, one_line(value, hp));
+                }
             }
             s.mails.push_back(std::move(m));
         }
@@ -415,7 +446,7 @@ Scenario read(const json& root) {
             if (auto* a = ji::find(o, "apop")) r.apop = ji::as_bool(*a, ji::child(p, "apop"));
             if (auto* v = ji::find(o, "partial")) r.partial = ji::as_bool(*v, ji::child(p, "partial"));
             if (auto* v = ji::find(o, "file_into")) {
-                r.file_into = ji::as_string(*v, ji::child(p, "file_into"));
+                r.file_into = one_line(*v, ji::child(p, "file_into"));
                 if (r.file_into.empty() || r.file_into.find_first_of("*%\r\n\"") != std::string::npos)
                     ji::fail(ji::child(p, "file_into"), "expected a folder name such as \"INBOX/Courses/Networks\"");
             }
@@ -425,8 +456,8 @@ Scenario read(const json& root) {
                 const std::string cp = ji::child(p, "commands");
                 ji::as_array(*cs, cp);
                 for (size_t k = 0; k < cs->size(); ++k) {
-                    std::string c = ji::as_string((*cs)[k], ji::index(cp, k));
-                    if (c.empty() || c.find_first_of("\r\n") != std::string::npos)
+                    std::string c = one_line((*cs)[k], ji::index(cp, k));
+                    if (c.empty())
                         ji::fail(ji::index(cp, k), "expected one command line, without CR or LF");
                     if (r.protocol == "http") {
                         const size_t sp = c.find(' ');
@@ -500,8 +531,8 @@ Scenario read(const json& root) {
                 if (!imap_commands.count(cmd))
                     ji::fail(ji::child(p, "command"), "expected an IMAP command (LOGIN SELECT FETCH STORE ...) or CONNECT; found \"" + cmd + "\"");
                 ov.rule.command = cmd;
-                ov.rule.match = opt_string(o, p, "match");
-                ov.reply_text = ji::as_string(ji::require(o, p, "reply"), ji::child(p, "reply"));
+                ov.rule.match = opt_line(o, p, "match");
+                ov.reply_text = one_line(ji::require(o, p, "reply"), ji::child(p, "reply"));
                 const std::string kind = to_upper(ov.reply_text.substr(0, ov.reply_text.find(' ')));
                 const bool ok = kind == "OK" || kind == "NO" || kind == "BAD" || (cmd == "CONNECT" && (kind == "BYE" || kind == "PREAUTH"));
                 if (!ok)
@@ -516,8 +547,8 @@ Scenario read(const json& root) {
                 if (!methods.count(cmd))
                     ji::fail(ji::child(p, "command"), "expected an HTTP method (GET HEAD POST PUT DELETE OPTIONS); found \"" + cmd + "\"");
                 ov.rule.command = cmd;
-                ov.rule.match = opt_string(o, p, "match");
-                ov.reply_text = ji::as_string(ji::require(o, p, "reply"), ji::child(p, "reply"));
+                ov.rule.match = opt_line(o, p, "match");
+                ov.reply_text = one_line(ji::require(o, p, "reply"), ji::child(p, "reply"));
                 const std::string& t = ov.reply_text;
                 const bool ok = t.size() >= 3 && t[0] >= '1' && t[0] <= '5' && std::isdigit(static_cast<unsigned char>(t[1])) &&
                                 std::isdigit(static_cast<unsigned char>(t[2])) && (t.size() == 3 || t[3] == ' ');
@@ -533,8 +564,8 @@ Scenario read(const json& root) {
                 if (!pop3_commands.count(cmd))
                     ji::fail(ji::child(p, "command"), "expected a POP3 command (USER PASS APOP STAT LIST RETR DELE NOOP RSET TOP UIDL QUIT CAPA) or CONNECT; found \"" + cmd + "\"");
                 ov.rule.command = cmd;
-                ov.rule.match = opt_string(o, p, "match");
-                ov.reply_text = ji::as_string(ji::require(o, p, "reply"), ji::child(p, "reply"));
+                ov.rule.match = opt_line(o, p, "match");
+                ov.reply_text = one_line(ji::require(o, p, "reply"), ji::child(p, "reply"));
                 if (ov.reply_text.rfind("-ERR", 0) != 0 && ov.reply_text.rfind("+OK", 0) != 0)
                     ji::fail(ji::child(p, "reply"), "expected a POP3 response such as \"-ERR maildrop locked\", found \"" + ov.reply_text + "\"");
                 ov.rule.response = ov.reply_text;
@@ -548,8 +579,8 @@ Scenario read(const json& root) {
             if (!commands.count(cmd))
                 ji::fail(ji::child(p, "command"), "expected an SMTP command (HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY EXPN HELP SEND SOML SAML TURN), CONNECT or END-OF-DATA; found \"" + cmd + "\"");
             ov.rule.command = cmd;
-            ov.rule.match = opt_string(o, p, "match");
-            ov.reply_text = ji::as_string(ji::require(o, p, "reply"), ji::child(p, "reply"));
+            ov.rule.match = opt_line(o, p, "match");
+            ov.reply_text = one_line(ji::require(o, p, "reply"), ji::child(p, "reply"));
             auto r = smtp::parse_reply_text(ov.reply_text);
             if (!r) ji::fail(ji::child(p, "reply"), "expected a reply line such as \"550 5.1.1 No such user here\", found \"" + ov.reply_text + "\"");
             if (r->code < 200) ji::fail(ji::child(p, "reply"), "reply codes run from 200 to 599");

@@ -1,9 +1,11 @@
 // transcript.cpp — one event, one or more lines of text.
 #include "view/transcript.hpp"
 
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "protocol/catalog.hpp"
 
@@ -49,10 +51,48 @@ bool printable_line(std::string_view s) {
         if (n == 0 || i + n > s.size()) return false;
         for (size_t k = 1; k < n; ++k)
             if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+        if (c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) return false;  // a C1 control (CSI is U+009B)
         i += n;
     }
     return true;
 }
+
+}  // namespace
+
+std::string visible(std::string_view s) {
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size());
+    auto escape = [&](unsigned char c) {
+        out += "\\x";
+        out += hex[c >> 4];
+        out += hex[c & 0xF];
+    };
+    for (size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t') || c == 0x7F) escape(c);
+            else out += static_cast<char>(c);
+            ++i;
+            continue;
+        }
+        const size_t n = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+        bool ok = n != 0 && i + n <= s.size();
+        for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+        // C1 controls (U+0080 to U+009F) act on terminals too: CSI is U+009B.
+        if (ok && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) ok = false;
+        if (!ok) {
+            escape(c);
+            ++i;
+            continue;
+        }
+        out.append(s.data() + i, n);
+        i += n;
+    }
+    return out;
+}
+
+namespace {
 
 std::string paint(const TranscriptOptions& o, const char* colour, std::string_view s) {
     if (!o.color) return std::string(s);
@@ -86,19 +126,21 @@ std::vector<std::string_view> split_lines(std::string_view bytes) {
 std::string format_event(const Event& e, const TranscriptOptions& o) {
     std::string t = time_col(e);
     std::string c = conn_col(e);
+    // A trace from a file, or a peer, can put any byte here: none reaches the terminal raw.
+    const std::string host = visible(e.host), peer = visible(e.peer), args = visible(e.args);
     switch (e.kind) {
         case EventKind::connect:
             return fmt::format("{}  {}{}\n", t, c,
-                               paint(o, kDim, fmt::format("{} → {} {} ({})", e.host, e.peer, label(o, "cli.connect"), e.args)));
+                               paint(o, kDim, fmt::format("{} → {} {} ({})", host, peer, label(o, "cli.connect"), args)));
         case EventKind::accept:
             return {};
         case EventKind::refuse:
             return fmt::format("{}  {}{}\n", t, c,
-                               paint(o, kYellow, fmt::format("{} {}: {}", e.host, label(o, "cli.refuse"), e.args)));
+                               paint(o, kYellow, fmt::format("{} {}: {}", host, label(o, "cli.refuse"), args)));
         case EventKind::close:
             return fmt::format("{}  {}{}\n", t, c,
-                               paint(o, kDim, fmt::format("{} {}{}", e.host, label(o, "cli.close"),
-                                                          e.args == "FIN" ? "" : " — " + std::string(e.args))));
+                               paint(o, kDim, fmt::format("{} {}{}", host, label(o, "cli.close"),
+                                                          args == "FIN" ? "" : " — " + std::string(args))));
         case EventKind::bytes: {
             // C: and S: name the protocol roles, which TURN can swap on one
             // connection; the annotation says which; else the direction does.
@@ -129,58 +171,117 @@ std::string format_event(const Event& e, const TranscriptOptions& o) {
                                    paint(o, kDim, text::get(o.lang, "cli.more_lines",
                                                             {{"n", std::to_string(lines.size() - shown - 1)}})));
                 out += fmt::format("{}  {}{} {}\n", std::string(10, ' '), c, paint(o, kBold, who),
-                                   paint(o, colour, lines.back()));
+                                   paint(o, colour, visible(lines.back())));
             }
             return out;
         }
         case EventKind::dns:
             return fmt::format("{}  {}\n", t,
-                               paint(o, kMagenta, fmt::format("{} DNS {} {}", e.host,
-                                                              e.key == "dns.query.mx" ? "MX?" : "→", e.args)));
+                               paint(o, kMagenta, fmt::format("{} DNS {} {}", host,
+                                                              e.key == "dns.query.mx" ? "MX?" : "→", args)));
         case EventKind::state_change:
             if (!o.states) return {};
             return fmt::format("{}  {}{}\n", t, c,
-                               paint(o, kDim, fmt::format("{} {} {}: {}", e.host, e.protocol, label(o, "cli.state"), e.args)));
+                               paint(o, kDim, fmt::format("{} {} {}: {}", host, e.protocol, label(o, "cli.state"), args)));
         case EventKind::queue_enqueue:
         case EventKind::queue_scan:
         case EventKind::queue_defer:
             return fmt::format("{}  {}\n", t,
                                paint(o, e.kind == EventKind::queue_defer ? kYellow : kBlue,
-                                     fmt::format("{} {}: {}", e.host, label(o, std::string("cli.") + std::string(to_string(e.kind))), e.args)));
+                                     fmt::format("{} {}: {}", host, label(o, std::string("cli.") + std::string(to_string(e.kind))), args)));
         case EventKind::delivery:
-            return fmt::format("{}  {}\n", t, paint(o, kGreen, fmt::format("{} {}: {}", e.host, label(o, "cli.delivery"), e.args)));
+            return fmt::format("{}  {}\n", t, paint(o, kGreen, fmt::format("{} {}: {}", host, label(o, "cli.delivery"), args)));
         case EventKind::bounce:
-            return fmt::format("{}  {}\n", t, paint(o, kRed, fmt::format("{} {}: {}", e.host, label(o, "cli.bounce"), e.args)));
+            return fmt::format("{}  {}\n", t, paint(o, kRed, fmt::format("{} {}: {}", host, label(o, "cli.bounce"), args)));
         case EventKind::notice:
-            return fmt::format("{}  {}\n", t, paint(o, kMagenta, fmt::format("{} {}: {}", e.host, label(o, "cli.notice"), e.args)));
+            return fmt::format("{}  {}\n", t, paint(o, kMagenta, fmt::format("{} {}: {}", host, label(o, "cli.notice"), args)));
         case EventKind::fault:
-            return fmt::format("{}  {}\n", t, paint(o, kYellow, fmt::format("{}: {}", label(o, "cli.fault"), e.args)));
+            return fmt::format("{}  {}\n", t, paint(o, kYellow, fmt::format("{}: {}", label(o, "cli.fault"), args)));
         case EventKind::note:
-            return fmt::format("{}  {}{}\n", t, c, paint(o, kDim, fmt::format("{}: {}", e.host, e.args)));
+            return fmt::format("{}  {}{}\n", t, c, paint(o, kDim, fmt::format("{}: {}", host, args)));
     }
     return {};
 }
 
+namespace {
+
+// A string field of an event's detail object, or "".
+std::string detail_string(const Event& e, const char* key) {
+    if (e.detail.empty()) return {};
+    const auto j = nlohmann::json::parse(e.detail, nullptr, false);
+    if (!j.is_object()) return {};
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+}  // namespace
+
 Outcome summarize(const Trace& trace) {
     Outcome o;
-    std::set<std::string> queued;
+    std::set<std::string> queued;                 // "host/queue id" of messages in a queue
+    std::map<std::string, std::string> mail_of;   // "host/queue id" → Message-ID
+    struct Fate {
+        bool delivered = false, failed = false, in_outbox = false;
+    };
+    std::map<std::string, Fate> mails;            // Message-ID of each mail written → what became of it
+    auto fate = [&](const std::string& id) -> Fate* {
+        auto it = mails.find(id);
+        return it == mails.end() ? nullptr : &it->second;
+    };
     for (size_t i = 0; i < trace.size(); ++i) {
         Event e = trace.at(i);
+        const std::string qkey = std::string(e.host) + "/" + std::string(e.verb);
         switch (e.kind) {
-            case EventKind::delivery: ++o.delivered; break;
-            case EventKind::bounce: ++o.bounces; break;
+            case EventKind::delivery:
+                ++o.delivered;
+                if (Fate* f = fate(detail_string(e, "message_id"))) f->delivered = true;
+                break;
+            case EventKind::bounce:
+                ++o.bounces;
+                if (auto it = mail_of.find(qkey); it != mail_of.end())
+                    if (Fate* f = fate(it->second)) f->failed = true;
+                break;
             case EventKind::queue_defer: ++o.deferrals; break;
             case EventKind::connect: ++o.connections; break;
-            case EventKind::queue_enqueue: queued.insert(std::string(e.host) + "/" + std::string(e.verb)); break;
+            case EventKind::queue_enqueue: {
+                queued.insert(qkey);
+                std::string id = detail_string(e, "message_id");
+                if (Fate* f = fate(id)) f->in_outbox = false;
+                mail_of[qkey] = std::move(id);
+                break;
+            }
+            case EventKind::notice:
+                if (e.key == "agent.ua.refused") {
+                    ++o.refused;
+                    if (Fate* f = fate(detail_string(e, "message_id"))) f->failed = true;
+                }
+                break;
             case EventKind::note:
-                if (e.key == "agent.queue.done") queued.erase(std::string(e.host) + "/" + std::string(e.verb));
+                if (e.key == "agent.queue.done") queued.erase(qkey);
+                else if (e.key == "agent.compose") mails.emplace(detail_string(e, "message_id"), Fate{});
+                else if (e.key == "agent.ua.retry") {
+                    const auto j = nlohmann::json::parse(e.detail, nullptr, false);
+                    if (j.is_object() && j.contains("message_ids") && j["message_ids"].is_array())
+                        for (const auto& id : j["message_ids"])
+                            if (id.is_string())
+                                if (Fate* f = fate(id.get<std::string>())) f->in_outbox = true;
+                }
                 break;
             default: break;
         }
-        if (e.key == "agent.bounce.expired" || e.key == "agent.bounce.dropped")
-            queued.erase(std::string(e.host) + "/" + std::string(e.verb));
+        if (e.key == "agent.bounce.expired" || e.key == "agent.bounce.dropped") queued.erase(qkey);
     }
     o.still_queued = queued.size();
+    std::set<std::string> queued_mails;
+    for (const auto& k : queued)
+        if (auto it = mail_of.find(k); it != mail_of.end()) queued_mails.insert(it->second);
+    o.mails_sent = mails.size();
+    for (const auto& [id, f] : mails) {
+        if (f.in_outbox || queued_mails.count(id)) ++o.mails_queued;
+        else if (f.failed) ++o.mails_bounced;
+        else if (f.delivered) ++o.mails_delivered;
+        else ++o.mails_lost;
+    }
     return o;
 }
 
@@ -191,7 +292,16 @@ std::string format_summary(const Outcome& s, const TranscriptOptions& o) {
                       {"deferrals", std::to_string(s.deferrals)},
                       {"queued", std::to_string(s.still_queued)},
                       {"connections", std::to_string(s.connections)}}) +
-           "\n";
+           "\n" +
+           text::get(o.lang, "cli.summary_mails",
+                     {{"sent", std::to_string(s.mails_sent)},
+                      {"delivered", std::to_string(s.mails_delivered)},
+                      {"bounced", std::to_string(s.mails_bounced)},
+                      {"queued", std::to_string(s.mails_queued)},
+                      {"refused", std::to_string(s.refused)}}) +
+           "\n" +
+           (s.mails_lost == 0 ? std::string{}
+                              : text::get(o.lang, "cli.summary_lost", {{"lost", std::to_string(s.mails_lost)}}) + "\n");
 }
 
 }  // namespace mailsim::view

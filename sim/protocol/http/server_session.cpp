@@ -4,6 +4,7 @@
 #include "protocol/http/server_session.hpp"
 
 #include <array>
+#include <random>
 
 #include <fmt/format.h>
 
@@ -148,6 +149,16 @@ void HttpServerSession::mirror_stages() {
         else if (st == Stage::FieldLines) set_state(State::FieldLines);
         else if (st == Stage::MessageBody) set_state(State::MessageBody);
     }
+}
+
+std::string random_cookie_secret() {
+    std::random_device device;
+    std::string bytes;
+    for (int i = 0; i < 8; ++i) {
+        const std::uint32_t v = device();
+        bytes.append(reinterpret_cast<const char*>(&v), sizeof v);
+    }
+    return codec::sha256_hex(bytes);
 }
 
 std::string HttpServerSession::session_token(std::string_view user) const {

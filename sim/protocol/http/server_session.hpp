@@ -68,10 +68,16 @@ public:
     virtual std::int64_t now() = 0;
 };
 
+// 32 random bytes in hex, from the system's generator (std::random_device):
+// the default cookie secret, new each run, so that nobody can forge a
+// session by knowing a fixed string. A simulation passes its own, derived
+// from the seed so the run stays deterministic (agents/mail_server.cpp).
+std::string random_cookie_secret();
+
 struct HttpSettings {
     std::string hostname = "mail.example";      // the Host the pages are served as (Origin checks)
     std::string server = "mailsim-webmail/0.1";  // the Server field (RFC 9110 §10.2.4)
-    std::string cookie_secret = "mailsim";       // signs session cookies
+    std::string cookie_secret = random_cookie_secret();  // signs session cookies
     size_t request_line_limit = 8000;            // RFC 9112 §3: longer gets 414
     size_t field_section_limit = 8192;           // RFC 6585 §5: larger gets 431
     size_t body_limit = 65536;                   // RFC 9110 §15.5.14: larger gets 413

@@ -8,6 +8,7 @@
 
 #include "codec/base64.hpp"
 #include "core/ascii.hpp"
+#include "core/printable.hpp"
 
 namespace mailsim::imap {
 
@@ -82,7 +83,8 @@ void ImapServerSession::tagged(const std::string& tag, std::string_view status, 
     if (state_ == State::Selected && !idling_) report_changes(allow_expunge_);
     if (key.empty()) key = status == "OK" ? "imap.reply.OK" : status == "NO" ? "imap.reply.NO" : "imap.reply.BAD";
     std::string_view verb = status == "OK" ? "OK" : status == "NO" ? "NO" : "BAD";
-    emit(fmt::format("{} {} {}\r\n", tag, verb, text), verb, key);
+    // The text may quote the client (an unknown verb): none of its control bytes go back.
+    emit(fmt::format("{} {} {}\r\n", tag, verb, without_controls(text)), verb, key);
 }
 
 // response-data = "*" SP (resp-cond-state / resp-cond-bye / mailbox-data / message-data / capability-data) CRLF

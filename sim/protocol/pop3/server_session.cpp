@@ -8,6 +8,7 @@
 
 #include "codec/md5.hpp"
 #include "core/ascii.hpp"
+#include "core/printable.hpp"
 #include "protocol/catalog.hpp"
 
 namespace mailsim::pop3 {
@@ -57,7 +58,7 @@ void Pop3ServerSession::set_state(State s) { outbox_.change_state(state_, s); }
 
 void Pop3ServerSession::ok(std::string_view text) {
     protocol::Outgoing o;
-    o.bytes = text.empty() ? std::string("+OK\r\n") : fmt::format("+OK {}\r\n", text);
+    o.bytes = text.empty() ? std::string("+OK\r\n") : fmt::format("+OK {}\r\n", without_controls(text));
     o.verb = "+OK";
     o.key = "pop3.reply.OK";
     outbox_.send(std::move(o));
@@ -65,7 +66,7 @@ void Pop3ServerSession::ok(std::string_view text) {
 
 void Pop3ServerSession::err(std::string_view text) {
     protocol::Outgoing o;
-    o.bytes = fmt::format("-ERR {}\r\n", text);
+    o.bytes = fmt::format("-ERR {}\r\n", without_controls(text));  // it may quote the client
     o.verb = "-ERR";
     o.key = "pop3.reply.ERR";
     outbox_.send(std::move(o));

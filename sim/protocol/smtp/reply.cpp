@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/printable.hpp"
+
 namespace mailsim::smtp {
 
 const std::string& Reply::first_line() const {
@@ -27,7 +29,8 @@ std::string Reply::summary() const {
 }
 
 std::string Reply::wire(bool enhanced_codes) const {
-    // Written by hand: every reply of every session passes here.
+    // Written by hand: every reply of every session passes here. Text that
+    // quotes the peer keeps none of its control bytes (append_without_controls).
     char digits[3] = {static_cast<char>('0' + code / 100 % 10), static_cast<char>('0' + code / 10 % 10),
                       static_cast<char>('0' + code % 10)};
     bool with_enhanced = enhanced_codes && !enhanced.empty();
@@ -44,7 +47,8 @@ std::string Reply::wire(bool enhanced_codes) const {
         out.append(digits, 3);
         out += i + 1 == lines.size() ? ' ' : '-';
         if (with_enhanced) out.append(enhanced).append(" ");
-        out.append(lines[i]).append("\r\n");
+        append_without_controls(out, lines[i]);
+        out.append("\r\n");
     }
     return out;
 }
@@ -88,7 +92,8 @@ protocol::Outgoing one_line_outgoing(int code, std::string_view enhanced, std::s
     o.bytes.reserve(4 + enhanced.size() + 1 + text.size() + 2);
     o.bytes.append(digits, 4);
     if (!enhanced.empty()) o.bytes.append(enhanced).append(" ");
-    o.bytes.append(text).append("\r\n");
+    append_without_controls(o.bytes, text);
+    o.bytes.append("\r\n");
     o.verb = reply_code_text(code);
     o.key = reply_code_key(code);
     return o;
