@@ -236,6 +236,7 @@ void lesson_or_lab(App& app) {
         const auto& step = app.session.lesson()->steps[app.session.lesson_step()];
         for (size_t i = 0; i < kPanelNames.size(); ++i)
             if (kPanelNames[i] == step.panel) app.highlight = static_cast<int>(i);
+        if (app.progress.look >= 0) app.highlight = app.progress.look;  // a hint points elsewhere
     }
 }
 
