@@ -176,7 +176,7 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
             exit_code = 1;
             return false;
         }
-    else if (v == "part" || v == "part-to-lab") {
+    } else if (v == "part" || v == "part-to-lab") {
         app.select_part = a.arg.empty() ? "1" : a.arg;
         app.part_to_lab = v == "part-to-lab";
     } else if (v == "wait") waiting_ = static_cast<int>(number(a, 1));

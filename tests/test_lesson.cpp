@@ -167,7 +167,7 @@ TEST_CASE("every lesson in lessons/ passes `mailsim lesson check`, checkpoints a
     CHECK(checkpoints >= 20);
 }
 
-TEST_CASE("each lesson, played with the teacher's answers, ends with full marks; the kinds are all used", "[lesson]") {
+TEST_CASE("each lesson, played with the teacher's answers, ends with full marks, and every kind is used", "[lesson]") {
     std::set<scenario::CheckpointKind> kinds;
     for (const auto& f : lesson_files()) {
         INFO(f);
@@ -204,7 +204,7 @@ TEST_CASE("each lesson, played with the teacher's answers, ends with full marks;
     CHECK(kinds.size() == 4);  // choice, type, predict, click
 }
 
-TEST_CASE("a wrong answer gets a hint naming the panel and the event; the retry does not score", "[lesson]") {
+TEST_CASE("a wrong answer in a lesson gets a hint naming the panel and the event, and the retry does not score", "[lesson]") {
     for (const auto& f : lesson_files()) {
         INFO(f);
         auto l = scenario::load_lesson(f);
@@ -244,7 +244,7 @@ TEST_CASE("a wrong answer gets a hint naming the panel and the event; the retry 
                         "<CR><LF>.<CR><LF>.");
 }
 
-TEST_CASE("at the end of input the lesson plays on without asking; --teacher shows the answers", "[lesson]") {
+TEST_CASE("at the end of input the lesson plays on without asking, and --teacher shows the answers", "[lesson]") {
     const std::string f = std::string(MAILSIM_SOURCE_DIR) + "/lessons/01-smtp-alice-to-bob.json";
     int status = 0;
     std::string out = run_cli("lesson --no-color " + f + " < /dev/null", &status);
@@ -292,4 +292,24 @@ TEST_CASE("lesson check names every mistake of a lesson by its path", "[lesson]"
     CHECK(status == 1);
     CHECK(out.find("8 mistake(s)") != std::string::npos);
     CHECK(out.find("steps[0].checkpoints[2].answer.fact") != std::string::npos);
+}
+
+TEST_CASE("the worked example of lessons/README.md passes lesson check and plays to full marks", "[lesson]") {
+    auto readme = read_file(std::string(MAILSIM_SOURCE_DIR) + "/lessons/README.md");
+    REQUIRE(readme);
+    size_t a = readme->find("## A worked example");
+    REQUIRE(a != std::string::npos);
+    size_t b = readme->find("```json\n", a);
+    REQUIRE(b != std::string::npos);
+    b += 8;
+    size_t e = readme->find("```", b);
+    const std::string example = readme->substr(b, e - b);
+    auto errors = scenario::check_lesson(example, "example.json");
+    for (const auto& err : errors) FAIL_CHECK(err.message());
+    auto l = scenario::parse_lesson(example, "example.json");
+    REQUIRE(l);
+    REQUIRE(scenario::checkpoint_count(*l) == 2);
+    for (const auto& c : l->steps[0].checkpoints)
+        CHECK(scenario::grade(c, l->trace(), scenario::teacher_answer(c, l->trace()), text::Lang::en).correct);
+    CHECK(scenario::teacher_answer(l->steps[0].checkpoints[0], l->trace()) == "452");
 }

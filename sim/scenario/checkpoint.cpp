@@ -156,14 +156,15 @@ std::string fact_value(const Checkpoint& c, const Trace& t) {
     }
     if (f == "header") return header_value(e.bytes, c.fact_arg);
     if (f == "text") {
-        size_t start = c.fact_from.empty() ? 0 : e.bytes.find(c.fact_from);
+        const std::string_view in = e.bytes.empty() ? e.args : e.bytes;  // a queue event has only its description
+        size_t start = c.fact_from.empty() ? 0 : in.find(c.fact_from);
         if (start == std::string_view::npos) return {};
-        size_t a = e.bytes.find(c.fact_arg, start);
+        size_t a = in.find(c.fact_arg, start);
         if (a == std::string_view::npos) return {};
         a += c.fact_arg.size();
-        size_t b = e.bytes.find(c.fact_arg2, a);
+        size_t b = in.find(c.fact_arg2, a);
         if (b == std::string_view::npos || c.fact_arg2.empty()) return {};
-        return std::string(e.bytes.substr(a, b - a));
+        return std::string(in.substr(a, b - a));
     }
     if (f == "detail") {
         if (e.detail.empty()) return {};

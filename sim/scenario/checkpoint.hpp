@@ -16,7 +16,8 @@
 // (a command or a reply code), args, line (the first line of the wire bytes),
 // host, peer, protocol, port (of a connect), header (`"name": "Subject"`, in
 // the message text of the event), text (the wire bytes between `"after"` and
-// `"before"`, the first pair past `"from"` if given), detail (`"key"`, a field of the event's detail), count (how
+// `"before"`, the first pair past `"from"` if given; the description of an
+// event without bytes), detail (`"key"`, a field of the event's detail), count (how
 // many events up to the step's stop match `"of"`). A choice is right when its
 // text is that fact (exactly one choice must be); a typed answer when it is
 // the fact, ignoring case and repeated spaces; a click when it is the event.
