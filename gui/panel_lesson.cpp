@@ -7,11 +7,13 @@
 // (sim/scenario/checkpoint.hpp) are asked one at a time: choices as
 // buttons, a typed answer in a box, a click question by the event selected
 // in the Sequence diagram or the Transcript. A "predict" question holds the
-// cursor where the step before stopped until it is answered; then the step
+// cursor where the step before stopped, and the narration back, until it is
+// answered; then the step
 // plays and the answer is graded by its event. A wrong answer shows the
 // hint and outlines the panel that shows the right one; the score counts
 // answers right at the first try.
-#include <functional>
+#include <charconv>
+#include <cstdint>
 #include <string>
 
 #include <fmt/format.h>
@@ -24,9 +26,8 @@ namespace {
 
 using scenario::CheckpointKind;
 
-std::size_t lesson_id(const scenario::Lesson& l) {
-    return std::hash<std::string>{}(l.title.en + l.scenario_json) ^ l.steps.size();
-}
+// A lesson opened (again) runs its scenario anew: the run tells it apart.
+std::size_t lesson_id(const scenario::Lesson& l) { return reinterpret_cast<std::uintptr_t>(l.world.get()); }
 
 // The answers of the open lesson, reset when another lesson is opened.
 LessonProgress& progress(App& app) {
@@ -118,12 +119,13 @@ void ShowCheckpoint(App& app, LessonProgress& p, std::size_t i, std::size_t k) {
             if ((ImGui::Button(T(app, "gui.checkpoint.answer")) || enter) && p.input[0]) AnswerCheckpoint(app, p.input);
         }
     }
-    if (!a.feedback.empty()) {
+    if (!a.tries.empty()) {
+        const std::string feedback = scenario::grade(cp, lesson.trace(), a.last, app.lang).feedback;
         if (!a.tries.empty() && !a.right)
             ImGui::TextColored({1.0f, 0.75f, 0.2f, 1.0f}, "%s", ("> " + a.tries.back()).c_str());
         ImGui::PushStyleColor(ImGuiCol_Text, a.right ? ImVec4{0.45f, 0.9f, 0.45f, 1.0f} : ImVec4{1.0f, 0.75f, 0.2f, 1.0f});
         ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextUnformatted(a.feedback.c_str());
+        ImGui::TextUnformatted(feedback.c_str());
         ImGui::PopTextWrapPos();
         ImGui::PopStyleColor();
         if (!a.right && ImGui::SmallButton(T(app, "gui.checkpoint.show_event"))) {
@@ -158,9 +160,14 @@ bool AnswerCheckpoint(App& app, std::string_view answer) {
     CheckpointAnswer& a = p.steps[i][static_cast<std::size_t>(k)];
     const bool was_predicting = predicting(*s.lesson(), p, i);
     if (a.tries.empty()) a.first_right = g.correct;
-    a.tries.push_back(cp.kind == CheckpointKind::click ? "#" + given : given);
+    std::string shown = cp.kind == CheckpointKind::click ? "#" + given : given;
+    int n = 0;
+    if (!cp.choices.empty() && std::from_chars(given.data(), given.data() + given.size(), n).ec == std::errc{} && n >= 1 &&
+        n <= static_cast<int>(cp.choices.size()))
+        shown += ". " + cp.choices[static_cast<std::size_t>(n - 1)].in(app.lang);
+    a.tries.push_back(shown);
     a.right = g.correct;
-    a.feedback = g.feedback;
+    a.last = given;
     p.last_feedback = g.feedback;
     p.input[0] = 0;
     p.look = -1;
@@ -191,7 +198,9 @@ void ShowLessonPanel(App& app, bool* p_open) {
     const size_t n = lesson.steps.size(), i = s.lesson_step();
     arrive(app, p, i);
     const auto& step = lesson.steps[i];
-    ImGui::TextColored({1.0f, 0.85f, 0.45f, 1.0f}, "%s", lesson.title.in(app.lang).c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1.0f, 0.85f, 0.45f, 1.0f});
+    ImGui::TextWrapped("%s", lesson.title.in(app.lang).c_str());
+    ImGui::PopStyleColor();
     const size_t total = scenario::checkpoint_count(lesson);
     ImGui::TextDisabled("%s", TF(app, "gui.checkpoint.progress",
                                  {{"n", std::to_string(i + 1)}, {"of", std::to_string(n)},
@@ -212,10 +221,14 @@ void ShowLessonPanel(App& app, bool* p_open) {
     if (ImGui::ArrowButton("next", ImGuiDir_Right) && i + 1 < n) s.go_to_step(i + 1);
     ImGui::Separator();
     ImGui::BeginChild("narration", {0, -ImGui::GetFrameHeightWithSpacing()});
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(step.text.in(app.lang).c_str());
-    ImGui::PopTextWrapPos();
-    if (!step.panel.empty()) {
+    // A prediction comes first: the narration would give its answer away.
+    const bool hold = predicting(lesson, p, i);
+    if (!hold) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(step.text.in(app.lang).c_str());
+        ImGui::PopTextWrapPos();
+    }
+    if (!step.panel.empty() && !hold) {
         ImGui::Spacing();
         ImGui::TextColored({1.0f, 0.8f, 0.3f, 1.0f}, "%s",
                            TF(app, "gui.lesson.look", {{"panel", T(app, "gui.panel." + step.panel)}}).c_str());

@@ -41,7 +41,7 @@ struct CheckpointAnswer {
     bool right = false;        // the last try was right
     bool first_right = false;  // the first try was: it scores
     bool settled = false;      // a prediction, answered: the step has played
-    std::string feedback;      // "Right: …" or the hint
+    std::string last;          // the last try as given, graded again in the language shown
 };
 struct LessonProgress {
     std::size_t lesson_id = 0;                          // which lesson these answers belong to

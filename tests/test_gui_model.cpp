@@ -359,6 +359,45 @@ TEST_CASE("GUI smoke test: under Xvfb, stepping through the default scenario dra
     std::filesystem::remove(png);
 }
 
+TEST_CASE("GUI: the Lesson panel asks a checkpoint, a wrong answer gets its hint, a right one scores (Xvfb)", "[gui]") {
+    int status = 0;
+    run("command -v xvfb-run", &status);
+    if (status != 0) {
+        WARN("xvfb-run is not installed: the lesson panel test is skipped");
+        return;
+    }
+    const std::string png = (std::filesystem::temp_directory_path() / "mailsim-gui-checkpoint.png").string();
+    std::filesystem::remove(png);
+    const std::string lesson = std::string(MAILSIM_SOURCE_DIR) + "/lessons/01-smtp-alice-to-bob.json";
+    // Step 6 asks for the code that invites the text (354): 250 is wrong, then 354 is right but
+    // does not score; step 4's click on event 5 (EHLO) and step 3's prediction (220) do.
+    std::string out = run("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+                              " --script 'open " + lesson + "; lesson-step 6; wait 1; answer 250; wait 1; screenshot " + png +
+                              "; answer 354; expect-score 0; lesson-step 4; answer #5; expect-score 1; lesson-step 3; answer 1; "
+                              "expect-score 2; lang zh; lesson-step 2; answer 3; quit'",
+                          &status);
+    INFO(out);
+    REQUIRE(WEXITSTATUS(status) == 0);
+    CHECK(out.find("answer 250: Not quite. Look at the Transcript panel, event #20 mail.crepes.fr → alice-pc: 354") != std::string::npos);
+    CHECK(out.find("answer 354: Right: 354.") != std::string::npos);
+    CHECK(out.find("answer #5: Right: #5 alice-pc → mail.crepes.fr: EHLO alice-pc.") != std::string::npos);
+    CHECK(out.find("answer 3: 不对。请看“时序图”面板中的事件 #1") != std::string::npos);
+    int w = 0, h = 0, n = 0;
+    unsigned char* px = stbi_load(png.c_str(), &w, &h, &n, 3);
+    REQUIRE(px);
+    size_t amber = 0;  // the hint's colour
+    for (int i = 0; i < w * h; ++i)
+        if (px[3 * i] == 255 && px[3 * i + 1] == 191 && px[3 * i + 2] == 51) ++amber;
+    stbi_image_free(px);
+    CHECK(amber > 100);
+    // A wrong score expected fails the run: the test can fail.
+    run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) + " --script 'open " + lesson +
+            "; lesson-step 6; answer 250; expect-score 1; quit'",
+        &status);
+    CHECK(WEXITSTATUS(status) == 1);
+    std::filesystem::remove(png);
+}
+
 TEST_CASE("a handout of the default trace: sequence and transcript pages as PNG, and Markdown", "[gui]") {
     int status = 0;
     run("command -v xvfb-run", &status);

@@ -1,6 +1,7 @@
 // cmd_lesson.cpp — `mailsim lesson FILE`: a lesson played in the terminal,
-// for machines without a display. Each step: its title and narration, its
-// "predict" questions, then the exchange from the previous step up to its
+// for machines without a display. Each step: its title, its "predict"
+// questions (before the narration, which would give them away), its
+// narration, then the exchange from the previous step up to its
 // event, as `mailsim run` prints it (each line after its event number #N),
 // then its other questions. Answers are read a line each from standard
 // input; a wrong one gets the hint and one more try; the score counts the
@@ -201,10 +202,7 @@ int cmd_lesson(const LessonOptions& o, const CommonOptions& c) {
                                                         {"title", step.title.in(lang)}})
                         .c_str(),
                     reset);
-        std::fputs(wrap(step.text.in(lang), 76).c_str(), stdout);
-        if (!step.panel.empty())
-            std::fputs(("  " + text::get(lang, "cli.lesson.panel", {{"panel", text::get(lang, "gui.panel." + step.panel)}}) + "\n").c_str(), stdout);
-        std::fputs("\n", stdout);
+        // Predictions first: the narration would give their answers away.
         std::vector<std::pair<std::vector<std::string>, bool>> predictions(step.checkpoints.size());
         std::vector<size_t> numbers(step.checkpoints.size());
         for (size_t k = 0; k < step.checkpoints.size(); ++k)
@@ -212,6 +210,11 @@ int cmd_lesson(const LessonOptions& o, const CommonOptions& c) {
                 predictions[k] = ask(i, k, true);
                 numbers[k] = asked;
             }
+        if (asked && numbers != std::vector<size_t>(step.checkpoints.size())) std::fputs("\n", stdout);
+        std::fputs(wrap(step.text.in(lang), 76).c_str(), stdout);
+        if (!step.panel.empty())
+            std::fputs(("  " + text::get(lang, "cli.lesson.panel", {{"panel", text::get(lang, "gui.panel." + step.panel)}}) + "\n").c_str(), stdout);
+        std::fputs("\n", stdout);
         for (; shown < step.cursor && shown < t.size(); ++shown) {
             std::string line = fmt::format("#{:<4} ", shown) + view::format_event(t.at(shown), opts);
             std::fwrite(line.data(), 1, line.size(), stdout);
