@@ -138,6 +138,16 @@ void ShowCheckpoint(App& app, LessonProgress& p, std::size_t i, std::size_t k) {
 
 }  // namespace
 
+std::optional<std::string> TeacherAnswer(App& app) {
+    Session& s = app.session;
+    if (!s.lesson()) return std::nullopt;
+    LessonProgress& p = progress(app);
+    arrive(app, p, s.lesson_step());
+    int k = open_checkpoint(p, s.lesson_step());
+    if (k < 0) return std::nullopt;
+    return scenario::teacher_answer(s.lesson()->steps[s.lesson_step()].checkpoints[static_cast<std::size_t>(k)], s.lesson()->trace());
+}
+
 int LessonScore(App& app) { return app.session.lesson() ? score(progress(app)) : 0; }
 
 std::string LessonFeedback(const App& app) { return app.progress.last_feedback; }

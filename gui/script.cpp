@@ -17,7 +17,7 @@ namespace {
 const std::set<std::string, std::less<>> kVerbs = {
     "step",  "back",   "cursor", "home",   "end",      "jump",   "lang",  "solo",   "layout", "hide",
     "show",  "select", "play",   "pause",  "speed",    "wire",   "tab",   "open",   "override", "clear-overrides",
-    "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step", "part", "part-to-lab", "answer", "expect-score"};
+    "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step", "part", "part-to-lab", "answer", "answer-teacher", "expect-score"};
 
 std::string trim(std::string_view s) {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -74,7 +74,7 @@ Result<Script> Script::parse(const std::string& text_or_file) {
             return Error{where, "action " + std::to_string(n) + ": unknown action \"" + a.verb +
                                     "\" (known: step back cursor home end jump lang solo layout hide show select play "
                                     "pause speed wire tab open override clear-overrides rerun encode charset mode "
-                                    "decode wait zoom lesson-step answer expect-score part part-to-lab screenshot quit)"};
+                                    "decode wait zoom lesson-step answer answer-teacher expect-score part part-to-lab screenshot quit)"};
         if ((a.verb == "solo" || a.verb == "hide" || a.verb == "show") && panel_index(a.arg) < 0)
             return Error{where, "action " + std::to_string(n) + ": no panel \"" + a.arg +
                                     "\" (topology sequence transcript timeline queue message encoding replylab lesson)"};
@@ -170,6 +170,9 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
         }
         std::printf("answer %s: %s\n", a.arg.c_str(), LessonFeedback(app).c_str());
         std::fflush(stdout);
+    } else if (v == "answer-teacher") {
+        // Every open checkpoint of the step, with the teacher's answers.
+        while (auto t = TeacherAnswer(app)) AnswerCheckpoint(app, *t);
     } else if (v == "expect-score") {
         if (LessonScore(app) != number(a, -1)) {
             std::fprintf(stderr, "mailsim-gui: --script action %zu: score %d, expected %s\n", a.number, LessonScore(app), a.arg.c_str());

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -101,6 +102,8 @@ void ShowLessonPanel(App& app, bool* p_open);
 // Answers the current step's first open checkpoint (--script's `answer`);
 // for a click question an empty answer means the selected event. False when none is open.
 bool AnswerCheckpoint(App& app, std::string_view answer);
+// The teacher's answer to the current step's open checkpoint, if one is open.
+std::optional<std::string> TeacherAnswer(App& app);
 // The open lesson's score (answers right at the first try), and the last answer's feedback.
 int LessonScore(App& app);
 std::string LessonFeedback(const App& app);

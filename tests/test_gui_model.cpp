@@ -2,6 +2,7 @@
 // and one run of mailsim-gui under Xvfb whose screenshot is looked at.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -9,11 +10,13 @@
 
 #include <stb_image.h>
 
+#include "core/error.hpp"
 #include "core/trace_json.hpp"
 #include "model/message_view.hpp"
 #include "model/outcome.hpp"
 #include "model/session.hpp"
 #include "model/topology.hpp"
+#include "scenario/lesson.hpp"
 #include "text/text.hpp"
 
 using namespace mailsim;
@@ -428,4 +431,37 @@ TEST_CASE("a handout of the default trace: sequence and transcript pages as PNG,
     stbi_image_free(px);
     CHECK(w == 1280);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("GUI: every lesson plays step by step to full marks in the Lesson panel, in English and Chinese (Xvfb)", "[gui]") {
+    int status = 0;
+    run("command -v xvfb-run", &status);
+    if (status != 0) {
+        WARN("xvfb-run is not installed: the lesson panel test is skipped");
+        return;
+    }
+    std::vector<std::string> files;
+    for (const auto& f : std::filesystem::directory_iterator(std::string(MAILSIM_SOURCE_DIR) + "/lessons"))
+        if (f.path().extension() == ".json") files.push_back(f.path().string());
+    std::sort(files.begin(), files.end());
+    REQUIRE(files.size() >= 5);
+    std::string script;
+    for (const char* lang : {"en", "zh"})
+        for (const auto& f : files) {
+            auto l = scenario::load_lesson(f);
+            REQUIRE(l);
+            script += std::string("open ") + f + "\nlang " + lang + "\n";
+            for (size_t i = 0; i < l->steps.size(); ++i) script += "lesson-step " + std::to_string(i + 1) + "\nanswer-teacher\n";
+            script += "expect-score " + std::to_string(scenario::checkpoint_count(*l)) + "\n";
+        }
+    script += "quit\n";
+    const std::string file = (std::filesystem::temp_directory_path() / "mailsim-gui-lessons.txt").string();
+    REQUIRE_FALSE(write_file_atomically(file, script));
+    std::string out = run("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+                              " --script @" + file,
+                          &status);
+    INFO(out);
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(out.find("Not quite") == std::string::npos);
+    CHECK(out.find("不对") == std::string::npos);
 }

@@ -189,10 +189,13 @@ TEST_CASE("each lesson, played with the teacher's answers, ends with full marks,
         const std::string results = (std::filesystem::temp_directory_path() / "mailsim-lesson-results.json").string();
         std::filesystem::remove(results);
         int status = 0;
-        std::string out = run_cli("lesson --no-color " + f + " --results " + results + " < " + in, &status);
+        const std::string n = std::to_string(scenario::checkpoint_count(*l));
+        std::string out = run_cli("lesson --no-color --lang zh " + f + " < " + in, &status);
+        CHECK(status == 0);
+        CHECK(out.find("得分：" + n + " 个问题中首次答对 " + n + " 个。") != std::string::npos);
+        out = run_cli("lesson --no-color " + f + " --results " + results + " < " + in, &status);
         INFO(out);
         CHECK(status == 0);
-        const std::string n = std::to_string(scenario::checkpoint_count(*l));
         CHECK(out.find("Score: " + n + " of " + n + " checkpoints") != std::string::npos);
         CHECK(out.find("Not quite") == std::string::npos);
         auto saved = read_file(results);
