@@ -193,7 +193,7 @@ TEST_CASE("each lesson, played with the teacher's answers, ends with full marks,
         std::string out = run_cli("lesson --no-color --lang zh " + f + " < " + in, &status);
         CHECK(status == 0);
         CHECK(out.find("得分：" + n + " 个问题中首次答对 " + n + " 个。") != std::string::npos);
-        out = run_cli("lesson --no-color " + f + " --results " + results + " < " + in, &status);
+        out = run_cli("lesson --no-color " + f + " --student Li --results " + results + " < " + in, &status);
         INFO(out);
         CHECK(status == 0);
         CHECK(out.find("Score: " + n + " of " + n + " checkpoints") != std::string::npos);
@@ -202,6 +202,7 @@ TEST_CASE("each lesson, played with the teacher's answers, ends with full marks,
         REQUIRE(saved);
         auto j = nlohmann::json::parse(*saved);
         CHECK(j["score"] == scenario::checkpoint_count(*l));
+        CHECK(j["student"] == "Li");
         CHECK(j["answers"].size() == scenario::checkpoint_count(*l));
     }
     CHECK(kinds.size() == 4);  // choice, type, predict, click

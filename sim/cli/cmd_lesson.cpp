@@ -59,10 +59,7 @@ std::string wrap(const std::string& text, size_t width) {
     return out;
 }
 
-}  // namespace
-
-namespace {
-
+// Asks a lesson's questions at the prompt and keeps the answers for --results.
 struct Asker {
     text::Lang lang;
     const Trace& t;
@@ -103,6 +100,7 @@ struct Asker {
         return "cli.checkpoint.prompt_type";
     }
 
+    // One question's entry in the results: what was answered, and whether the first try was right.
     void record(size_t step, size_t k, const scenario::Checkpoint& c, const std::vector<std::string>& tries, bool first_right) {
         answers.push_back({{"step", step + 1},
                            {"checkpoint", k + 1},
@@ -114,6 +112,7 @@ struct Asker {
     }
 };
 
+// `mailsim lesson check`: every file's mistakes, each at its path; 1 if any.
 int check_files(const LessonOptions& o) {
     int bad = 0;
     for (const auto& f : o.files) {
@@ -245,6 +244,7 @@ int cmd_lesson(const LessonOptions& o, const CommonOptions& c) {
                     reset);
     if (!o.results.empty()) {
         nlohmann::json r = {{"lesson", file},
+                            {"student", o.student},
                             {"title", lesson->title.in(lang)},
                             {"lang", c.lang},
                             {"teacher", o.teacher},

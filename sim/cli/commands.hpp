@@ -58,6 +58,7 @@ struct LessonOptions {
     bool pause = false;
     bool teacher = false;
     std::string results;
+    std::string student;  // a name for the results file
 };
 
 int cmd_mime(const MimeOptions& o, const CommonOptions& c);

@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
     lesson_cmd->add_flag("--pause", lesson.pause, "wait for Enter after each step");
     lesson_cmd->add_flag("--teacher", lesson.teacher, "show each checkpoint's answer instead of asking");
     lesson_cmd->add_option("--results", lesson.results, "save the answers and the score to this JSON file");
+    lesson_cmd->add_option("--student", lesson.student, "the student's name, kept in the results file");
     add_common(lesson_cmd);
     auto* check_cmd = lesson_cmd->add_subcommand(
         "check", "check lessons: the scenario runs, every stop is reached, every checkpoint is answerable from the "
