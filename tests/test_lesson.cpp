@@ -244,6 +244,12 @@ TEST_CASE("a wrong answer in a lesson gets a hint naming the panel and the event
     CHECK(scenario::grade(c354, l->trace(), " 354 ", text::Lang::en).correct);
     auto g = scenario::grade(c354, l->trace(), "250", text::Lang::en);
     CHECK_FALSE(g.correct);
+    // A choice is picked by its text before its number: "110" is the port, not the 110th choice.
+    const auto& pop3_port = l->steps[16].checkpoints[0];
+    CHECK(scenario::grade(pop3_port, l->trace(), "110", text::Lang::en).correct);
+    CHECK(scenario::grade(pop3_port, l->trace(), "2", text::Lang::en).correct);
+    CHECK(scenario::grade(pop3_port, l->trace(), "b", text::Lang::en).correct);
+    CHECK_FALSE(scenario::grade(pop3_port, l->trace(), "1", text::Lang::en).correct);
     CHECK(g.feedback == "Not quite. Look at the Transcript panel, event #20 mail.crepes.fr → alice-pc: 354 End data with "
                         "<CR><LF>.<CR><LF>.");
 }
@@ -271,7 +277,8 @@ TEST_CASE("lesson check names every mistake of a lesson by its path", "[lesson]"
            {"kind": "type", "question": {"en": "q", "zh": "问"}, "answer": {"fact": "vreb"}},
            {"kind": "predict", "question": {"en": "q", "zh": "问"}, "answer": {"fact": "verb", "at": {"verb": "221", "nth": 2}}},
            {"kind": "ask", "question": {"en": "q", "zh": "问"}},
-           {"kind": "type", "question": {"en": "q"}, "answer": {"fact": "verb"}}
+           {"kind": "type", "question": {"en": "q"}, "answer": {"fact": "verb"}},
+           {"kind": "choice", "question": {"en": "q", "zh": "问"}, "choices": ["2", "550"], "answer": {"fact": "verb"}}
          ]},
         {"title": {"en": "c", "zh": "丙"}, "text": {"en": "d", "zh": "丁"}, "at": {"verb": "999"}}]})";
     auto errors = scenario::check_lesson(bad, "bad.json");
@@ -289,12 +296,14 @@ TEST_CASE("lesson check names every mistake of a lesson by its path", "[lesson]"
     CHECK(all.find("bad.json: steps[0].checkpoints[5].question: no Chinese text") != std::string::npos);
     CHECK(all.find("bad.json: steps[1].at: no event of the scenario's trace matches {verb: \"999\"}") != std::string::npos);
     CHECK(all.find("bad.json: title: no Chinese text") != std::string::npos);
-    CHECK(errors.size() == 8);
+    CHECK(all.find("bad.json: steps[0].checkpoints[6].choices[0]: \"2\" reads as the number of choice 2: ambiguous") !=
+          std::string::npos);
+    CHECK(errors.size() == 9);
     // The command says the same and fails.
     int status = 0;
     std::string out = run_cli("lesson check " + temp_file("mailsim-bad-lesson.json", bad), &status);
     CHECK(status == 1);
-    CHECK(out.find("8 mistake(s)") != std::string::npos);
+    CHECK(out.find("9 mistake(s)") != std::string::npos);
     CHECK(out.find("steps[0].checkpoints[2].answer.fact") != std::string::npos);
 }
 

@@ -212,13 +212,17 @@ Grade grade(const Checkpoint& c, const Trace& t, std::string_view answer, text::
     const std::string a = normalize(answer);
     bool ok = false;
     if (!c.choices.empty()) {
+        // A choice's own text first ("25" is the choice 25, not the 25th), then its number, then its letter.
         int picked = -1;
         int n = 0;
-        if (!a.empty() && std::from_chars(a.data(), a.data() + a.size(), n).ptr == a.data() + a.size()) picked = n - 1;
-        else if (a.size() == 1 && a[0] >= 'a' && a[0] < static_cast<char>('a' + c.choices.size())) picked = a[0] - 'a';
-        else
-            for (size_t i = 0; i < c.choices.size(); ++i)
-                if (normalize(c.choices[i].en) == a || normalize(c.choices[i].zh) == a) picked = static_cast<int>(i);
+        for (size_t i = 0; i < c.choices.size() && picked < 0; ++i)
+            if (normalize(c.choices[i].en) == a || normalize(c.choices[i].zh) == a) picked = static_cast<int>(i);
+        if (picked >= 0) {
+        } else if (!a.empty() && std::from_chars(a.data(), a.data() + a.size(), n).ptr == a.data() + a.size()) {
+            picked = n - 1;
+        } else if (a.size() == 1 && a[0] >= 'a' && a[0] < static_cast<char>('a' + c.choices.size())) {
+            picked = a[0] - 'a';
+        }
         ok = picked >= 0 && picked == right_choice(c, t);
     } else if (c.kind == CheckpointKind::click) {
         std::string_view d = a;
@@ -288,6 +292,15 @@ Checkpoint read_checkpoint(const json& o, const std::string& p, const Trace& t, 
         if (c.kind == CheckpointKind::type || c.kind == CheckpointKind::click)
             ji::fail(cp, "a \"" + kind + "\" checkpoint has no choices (use kind \"choice\")");
         if (c.choices.size() < 2) ji::fail(cp, "give at least two choices");
+        // A student answers with a choice's number: a choice that reads as another's number is ambiguous.
+        for (size_t i = 0; i < c.choices.size(); ++i) {
+            const std::string& t = c.choices[i].en;
+            int n = 0;
+            if (!t.empty() && std::from_chars(t.data(), t.data() + t.size(), n).ptr == t.data() + t.size() && n >= 1 &&
+                n <= static_cast<int>(c.choices.size()) && n != static_cast<int>(i) + 1)
+                ji::fail(ji::index(cp, i), fmt::format("\"{}\" reads as the number of choice {}: ambiguous; make it a "
+                                                       "typed question, or word the choices", t, n));
+        }
     } else if (c.kind == CheckpointKind::choice) {
         ji::require(o, p, "choices");
     }
