@@ -91,7 +91,13 @@ void load_fonts(App& app) {
 struct Place {
     float x, y, w, h;
 };
-Place default_place(PanelId id) {
+// With a lesson open, the Lesson panel takes the left column below the
+// topology (room for narration and a question), and the Queue panel shares
+// the middle's lower half with the encoding lab (lesson_or_lab shows the one
+// a step needs).
+Place default_place(PanelId id, bool lesson) {
+    if (lesson && id == PanelId::lesson) return {0.00f, 0.40f, 0.30f, 0.60f};
+    if (lesson && id == PanelId::queue) return {0.30f, 0.62f, 0.34f, 0.38f};
     switch (id) {
     case PanelId::topology: return {0.00f, 0.00f, 0.30f, 0.40f};
     case PanelId::queue: return {0.00f, 0.40f, 0.30f, 0.25f};
@@ -122,7 +128,7 @@ void place_next(const App& app, PanelId id, float top, float bottom) {
         ImGui::SetNextWindowSize({d.x, bottom}, when);
         return;
     }
-    const Place p = default_place(id);
+    const Place p = default_place(id, app.session.lesson().has_value());
     const float h = d.y - top - bottom;
     ImGui::SetNextWindowPos({p.x * d.x, top + p.y * h}, when);
     ImGui::SetNextWindowSize({p.w * d.x, p.h * h}, when);
@@ -225,10 +231,16 @@ void keys(App& app) {
 // A lesson takes the reply-code lab's place; without one its panel is hidden.
 void lesson_or_lab(App& app) {
     static bool had_lesson = false;
+    static int lower_middle = -1;  // with a lesson: 1 the encoding lab is shown there, 0 the queue
     const bool has = app.session.lesson().has_value();
     if (has != had_lesson || app.relayout) {
         app.open[static_cast<size_t>(PanelId::lesson)] = has;
         app.open[static_cast<size_t>(PanelId::replylab)] = !has;
+        if (has != had_lesson) {
+            app.relayout = true;  // the panels move to the lesson's places, or back
+            lower_middle = -1;
+            if (!has) app.open[static_cast<size_t>(PanelId::queue)] = app.open[static_cast<size_t>(PanelId::encoding)] = true;
+        }
         had_lesson = has;
     }
     app.highlight = -1;
@@ -236,6 +248,13 @@ void lesson_or_lab(App& app) {
         const auto& step = app.session.lesson()->steps[app.session.lesson_step()];
         for (size_t i = 0; i < kPanelNames.size(); ++i)
             if (kPanelNames[i] == step.panel) app.highlight = static_cast<int>(i);
+        if (app.progress.look >= 0) app.highlight = app.progress.look;  // a hint points elsewhere
+        const int want = app.highlight == static_cast<int>(PanelId::encoding) ? 1 : 0;
+        if (want != lower_middle) {
+            app.open[static_cast<size_t>(PanelId::encoding)] = want == 1;
+            app.open[static_cast<size_t>(PanelId::queue)] = want == 0;
+            lower_middle = want;
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include "core/ascii.hpp"
@@ -16,7 +17,7 @@ namespace {
 const std::set<std::string, std::less<>> kVerbs = {
     "step",  "back",   "cursor", "home",   "end",      "jump",   "lang",  "solo",   "layout", "hide",
     "show",  "select", "play",   "pause",  "speed",    "wire",   "tab",   "open",   "override", "clear-overrides",
-    "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step", "part", "part-to-lab"};
+    "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step", "part", "part-to-lab", "answer", "answer-teacher", "expect-score"};
 
 std::string trim(std::string_view s) {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -73,7 +74,7 @@ Result<Script> Script::parse(const std::string& text_or_file) {
             return Error{where, "action " + std::to_string(n) + ": unknown action \"" + a.verb +
                                     "\" (known: step back cursor home end jump lang solo layout hide show select play "
                                     "pause speed wire tab open override clear-overrides rerun encode charset mode "
-                                    "decode wait zoom lesson-step part part-to-lab screenshot quit)"};
+                                    "decode wait zoom lesson-step answer answer-teacher expect-score part part-to-lab screenshot quit)"};
         if ((a.verb == "solo" || a.verb == "hide" || a.verb == "show") && panel_index(a.arg) < 0)
             return Error{where, "action " + std::to_string(n) + ": no panel \"" + a.arg +
                                     "\" (topology sequence transcript timeline queue message encoding replylab lesson)"};
@@ -158,7 +159,27 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
     else if (v == "mode") app.lab.mode = iequals(a.arg, "qp") ? 1 : 0;
     else if (v == "decode") app.lab.decode = a.arg != "off";
     else if (v == "lesson-step") s.go_to_step(static_cast<size_t>(std::max(1L, number(a, 1)) - 1));
-    else if (v == "part" || v == "part-to-lab") {
+    else if (v == "answer") {
+        // The open checkpoint of the lesson's step: a choice's number, a typed text, or
+        // (a click question) an event's number, selected first as a click would.
+        if (!a.arg.empty() && a.arg[0] == '#') s.select(static_cast<std::uint32_t>(std::strtoul(a.arg.c_str() + 1, nullptr, 10)));
+        if (!AnswerCheckpoint(app, a.arg[0] == '#' ? std::string_view{} : std::string_view(a.arg))) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: no open checkpoint to answer\n", a.number);
+            exit_code = 1;
+            return false;
+        }
+        std::printf("answer %s: %s\n", a.arg.c_str(), LessonFeedback(app).c_str());
+        std::fflush(stdout);
+    } else if (v == "answer-teacher") {
+        // Every open checkpoint of the step, with the teacher's answers.
+        while (auto t = TeacherAnswer(app)) AnswerCheckpoint(app, *t);
+    } else if (v == "expect-score") {
+        if (LessonScore(app) != number(a, -1)) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: score %d, expected %s\n", a.number, LessonScore(app), a.arg.c_str());
+            exit_code = 1;
+            return false;
+        }
+    } else if (v == "part" || v == "part-to-lab") {
         app.select_part = a.arg.empty() ? "1" : a.arg;
         app.part_to_lab = v == "part-to-lab";
     } else if (v == "wait") waiting_ = static_cast<int>(number(a, 1));

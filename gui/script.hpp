@@ -5,6 +5,10 @@
 //
 // Actions are separated by ';' or new lines ("@FILE" reads them from a
 // file) and run one a frame, so each frame shows what the last one did.
+// A lesson's checkpoint is answered with `answer 2` (a choice), `answer 250`
+// (typed) or `answer #57` (a click on event 57), `answer-teacher` answers the
+// step's questions as the teacher would; `expect-score N` fails the run
+// unless the score is N.
 // A mistake is reported with the action's number before any window opens.
 #pragma once
 

@@ -8,8 +8,12 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <imgui.h>
 
@@ -30,6 +34,23 @@ struct EncodingLab {
     int mode = 0;          // 0 base64, 1 quoted-printable
     bool decode = false;   // decode the input instead
     std::string source;    // where the input came from ("message part 1.2"), if not typed
+};
+
+// A student's answers to the open lesson's checkpoints (panel_lesson.cpp).
+struct CheckpointAnswer {
+    std::vector<std::string> tries;
+    bool right = false;        // the last try was right
+    bool first_right = false;  // the first try was: it scores
+    bool settled = false;      // a prediction, answered: the step has played
+    std::string last;          // the last try as given, graded again in the language shown
+};
+struct LessonProgress {
+    std::size_t lesson_id = 0;                          // which lesson these answers belong to
+    std::vector<std::vector<CheckpointAnswer>> steps;   // [step][checkpoint]
+    std::size_t entered = SIZE_MAX;                     // the step last arrived at
+    char input[256] = "";
+    int look = -1;                                      // a hint's panel, outlined instead of the step's
+    std::string last_feedback;
 };
 
 struct App {
@@ -54,6 +75,7 @@ struct App {
     int highlight = -1;                  // the panel the lesson's step points at, or -1
     std::string select_part;             // a MIME part path ("1.2") the Message panel is to select
     bool part_to_lab = false;            // ...and open in the encoding lab
+    LessonProgress progress;             // the open lesson's answers
 };
 
 // The text of a key in the app's language; the key itself when missing (a
@@ -77,6 +99,14 @@ void ShowMessagePanel(App& app, bool* p_open);
 void ShowEncodingPanel(App& app, bool* p_open);
 void ShowReplyLabPanel(App& app, bool* p_open);
 void ShowLessonPanel(App& app, bool* p_open);
+// Answers the current step's first open checkpoint (--script's `answer`);
+// for a click question an empty answer means the selected event. False when none is open.
+bool AnswerCheckpoint(App& app, std::string_view answer);
+// The teacher's answer to the current step's open checkpoint, if one is open.
+std::optional<std::string> TeacherAnswer(App& app);
+// The open lesson's score (answers right at the first try), and the last answer's feedback.
+int LessonScore(App& app);
+std::string LessonFeedback(const App& app);
 
 // The encoding lab's charsets ("UTF-8", "GB2312", ...): the index of a name, or -1.
 int encoding_charset_index(std::string_view name);

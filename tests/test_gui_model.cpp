@@ -2,6 +2,7 @@
 // and one run of mailsim-gui under Xvfb whose screenshot is looked at.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,12 +11,14 @@
 #include <stb_image.h>
 
 #include "agents/world_feed.hpp"
+#include "core/error.hpp"
 #include "core/trace_json.hpp"
 #include "model/message_view.hpp"
 #include "model/outcome.hpp"
 #include "model/session.hpp"
 #include "model/topology.hpp"
 #include "scenario/scenario.hpp"
+#include "scenario/lesson.hpp"
 #include "text/text.hpp"
 #include "view/transcript.hpp"
 
@@ -381,6 +384,45 @@ TEST_CASE("GUI smoke test: under Xvfb, stepping through the default scenario dra
     std::filesystem::remove(png);
 }
 
+TEST_CASE("GUI: the Lesson panel asks a checkpoint, a wrong answer gets its hint, a right one scores (Xvfb)", "[gui]") {
+    int status = 0;
+    run("command -v xvfb-run", &status);
+    if (status != 0) {
+        WARN("xvfb-run is not installed: the lesson panel test is skipped");
+        return;
+    }
+    const std::string png = (std::filesystem::temp_directory_path() / "mailsim-gui-checkpoint.png").string();
+    std::filesystem::remove(png);
+    const std::string lesson = std::string(MAILSIM_SOURCE_DIR) + "/lessons/01-smtp-alice-to-bob.json";
+    // Step 6 asks for the code that invites the text (354): 250 is wrong, then 354 is right but
+    // does not score; step 4's click on event 5 (EHLO) and step 3's prediction (220) do.
+    std::string out = run("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+                              " --script 'open " + lesson + "; lesson-step 6; wait 1; answer 250; wait 1; screenshot " + png +
+                              "; answer 354; expect-score 0; lesson-step 4; answer #5; expect-score 1; lesson-step 3; answer 1; "
+                              "expect-score 2; lang zh; lesson-step 2; answer 3; quit'",
+                          &status);
+    INFO(out);
+    REQUIRE(WEXITSTATUS(status) == 0);
+    CHECK(out.find("answer 250: Not quite. Look at the Transcript panel, event #20 mail.crepes.fr → alice-pc: 354") != std::string::npos);
+    CHECK(out.find("answer 354: Right: 354.") != std::string::npos);
+    CHECK(out.find("answer #5: Right: #5 alice-pc → mail.crepes.fr: EHLO alice-pc.") != std::string::npos);
+    CHECK(out.find("answer 3: 不对。请看“时序图”面板中的事件 #1") != std::string::npos);
+    int w = 0, h = 0, n = 0;
+    unsigned char* px = stbi_load(png.c_str(), &w, &h, &n, 3);
+    REQUIRE(px);
+    size_t amber = 0;  // the hint's colour
+    for (int i = 0; i < w * h; ++i)
+        if (px[3 * i] == 255 && px[3 * i + 1] == 191 && px[3 * i + 2] == 51) ++amber;
+    stbi_image_free(px);
+    CHECK(amber > 100);
+    // A wrong score expected fails the run: the test can fail.
+    run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) + " --script 'open " + lesson +
+            "; lesson-step 6; answer 250; expect-score 1; quit'",
+        &status);
+    CHECK(WEXITSTATUS(status) == 1);
+    std::filesystem::remove(png);
+}
+
 TEST_CASE("a handout of the default trace: sequence and transcript pages as PNG, and Markdown", "[gui]") {
     int status = 0;
     run("command -v xvfb-run", &status);
@@ -492,4 +534,37 @@ TEST_CASE("the terminal and the GUI colour every reply by one class from the cat
     const std::string bad = view::format_event(
         Event{0, 0, 0, EventKind::bytes, Direction::to_client, 1, "mx", "pc", "imap", "BAD", "x", "imap.reply.BAD", "A1 BAD x\r\n", {}}, o);
     CHECK(bad.find("\x1b[31m") != std::string::npos);  // red, as the GUI's reply5
+}
+
+TEST_CASE("GUI: every lesson plays step by step to full marks in the Lesson panel, in English and Chinese (Xvfb)", "[gui]") {
+    int status = 0;
+    run("command -v xvfb-run", &status);
+    if (status != 0) {
+        WARN("xvfb-run is not installed: the lesson panel test is skipped");
+        return;
+    }
+    std::vector<std::string> files;
+    for (const auto& f : std::filesystem::directory_iterator(std::string(MAILSIM_SOURCE_DIR) + "/lessons"))
+        if (f.path().extension() == ".json") files.push_back(f.path().string());
+    std::sort(files.begin(), files.end());
+    REQUIRE(files.size() >= 5);
+    std::string script;
+    for (const char* lang : {"en", "zh"})
+        for (const auto& f : files) {
+            auto l = scenario::load_lesson(f);
+            REQUIRE(l);
+            script += std::string("open ") + f + "\nlang " + lang + "\n";
+            for (size_t i = 0; i < l->steps.size(); ++i) script += "lesson-step " + std::to_string(i + 1) + "\nanswer-teacher\n";
+            script += "expect-score " + std::to_string(scenario::checkpoint_count(*l)) + "\n";
+        }
+    script += "quit\n";
+    const std::string file = (std::filesystem::temp_directory_path() / "mailsim-gui-lessons.txt").string();
+    REQUIRE_FALSE(write_file_atomically(file, script));
+    std::string out = run("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+                              " --script @" + file,
+                          &status);
+    INFO(out);
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(out.find("Not quite") == std::string::npos);
+    CHECK(out.find("不对") == std::string::npos);
 }

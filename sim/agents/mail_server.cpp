@@ -21,10 +21,6 @@
 
 namespace mailsim::agents {
 
-namespace {
-// The value of the first header field called `name` (its first line, leading
-// spaces dropped), or "" when the header has none. Lines end at CRLF only, as
-// in SMTP text. A view into content.
 std::string_view header_value(std::string_view content, std::string_view name) {
     size_t pos = 0;
     while (pos < content.size()) {
@@ -39,6 +35,8 @@ std::string_view header_value(std::string_view content, std::string_view name) {
     }
     return {};
 }
+
+namespace {
 }  // namespace
 
 MailServer::MailServer(World& world, MailServerConfig config)

@@ -28,6 +28,11 @@
 
 namespace mailsim::agents {
 
+// The value of the first header field called `name` (its first line, leading
+// spaces dropped), or "" when the header has none. Lines end at CRLF only, as
+// in SMTP text. A view into content.
+std::string_view header_value(std::string_view content, std::string_view name);
+
 class World;
 class Deliverer;
 class SmtpReceiver;

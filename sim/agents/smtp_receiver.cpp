@@ -99,7 +99,8 @@ void SmtpReceiver::notify_terminal(const smtp::Envelope& env, const std::string&
     std::string first = text.substr(0, text.find("\r\n"));
     w.emit(EventKind::notice, where, std::string(smtp::to_string(env.mode)),
            fmt::format(FMT_COMPILE("message from {} on {}'s terminal: {}"), env.reverse_path, rcpt, first), "agent.notice.terminal",
-           {{"from", env.reverse_path}, {"to", rcpt}, {"text", text}}, server_.host());
+           {{"from", env.reverse_path}, {"to", rcpt}, {"text", text}, {"message_id", header_value(content, "Message-ID")}},
+           server_.host());
 }
 
 void SmtpReceiver::deliver_local(const smtp::Envelope& env, const std::string& rcpt, const std::string& content,

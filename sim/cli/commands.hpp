@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mailsim::cli {
 
@@ -52,8 +53,12 @@ struct MimeOptions {
 };
 
 struct LessonOptions {
-    std::string file;
+    std::vector<std::string> files;  // one to play; one or more to check
+    bool check = false;
     bool pause = false;
+    bool teacher = false;
+    std::string results;
+    std::string student;  // a name for the results file
 };
 
 struct ConnectOptions {

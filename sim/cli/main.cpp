@@ -6,6 +6,7 @@
 //   mailsim explain CODE|COMMAND|settings [--lang zh|en]
 //   mailsim encode|decode base64|qp|word [--charset CS] [--explain] (TEXT | --file F)
 //   mailsim mime FILE [--json]
+//   mailsim lesson FILE [--teacher] [--results OUT.json] | mailsim lesson check FILE…
 //
 // Every subcommand has --help. Exit status: 0 done, 1 bad input (the error
 // names the file, the place and what was expected), 2 bad usage.
@@ -86,9 +87,16 @@ int main(int argc, char** argv) {
 
     LessonOptions lesson;
     auto* lesson_cmd = app.add_subcommand("lesson", "play a lesson in the terminal: each step's narration, then its exchange");
-    lesson_cmd->add_option("lesson", lesson.file, "lesson file (JSON, in lessons/)")->required()->check(CLI::ExistingFile);
+    lesson_cmd->add_option("lesson", lesson.files, "lesson file (JSON, in lessons/)")->check(CLI::ExistingFile);
     lesson_cmd->add_flag("--pause", lesson.pause, "wait for Enter after each step");
+    lesson_cmd->add_flag("--teacher", lesson.teacher, "show each checkpoint's answer instead of asking");
+    lesson_cmd->add_option("--results", lesson.results, "save the answers and the score to this JSON file");
+    lesson_cmd->add_option("--student", lesson.student, "the student's name, kept in the results file");
     add_common(lesson_cmd);
+    auto* check_cmd = lesson_cmd->add_subcommand(
+        "check", "check lessons: the scenario runs, every stop is reached, every checkpoint is answerable from the "
+                 "trace with one answer, both languages are complete");
+    check_cmd->add_option("files", lesson.files, "lesson files")->required()->check(CLI::ExistingFile);
 
     ConnectOptions connect;
     auto* connect_cmd = app.add_subcommand(
@@ -117,7 +125,10 @@ int main(int argc, char** argv) {
         if (*encode_cmd) return cmd_encode(encode, common);
         if (*mime_cmd) return cmd_mime(mime, common);
         if (*decode_cmd) return cmd_decode(decode, common);
-        if (*lesson_cmd) return cmd_lesson(lesson, common);
+        if (*lesson_cmd) {
+            lesson.check = check_cmd->parsed();
+            return cmd_lesson(lesson, common);
+        }
         if (*connect_cmd) return cmd_connect(connect, common);
     } catch (const std::exception& e) {
         // Our own misuse, never the user's input: say so plainly.

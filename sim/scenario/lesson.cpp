@@ -12,66 +12,85 @@ using nlohmann::json;
 
 namespace {
 
-Bilingual bilingual(const json& o, const std::string& path, std::string_view key, bool required) {
-    const json* v = ji::find(o, key);
-    if (!v) {
-        if (required) ji::require(o, path, key);
-        return {};
-    }
-    const std::string p = ji::child(path, key);
-    if (v->is_string()) return {v->get<std::string>(), {}};
-    ji::check_keys(*v, p, {"en", "zh"});
-    Bilingual b;
-    b.en = ji::as_string(ji::require(*v, p, "en"), ji::child(p, "en"));
-    if (const json* zh = ji::find(*v, "zh")) b.zh = ji::as_string(*zh, ji::child(p, "zh"));
-    return b;
-}
-
-struct Anchor {
-    std::optional<EventKind> kind;
-    std::string verb, host, contains;
-    long nth = 1;
-};
-
-Anchor read_anchor(const json& o, const std::string& p) {
-    ji::check_keys(o, p, {"kind", "verb", "host", "contains", "nth"});
-    Anchor a;
-    if (const json* v = ji::find(o, "kind")) {
-        std::string k = ji::as_string(*v, ji::child(p, "kind"));
-        a.kind = parse_event_kind(k);
-        if (!a.kind) {
-            std::string all;
-            for (auto n : kEventKindNames) all += (all.empty() ? "" : ", ") + std::string(n);
-            ji::fail(ji::child(p, "kind"), "unknown event kind \"" + k + "\"; expected one of " + all);
-        }
-    }
-    if (const json* v = ji::find(o, "verb")) a.verb = ji::as_string(*v, ji::child(p, "verb"));
-    if (const json* v = ji::find(o, "host")) a.host = ji::as_string(*v, ji::child(p, "host"));
-    if (const json* v = ji::find(o, "contains")) a.contains = ji::as_string(*v, ji::child(p, "contains"));
-    if (const json* v = ji::find(o, "nth")) a.nth = static_cast<long>(ji::as_int(*v, ji::child(p, "nth"), 1, 1000000));
-    return a;
-}
-
-bool matches(const Anchor& a, const Event& e) {
-    if (a.kind && e.kind != *a.kind) return false;
-    if (!a.verb.empty() && e.verb != a.verb) return false;
-    if (!a.host.empty() && e.host != a.host) return false;
-    if (!a.contains.empty() && e.bytes.find(a.contains) == std::string_view::npos &&
-        e.args.find(a.contains) == std::string_view::npos)
-        return false;
-    return true;
-}
-
-std::string describe(const Anchor& a) {
-    std::string s;
-    auto add = [&](std::string_view k, std::string_view v) {
-        if (!v.empty()) s += fmt::format("{}{}: \"{}\"", s.empty() ? "" : ", ", k, v);
+// Reads a lesson; with `all` set, a mistake in one step is noted there and
+// reading goes on with the next, so that every mistake is found at once.
+Result<Lesson> read_lesson(std::string_view json_text, const std::string& file_name, std::vector<Error>* all,
+                           std::vector<std::string>* missing_zh) {
+    auto root = ji::parse(json_text, file_name);
+    if (!root) return root.error();
+    auto located = [&](const InputError& e) {
+        return Error{file_name + ": " + (e.where.empty() ? "(top level)" : e.where), e.what()};
     };
-    add("kind", a.kind ? to_string(*a.kind) : std::string_view{});
-    add("verb", a.verb);
-    add("host", a.host);
-    add("contains", a.contains);
-    return fmt::format("{{{}}} (occurrence {})", s, a.nth);
+    try {
+        const json& r = *root;
+        ji::expect_object(r, "");
+        ji::check_keys(r, "", {"title", "scenario", "steps", "description"});
+        Lesson lesson;
+        lesson.title = read_bilingual(r, "", "title", true, missing_zh);
+        const json& sc = ji::require(r, "", "scenario");
+        if (sc.is_string() && sc.get<std::string>() == "default") lesson.scenario_json = std::string(default_scenario_json());
+        else if (sc.is_object()) lesson.scenario_json = sc.dump(1);
+        else ji::fail("scenario", "expected \"default\" or a scenario object, found " + ji::describe(sc));
+        auto parsed = parse_scenario(lesson.scenario_json, file_name + ": scenario");
+        if (!parsed) return parsed.error();
+        lesson.world = run_to_end(*parsed);
+        const Trace& t = lesson.world->trace();
+        const json& steps = ji::as_array(ji::require(r, "", "steps"), "steps");
+        if (steps.empty()) ji::fail("steps", "a lesson needs at least one step");
+        size_t last_cursor = 0;
+        for (size_t i = 0; i < steps.size(); ++i) {
+            try {
+                const std::string p = ji::index("steps", i);
+                const json& s = steps[i];
+                ji::check_keys(s, p, {"title", "text", "at", "panel", "checkpoints"});
+                LessonStep step;
+                step.title = read_bilingual(s, p, "title", true, missing_zh);
+                step.text = read_bilingual(s, p, "text", true, missing_zh);
+                if (const json* v = ji::find(s, "panel")) {
+                    step.panel = ji::as_string(*v, ji::child(p, "panel"));
+                    const auto& panels = lesson_panels();
+                    if (std::find(panels.begin(), panels.end(), step.panel) == panels.end()) {
+                        std::string hint = ji::nearest(step.panel, panels);
+                        ji::fail(ji::child(p, "panel"), "no panel \"" + step.panel + "\"" +
+                                                            (hint.empty() ? "" : "; did you mean \"" + hint + "\"?"));
+                    }
+                }
+                step.previous = last_cursor;
+                if (const json* at = ji::find(s, "at")) {
+                    step.cursor = find_event(t, read_selector(*at, ji::child(p, "at")), ji::child(p, "at")) + 1;
+                    if (step.cursor <= last_cursor && ji::find(s, "checkpoints"))
+                        for (const auto& c : ji::as_array(s["checkpoints"], ji::child(p, "checkpoints")))
+                            if (c.is_object() && c.value("kind", "") == "predict")
+                                ji::fail(ji::child(p, "at"), "this step stops before the step before it, so it "
+                                                             "reveals nothing to predict");
+                } else {
+                    step.cursor = last_cursor;  // a step without "at" stays where the last one stopped
+                }
+                last_cursor = step.cursor;
+                if (const json* cps = ji::find(s, "checkpoints")) {
+                    const std::string cp = ji::child(p, "checkpoints");
+                    const json& arr = ji::as_array(*cps, cp);
+                    if (step.cursor == 0 && !arr.empty()) ji::fail(p, "a step with checkpoints needs an \"at\"");
+                    for (size_t k = 0; k < arr.size(); ++k) {
+                        try {
+                            step.checkpoints.push_back(read_checkpoint(arr[k], ji::index(cp, k), t, step.previous,
+                                                                       step.cursor, step.panel, missing_zh));
+                        } catch (const InputError& e) {
+                            if (!all) throw;
+                            all->push_back(located(e));
+                        }
+                    }
+                }
+                lesson.steps.push_back(std::move(step));
+            } catch (const InputError& e) {
+                if (!all) throw;
+                all->push_back(located(e));
+            }
+        }
+        return lesson;
+    } catch (const InputError& e) {
+        return located(e);
+    }
 }
 
 }  // namespace
@@ -94,61 +113,22 @@ std::unique_ptr<agents::World> run_to_end(const Scenario& s) {
 }
 
 Result<Lesson> parse_lesson(std::string_view json_text, const std::string& file_name) {
-    auto root = ji::parse(json_text, file_name);
-    if (!root) return root.error();
-    try {
-        const json& r = *root;
-        ji::expect_object(r, "");
-        ji::check_keys(r, "", {"title", "scenario", "steps", "description"});
-        Lesson lesson;
-        lesson.title = bilingual(r, "", "title", true);
-        const json& sc = ji::require(r, "", "scenario");
-        if (sc.is_string() && sc.get<std::string>() == "default") lesson.scenario_json = std::string(default_scenario_json());
-        else if (sc.is_object()) lesson.scenario_json = sc.dump(1);
-        else ji::fail("scenario", "expected \"default\" or a scenario object, found " + ji::describe(sc));
-        auto parsed = parse_scenario(lesson.scenario_json, file_name + ": scenario");
-        if (!parsed) return parsed.error();
-        auto world = run_to_end(*parsed);
-        const Trace& t = world->trace();
-        const json& steps = ji::as_array(ji::require(r, "", "steps"), "steps");
-        if (steps.empty()) ji::fail("steps", "a lesson needs at least one step");
-        size_t last_cursor = 0;
-        for (size_t i = 0; i < steps.size(); ++i) {
-            const std::string p = ji::index("steps", i);
-            const json& s = steps[i];
-            ji::check_keys(s, p, {"title", "text", "at", "panel"});
-            LessonStep step;
-            step.title = bilingual(s, p, "title", true);
-            step.text = bilingual(s, p, "text", true);
-            if (const json* v = ji::find(s, "panel")) {
-                step.panel = ji::as_string(*v, ji::child(p, "panel"));
-                const auto& panels = lesson_panels();
-                if (std::find(panels.begin(), panels.end(), step.panel) == panels.end()) {
-                    std::string hint = ji::nearest(step.panel, panels);
-                    ji::fail(ji::child(p, "panel"), "no panel \"" + step.panel + "\"" +
-                                                        (hint.empty() ? "" : "; did you mean \"" + hint + "\"?"));
-                }
-            }
-            if (const json* at = ji::find(s, "at")) {
-                Anchor a = read_anchor(*at, ji::child(p, "at"));
-                long seen = 0;
-                size_t found = SIZE_MAX;
-                for (size_t k = 0; k < t.size() && found == SIZE_MAX; ++k)
-                    if (matches(a, t.at(k)) && ++seen == a.nth) found = k;
-                if (found == SIZE_MAX)
-                    ji::fail(ji::child(p, "at"), "no event of the scenario's trace matches " + describe(a) +
-                                                     (seen ? fmt::format("; only {} do", seen) : std::string{}));
-                step.cursor = found + 1;
-            } else {
-                step.cursor = last_cursor;  // a step without "at" stays where the last one stopped
-            }
-            last_cursor = step.cursor;
-            lesson.steps.push_back(std::move(step));
-        }
-        return lesson;
-    } catch (const InputError& e) {
-        return Error{file_name + ": " + (e.where.empty() ? "(top level)" : e.where), e.what()};
-    }
+    return read_lesson(json_text, file_name, nullptr, nullptr);
+}
+
+std::vector<Error> check_lesson(std::string_view json_text, const std::string& file_name) {
+    std::vector<Error> all;
+    std::vector<std::string> missing_zh;
+    auto l = read_lesson(json_text, file_name, &all, &missing_zh);
+    if (!l) all.push_back(l.error());
+    for (const auto& p : missing_zh) all.push_back(Error{file_name + ": " + p, "no Chinese text (\"zh\")"});
+    return all;
+}
+
+size_t checkpoint_count(const Lesson& l) {
+    size_t n = 0;
+    for (const auto& s : l.steps) n += s.checkpoints.size();
+    return n;
 }
 
 Result<Lesson> load_lesson(const std::string& path) {

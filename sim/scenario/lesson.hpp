@@ -6,7 +6,8 @@
 //     "scenario": "default" | { ...a scenario... },
 //     "steps": [ { "title": {"en","zh"}, "text": {"en","zh"},
 //                  "at": {"kind": "bytes", "verb": "RCPT", "contains": "nobody", "nth": 1},
-//                  "panel": "transcript" } ] }
+//                  "panel": "transcript",
+//                  "checkpoints": [ ...questions, see checkpoint.hpp... ] } ] }
 //
 // Each step stops the cursor just after the event its "at" picks out (the
 // nth event of that kind whose verb, host and wire bytes match), says what
@@ -14,7 +15,10 @@
 // whose "at" matches no event of the scenario's trace is an error naming the
 // step (`steps[3].at: no event matches ...`), like every other mistake.
 //
-// Not done yet: checkpoints (questions answered from facts of the trace).
+// Checkpoints are questions whose answers are facts of that trace
+// (checkpoint.hpp). `check_lesson` is what `mailsim lesson check` runs: every
+// mistake of a file at once, each at its path, and every text without its
+// Chinese (or English) side.
 #pragma once
 
 #include <memory>
@@ -23,26 +27,27 @@
 
 #include "agents/world.hpp"
 #include "core/error.hpp"
+#include "scenario/checkpoint.hpp"
 #include "scenario/scenario.hpp"
 #include "text/text.hpp"
 
 namespace mailsim::scenario {
 
-struct Bilingual {
-    std::string en, zh;
-    const std::string& in(text::Lang l) const { return l == text::Lang::zh && !zh.empty() ? zh : en; }
-};
-
 struct LessonStep {
     Bilingual title, text;
     std::string panel;      // topology, sequence, transcript, timeline, queue, message, encoding, replylab
     size_t cursor = 0;      // events shown at this step (the matched event and all before it)
+    size_t previous = 0;    // where the step before stopped (a "predict" checkpoint is asked there)
+    std::vector<Checkpoint> checkpoints;
 };
 
 struct Lesson {
     Bilingual title;
     std::string scenario_json;  // the scenario, as JSON text (the GUI's reply-code lab edits it)
     std::vector<LessonStep> steps;
+    // The scenario run to its end: the trace the steps stop in and the checkpoints are graded against.
+    std::shared_ptr<agents::World> world;
+    const Trace& trace() const { return world->trace(); }
 };
 
 // The panels a step may name.
@@ -51,6 +56,11 @@ const std::vector<std::string_view>& lesson_panels();
 // Reads a lesson and runs its scenario to resolve each step's event.
 Result<Lesson> parse_lesson(std::string_view json_text, const std::string& file_name);
 Result<Lesson> load_lesson(const std::string& path);
+// Every mistake of a lesson file, each at its path; empty when it is good.
+// Stricter than reading: every text needs both languages.
+std::vector<Error> check_lesson(std::string_view json_text, const std::string& file_name);
+// The number of checkpoints in a lesson.
+size_t checkpoint_count(const Lesson& l);
 // True when the JSON text looks like a lesson (has "steps").
 bool looks_like_lesson(std::string_view json_text);
 

@@ -254,6 +254,8 @@ Outcome summarize(const Trace& trace) {
                 if (e.key == "agent.ua.refused") {
                     ++o.refused;
                     if (Fate* f = fate(detail_string(e, "message_id"))) f->failed = true;
+                } else if (e.key == "agent.notice.terminal") {  // RFC 821 SEND: shown on the user's terminal
+                    if (Fate* f = fate(detail_string(e, "message_id"))) f->delivered = true;
                 }
                 break;
             case EventKind::note:
