@@ -10,7 +10,7 @@ namespace mailsim::catalog {
 
 namespace {
 
-constexpr std::array<CommandRow, 26> kImapCommands{{
+constexpr std::array<CommandRow, 27> kImapCommands{{
     {"imap", "CAPABILITY", "tag SP CAPABILITY CRLF", "RFC 3501 §6.1.1", Origin::rfc3501, "imap.cmd.CAPABILITY"},
     {"imap", "NOOP", "tag SP NOOP CRLF", "RFC 3501 §6.1.2", Origin::rfc3501, "imap.cmd.NOOP"},
     {"imap", "LOGOUT", "tag SP LOGOUT CRLF", "RFC 3501 §6.1.3", Origin::rfc3501, "imap.cmd.LOGOUT"},
@@ -45,6 +45,7 @@ constexpr std::array<CommandRow, 26> kImapCommands{{
      "imap.cmd.UID"},
     {"imap", "IDLE", "tag SP IDLE CRLF", "RFC 2177 §3", Origin::rfc2177, "imap.cmd.IDLE"},
     {"imap", "DONE", "DONE CRLF", "RFC 2177 §3", Origin::rfc2177, "imap.cmd.DONE"},
+    {"imap", "STARTTLS", "tag SP STARTTLS CRLF", "RFC 3501 §6.2.1", Origin::rfc3501, "imap.cmd.STARTTLS"},
 }};
 
 constexpr std::array<ReplyRow, 25> kImapReplies{{

@@ -8,7 +8,7 @@ namespace mailsim::catalog {
 
 namespace {
 
-constexpr std::array<CommandRow, 13> kPop3Commands{{
+constexpr std::array<CommandRow, 14> kPop3Commands{{
     {"pop3", "USER", "USER SP name CRLF", "RFC 1939 §7", Origin::rfc1939, "pop3.cmd.USER"},
     {"pop3", "PASS", "PASS SP string CRLF", "RFC 1939 §7", Origin::rfc1939, "pop3.cmd.PASS"},
     {"pop3", "APOP", "APOP SP name SP digest CRLF", "RFC 1939 §7", Origin::rfc1939, "pop3.cmd.APOP"},
@@ -22,6 +22,7 @@ constexpr std::array<CommandRow, 13> kPop3Commands{{
     {"pop3", "UIDL", "UIDL [SP msg] CRLF", "RFC 1939 §7", Origin::rfc1939, "pop3.cmd.UIDL"},
     {"pop3", "QUIT", "QUIT CRLF", "RFC 1939 §4, §6", Origin::rfc1939, "pop3.cmd.QUIT"},
     {"pop3", "CAPA", "CAPA CRLF", "RFC 2449 §5", Origin::rfc2449, "pop3.cmd.CAPA"},
+    {"pop3", "STLS", "STLS CRLF", "RFC 2595 §4", Origin::rfc2449, "pop3.cmd.STLS"},
 }};
 
 constexpr std::array<ReplyRow, 2> kPop3Replies{{

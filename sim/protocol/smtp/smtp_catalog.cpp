@@ -14,7 +14,7 @@ namespace mailsim::catalog {
 
 namespace {
 
-constexpr std::array<CommandRow, 15> kSmtpCommands{{
+constexpr std::array<CommandRow, 17> kSmtpCommands{{
     {"smtp", "HELO", "HELO SP Domain CRLF", "RFC 5321 §4.1.1.1 (RFC 821 §4.1.1)", Origin::rfc821, "smtp.cmd.HELO"},
     {"smtp", "EHLO", "EHLO SP ( Domain / address-literal ) CRLF", "RFC 5321 §4.1.1.1", Origin::rfc5321, "smtp.cmd.EHLO"},
     {"smtp", "MAIL", "MAIL FROM:<reverse-path> [SP mail-parameters] CRLF", "RFC 5321 §4.1.1.2 (RFC 821 §4.1.1)",
@@ -32,9 +32,11 @@ constexpr std::array<CommandRow, 15> kSmtpCommands{{
     {"smtp", "NOOP", "NOOP [SP String] CRLF", "RFC 5321 §4.1.1.9 (RFC 821 §4.1.1)", Origin::rfc821, "smtp.cmd.NOOP"},
     {"smtp", "QUIT", "QUIT CRLF", "RFC 5321 §4.1.1.10 (RFC 821 §4.1.1)", Origin::rfc821, "smtp.cmd.QUIT"},
     {"smtp", "TURN", "TURN CRLF", "RFC 821 §4.1.1", Origin::rfc821, "smtp.cmd.TURN"},
+    {"smtp", "STARTTLS", "STARTTLS CRLF", "RFC 3207 §4", Origin::esmtp_extension, "smtp.cmd.STARTTLS"},
+    {"smtp", "AUTH", "AUTH SP mechanism [SP initial-response] CRLF", "RFC 4954 §4", Origin::esmtp_extension, "smtp.cmd.AUTH"},
 }};
 
-constexpr std::array<ReplyRow, 23> kSmtpReplies{{
+constexpr std::array<ReplyRow, 27> kSmtpReplies{{
     {"smtp", "211", "System status, or system help reply", "RFC 5321 §4.2.2", true, "smtp.reply.211", ReplyClass::completion},
     {"smtp", "214", "Help message", "RFC 5321 §4.2.2", true, "smtp.reply.214", ReplyClass::completion},
     {"smtp", "220", "<domain> Service ready", "RFC 5321 §4.2.2", true, "smtp.reply.220", ReplyClass::completion},
@@ -65,6 +67,10 @@ constexpr std::array<ReplyRow, 23> kSmtpReplies{{
      "smtp.reply.554", ReplyClass::permanent},
     {"smtp", "555", "MAIL FROM/RCPT TO parameters not recognized or not implemented", "RFC 5321 §4.2.2", false,
      "smtp.reply.555", ReplyClass::permanent},
+    {"smtp", "235", "2.7.0 Authentication successful", "RFC 4954 §6", false, "smtp.reply.235", ReplyClass::completion},
+    {"smtp", "334", "base64 server challenge", "RFC 4954 §4", false, "smtp.reply.334", ReplyClass::intermediate},
+    {"smtp", "530", "5.7.0 Authentication required", "RFC 4954 §6", false, "smtp.reply.530", ReplyClass::permanent},
+    {"smtp", "535", "5.7.8 Authentication credentials invalid", "RFC 4954 §6", false, "smtp.reply.535", ReplyClass::permanent},
 }};
 
 }  // namespace
