@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/network.hpp"
+#include "core/printable.hpp"
 #include "core/trace_json.hpp"
 #include "protocol/line_framer.hpp"
 #include "support.hpp"
@@ -262,4 +263,26 @@ TEST_CASE("saving a trace is atomic: a failed save leaves the old file whole") {
     for (auto& entry : std::filesystem::directory_iterator(dir))
         REQUIRE(entry.path().filename().string().find(".tmp.") == std::string::npos);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("control bytes become question marks wherever they stand, in whole words of text and in odd tails") {
+    // The word-at-a-time scan against the byte-at-a-time rule, every byte value at every position.
+    auto reference = [](std::string_view s) {
+        std::string out;
+        for (char c : s) out += is_control_byte(static_cast<unsigned char>(c)) ? '?' : c;
+        return out;
+    };
+    for (size_t len : {1, 7, 8, 9, 16, 23}) {
+        for (int b = 0; b < 256; ++b) {
+            for (size_t at = 0; at < len; ++at) {
+                std::string s(len, 'a');
+                if (len > 3) s[len / 2] = static_cast<char>(0xE7);  // a UTF-8 byte nearby is kept
+                s[at] = static_cast<char>(b);
+                std::string out = "x";
+                append_without_controls(out, s);
+                REQUIRE(out == "x" + reference(s));
+            }
+        }
+    }
+    CHECK(without_controls("HELO a\rb\x7F\tc") == "HELO a?b?\tc");
 }
