@@ -9,6 +9,7 @@
 // A response whose Content-Type is message/rfc822 carries a message.
 #include "core/ascii.hpp"
 #include "protocol/annotate_state.hpp"
+#include "protocol/http/message.hpp"
 
 #include <charconv>
 #include <deque>
@@ -116,18 +117,9 @@ struct HttpState : Annotator::State {
         }
         const int status = status_of(unit);
         if (status < 100 || status > 599) return;
-        char code[3] = {static_cast<char>('0' + status / 100), static_cast<char>('0' + status / 10 % 10),
-                        static_cast<char>('0' + status % 10)};
-        if (const catalog::ReplyRow* row = catalog::find_reply("http", std::string_view(code, 3))) {
-            a.verb.assign(row->code);
-            a.key = row->key;
-            return;
-        }
-        static constexpr std::string_view classes[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
-        static constexpr std::string_view keys[] = {"http.status.class.1", "http.status.class.2", "http.status.class.3",
-                                                    "http.status.class.4", "http.status.class.5"};
-        a.verb.assign(classes[status / 100 - 1]);
-        a.key = keys[status / 100 - 1];
+        const http::StatusLabel label = http::status_label(status);
+        a.verb.assign(label.verb);
+        a.key = label.key;
     }
 
     void advance(Direction dir, std::string_view unit, Annotation& a) override {

@@ -416,4 +416,15 @@ std::string_view reason_phrase(int status) {
     return row ? row->text : std::string_view{};
 }
 
+StatusLabel status_label(int status) {
+    char code[4];
+    fmt::format_to_n(code, 3, "{:03}", status);
+    if (const catalog::ReplyRow* row = catalog::find_reply("http", std::string_view(code, 3))) return {row->code, row->key};
+    static constexpr std::string_view classes[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+    static constexpr std::string_view keys[] = {"http.status.class.1", "http.status.class.2", "http.status.class.3",
+                                                "http.status.class.4", "http.status.class.5"};
+    const size_t c = static_cast<size_t>(status / 100 - 1) % 5;
+    return {classes[c], keys[c]};
+}
+
 }  // namespace mailsim::http

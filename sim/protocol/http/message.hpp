@@ -169,4 +169,12 @@ std::string imf_fixdate(std::int64_t epoch_seconds);
 // The standard reason phrase of a status code ("Not Found"), or "".
 std::string_view reason_phrase(int status);
 
+// How a trace labels a response with this status: the catalog row's code
+// and key ("404", "http.status.404"), or for a status no row lists its
+// class ("4xx", "http.status.class.4"). Static storage.
+struct StatusLabel {
+    std::string_view verb, key;
+};
+StatusLabel status_label(int status);
+
 }  // namespace mailsim::http

@@ -318,20 +318,9 @@ void HttpServerSession::respond(const Request* req, Response& resp) {
 
     protocol::Outgoing o;
     o.bytes = write(resp);
-    char code[4];
-    fmt::format_to_n(code, 3, "{:03}", resp.status);
-    if (const catalog::ReplyRow* row = catalog::find_reply("http", std::string_view(code, 3))) {
-        o.verb = row->code;
-        o.key = row->key;
-    } else {
-        static constexpr std::string_view classes[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
-        static constexpr std::string_view keys[] = {"http.status.class.1", "http.status.class.2",
-                                                    "http.status.class.3", "http.status.class.4",
-                                                    "http.status.class.5"};
-        size_t c = static_cast<size_t>(resp.status / 100 - 1) % 5;
-        o.verb = classes[c];
-        o.key = keys[c];
-    }
+    const StatusLabel label = status_label(resp.status);
+    o.verb = label.verb;
+    o.key = label.key;
     outbox_.send(std::move(o));
     SessionEvent e{SessionEvent::Type::request, state_, state_, req ? req->method : "", req ? req->target : "",
                    resp.status};
