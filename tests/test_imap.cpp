@@ -197,7 +197,7 @@ TEST_CASE("IMAP store: EXPUNGE removes Deleted, COPY flags the copy Recent", "[i
 
 TEST_CASE("IMAP greeting announces capabilities, LOGIN moves to Authenticated", "[imap]") {
     ImapTestServer s;
-    REQUIRE(s.start() == "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN IDLE] mail.example IMAP4rev1 server ready\r\n");
+    REQUIRE(s.start() == "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN IDLE ID NAMESPACE] mail.example IMAP4rev1 server ready\r\n");
     REQUIRE(s.units.back().key == "imap.reply.greeting");
     REQUIRE(s.session.state() == ImapServerSession::State::NotAuthenticated);
     REQUIRE(s.send("a1 LOGIN bob hamburger\r\n").rfind("a1 OK [CAPABILITY ", 0) == 0);
@@ -264,7 +264,7 @@ TEST_CASE("IMAP CAPABILITY, NOOP and LOGOUT work in every state", "[imap]") {
     ImapTestServer s;
     s.start();
     REQUIRE(s.send("a CAPABILITY\r\n") ==
-            "* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN IDLE\r\na OK CAPABILITY completed\r\n");
+            "* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN IDLE ID NAMESPACE\r\na OK CAPABILITY completed\r\n");
     REQUIRE(s.units[s.units.size() - 2].verb == "CAPABILITY");
     REQUIRE(s.units[s.units.size() - 2].key == "imap.data.CAPABILITY");
     REQUIRE(s.send("b NOOP\r\n") == "b OK NOOP completed\r\n");

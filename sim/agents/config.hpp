@@ -58,6 +58,7 @@ struct MailServerConfig {
     std::map<std::string, std::vector<std::string>> lists;  // EXPN: "staff" → addresses
     smtp::ServerSettings smtp;
     QueueSettings queue;
+    size_t imap_literal_limit = 16 * 1024 * 1024;  // the largest IMAP literal taken (APPEND's message)
     std::uint64_t storage_limit = 0;  // bytes in all mailboxes before MAIL gets 452 (RFC 5321 §4.2.2), 0 = none
     std::vector<OverrideRule> overrides;
 };

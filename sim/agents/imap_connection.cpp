@@ -44,6 +44,10 @@ void ImapServerConnection::opened() {
     access_ = std::make_unique<Access>(server_, id_);
     imap::ImapSettings s;
     s.hostname = server_.host();
+    s.literal_limit = server_.config().imap_literal_limit;
+    const TransportSecurity tls = world_.network().security(id_);
+    s.starttls = tls.can_start_tls;
+    s.tls_active = tls.tls_active;
     session_.emplace(s, *access_);
     server_.add_imap_session(this);
     session_->start();

@@ -57,6 +57,9 @@ void Pop3ServerConnection::opened() {
     pop3::Pop3Settings s;
     s.hostname = server_.host();
     s.timestamp = fmt::format("<{}.{}@{}>", id_, world_.now() / kMillisecond, server_.host());
+    const TransportSecurity tls = world_.network().security(id_);
+    s.stls = tls.can_start_tls;
+    s.tls_active = tls.tls_active;
     session_.emplace(s, *access_);
     session_->start();
     pump();

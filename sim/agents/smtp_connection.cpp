@@ -26,8 +26,11 @@ SmtpConnection::~SmtpConnection() = default;
 void SmtpConnection::on_open(Network&, ConnectionId id) {
     id_ = id;
     if (tcp_side_ == Side::server) {
-        server_ = std::make_unique<smtp::ServerSession>(server_owner_->smtp_settings(),
-                                                        server_owner_->policy_for(id, submission_));
+        smtp::ServerSettings settings = server_owner_->smtp_settings();
+        const TransportSecurity tls = world_.network().security(id);
+        settings.starttls = tls.can_start_tls;
+        settings.tls_active = tls.tls_active;
+        server_ = std::make_unique<smtp::ServerSession>(std::move(settings), server_owner_->policy_for(id, submission_));
         server_->report_state_changes(world_.trace().recording());
         server_->start();
         pump();

@@ -74,6 +74,25 @@ struct ConnectOptions {
     int timeout_seconds = 30;
 };
 
+struct ServeOptions {
+    std::string scenario;       // "" = the default scenario
+    std::string server;         // the simulated host to serve
+    std::string bind = "127.0.0.1";
+    int smtp = -1, submission = -1, pop3 = -1, imap = -1, http = -1;  // -1: not served; 0: any free port
+    int smtps = -1, pop3s = -1, imaps = -1;
+    std::string trace_out;
+    std::string cert, key;
+    bool no_tls = false;
+    bool play = false;
+    bool no_record = false;
+    bool quiet = false;
+    double seconds = 0;         // stop after this long (0: at Ctrl-C or end of input)
+    std::string ready_file;     // written (atomically) with the bound ports once listening
+    size_t max_connections = 1000, max_per_address = 50;
+    int idle_timeout = 300;
+};
+
+int cmd_serve(const ServeOptions& o, const CommonOptions& c);
 int cmd_connect(const ConnectOptions& o, const CommonOptions& c);
 int cmd_mime(const MimeOptions& o, const CommonOptions& c);
 int cmd_lesson(const LessonOptions& o, const CommonOptions& c);

@@ -116,6 +116,38 @@ int main(int argc, char** argv) {
     connect_cmd->add_option("--timeout", connect.timeout_seconds, "seconds to wait for a reply")->check(CLI::Range(1, 3600));
     add_common(connect_cmd);
 
+    ServeOptions serve;
+    auto* serve_cmd = app.add_subcommand(
+        "serve", "run a scenario's mail server for real clients (Thunderbird, swaks, curl, Python) and record the sessions");
+    serve_cmd->add_option("scenario", serve.scenario, "scenario file (JSON); the default scenario when omitted")
+        ->check(CLI::ExistingFile);
+    serve_cmd->add_option("--server", serve.server, "the simulated mail server to serve (default: where the scenario's mail goes)");
+    serve_cmd->add_option("--bind", serve.bind, "address to listen on (default 127.0.0.1; any other gets a warning)");
+    serve_cmd->add_option("--smtp", serve.smtp, "real port for SMTP (the server's port 25; 0 = any free port)");
+    serve_cmd->add_option("--submission", serve.submission, "real port for submission (the server's port 587)");
+    serve_cmd->add_option("--pop3", serve.pop3, "real port for POP3 (the server's port 110)");
+    serve_cmd->add_option("--imap", serve.imap, "real port for IMAP (the server's port 143)");
+    serve_cmd->add_option("--http", serve.http, "real port for the webmail (the server's port 80)");
+    serve_cmd->add_option("--smtps", serve.smtps, "real port for SMTP over implicit TLS (RFC 8314)");
+    serve_cmd->add_option("--pop3s", serve.pop3s, "real port for POP3 over implicit TLS");
+    serve_cmd->add_option("--imaps", serve.imaps, "real port for IMAP over implicit TLS");
+    serve_cmd->add_option("--trace", serve.trace_out, "save the sessions as a trace when serving ends (JSON, written atomically)");
+    serve_cmd->add_option("--cert", serve.cert, "TLS certificate (PEM); default: one serve mode makes for itself on first use");
+    serve_cmd->add_option("--key", serve.key, "the certificate's private key (PEM)");
+    serve_cmd->add_flag("--no-tls", serve.no_tls, "offer no STARTTLS and serve no implicit-TLS port");
+    serve_cmd->add_flag("--play", serve.play, "also send the scenario's own mails and fetches, in real time");
+    serve_cmd->add_flag("--no-record", serve.no_record, "record no trace (for throughput measurements)");
+    serve_cmd->add_flag("--quiet", serve.quiet, "print only the listening ports and the summary");
+    serve_cmd->add_option("--seconds", serve.seconds, "stop after this many seconds (default: at Ctrl-C)")->check(CLI::Range(0.0, 1e7));
+    serve_cmd->add_option("--ready-file", serve.ready_file, "write the bound ports to this file once listening (for scripts)");
+    serve_cmd->add_option("--max-connections", serve.max_connections, "clients connected at once, in all (default 1000)")
+        ->check(CLI::Range(1, 100000));
+    serve_cmd->add_option("--max-per-address", serve.max_per_address, "clients connected at once from one address (default 50)")
+        ->check(CLI::Range(1, 100000));
+    serve_cmd->add_option("--idle-timeout", serve.idle_timeout, "seconds of silence before a client is cut off (default 300)")
+        ->check(CLI::Range(1, 86400));
+    add_common(serve_cmd);
+
     CLI11_PARSE(app, argc, argv);
     common.color = !common.no_color && ::isatty(STDOUT_FILENO);
     try {
@@ -130,6 +162,7 @@ int main(int argc, char** argv) {
             return cmd_lesson(lesson, common);
         }
         if (*connect_cmd) return cmd_connect(connect, common);
+        if (*serve_cmd) return cmd_serve(serve, common);
     } catch (const std::exception& e) {
         // Our own misuse, never the user's input: say so plainly.
         std::fprintf(stderr, "mailsim: internal error: %s\n", e.what());

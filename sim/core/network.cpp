@@ -79,6 +79,15 @@ const Network::Connection* Network::find(ConnectionId id) const {
     return it == conns_.end() ? nullptr : it->second.get();
 }
 
+void Network::set_security(ConnectionId id, TransportSecurity s) {
+    if (Connection* c = find(id)) c->security = s;
+}
+
+TransportSecurity Network::security(ConnectionId id) const {
+    const Connection* c = find(id);
+    return c ? c->security : TransportSecurity{};
+}
+
 const std::string& Network::host_of(ConnectionId id, Side side) const {
     static const std::string none;
     const Connection* c = find(id);

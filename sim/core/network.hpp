@@ -41,6 +41,15 @@ struct Annotation {
 
 class Network;
 
+// What the real transport beneath a connection can do (serve mode): a
+// simulated server offers STARTTLS only where a handshake can follow, and
+// knows when a connection already runs over TLS. A simulated connection has
+// neither.
+struct TransportSecurity {
+    bool can_start_tls = false;
+    bool tls_active = false;
+};
+
 // One end of a connection. The Network owns endpoints for the connection's
 // lifetime and calls them as bytes and closes arrive.
 class StreamEndpoint {
@@ -87,6 +96,8 @@ public:
     bool is_open(ConnectionId id, Side side) const;
 
     const std::string& host_of(ConnectionId id, Side side) const;
+    void set_security(ConnectionId id, TransportSecurity s);
+    TransportSecurity security(ConnectionId id) const;
     SimTime now() const { return sched_.now(); }
     Scheduler& scheduler() { return sched_; }
     Trace& trace() { return trace_; }
@@ -104,6 +115,7 @@ private:
         std::deque<std::string> in_flight[2];  // bytes sent by side i, not yet arrived, oldest first
         SimTime last_send[2] = {-1, -1};       // when side i last sent
         bool established = false;
+        TransportSecurity security;
     };
     Connection* find(ConnectionId id);
     const Connection* find(ConnectionId id) const;

@@ -115,6 +115,13 @@ const std::vector<SettingRow>& setting_rows() {
          count(&smtp::ServerSettings::command_line_limit, 16)},
         {{"text_line_limit", "RFC 5321 §4.5.3.1.6", "longest message text line, CRLF included (500 above it)"},
          count(&smtp::ServerSettings::text_line_limit, 16)},
+        {{"commands_before_transaction_limit", "Postfix smtpd_junk_command_limit",
+          "commands (NOOP, VRFY, RSET, HELP...) without a MAIL before 421 and a close"},
+         count(&smtp::ServerSettings::commands_before_transaction_limit, 1)},
+        {{"imap_literal_limit", "RFC 7162 §4", "largest IMAP literal taken, in bytes (APPEND's message; BAD above it)"},
+         [](auto& c, const json& v, const std::string& p) {
+             c.imap_literal_limit = static_cast<size_t>(ji::as_int(v, p, 1, 1LL << 40));
+         }},
         {{"accept_bare_lf_commands", "RFC 5321 §2.3.8", "let a lone LF end a command line (never a text line)"},
          boolean(&smtp::ServerSettings::accept_bare_lf_commands)},
         {{"queue_run_delay", "Postfix queue_run_delay", "time between queue scans"},

@@ -10,7 +10,7 @@ namespace mailsim::catalog {
 
 namespace {
 
-constexpr std::array<CommandRow, 27> kImapCommands{{
+constexpr std::array<CommandRow, 29> kImapCommands{{
     {"imap", "CAPABILITY", "tag SP CAPABILITY CRLF", "RFC 3501 §6.1.1", Origin::rfc3501, "imap.cmd.CAPABILITY"},
     {"imap", "NOOP", "tag SP NOOP CRLF", "RFC 3501 §6.1.2", Origin::rfc3501, "imap.cmd.NOOP"},
     {"imap", "LOGOUT", "tag SP LOGOUT CRLF", "RFC 3501 §6.1.3", Origin::rfc3501, "imap.cmd.LOGOUT"},
@@ -46,9 +46,12 @@ constexpr std::array<CommandRow, 27> kImapCommands{{
     {"imap", "IDLE", "tag SP IDLE CRLF", "RFC 2177 §3", Origin::rfc2177, "imap.cmd.IDLE"},
     {"imap", "DONE", "DONE CRLF", "RFC 2177 §3", Origin::rfc2177, "imap.cmd.DONE"},
     {"imap", "STARTTLS", "tag SP STARTTLS CRLF", "RFC 3501 §6.2.1", Origin::rfc3501, "imap.cmd.STARTTLS"},
+    {"imap", "ID", "tag SP ID SP (\"(\" string SP nstring *(SP string SP nstring) \")\" / NIL) CRLF", "RFC 2971 §3.1",
+     Origin::rfc3501, "imap.cmd.ID"},
+    {"imap", "NAMESPACE", "tag SP NAMESPACE CRLF", "RFC 2342 §5", Origin::rfc3501, "imap.cmd.NAMESPACE"},
 }};
 
-constexpr std::array<ReplyRow, 25> kImapReplies{{
+constexpr std::array<ReplyRow, 27> kImapReplies{{
     // Status responses (§7.1) and the continuation request (§7.5)
     {"imap", "OK", "tag OK [code] text", "RFC 3501 §7.1.1", false, "imap.reply.OK", ReplyClass::completion},
     {"imap", "NO", "tag NO [code] text", "RFC 3501 §7.1.2", false, "imap.reply.NO", ReplyClass::transient},
@@ -67,6 +70,8 @@ constexpr std::array<ReplyRow, 25> kImapReplies{{
     {"imap", "RECENT", "* n RECENT", "RFC 3501 §7.3.2", false, "imap.data.RECENT", ReplyClass::completion},
     {"imap", "EXPUNGE", "* n EXPUNGE", "RFC 3501 §7.4.1", false, "imap.data.EXPUNGE", ReplyClass::completion},
     {"imap", "FETCH", "* n FETCH (items)", "RFC 3501 §7.4.2", false, "imap.data.FETCH", ReplyClass::completion},
+    {"imap", "ID", "* ID (\"name\" \"value\" ...)", "RFC 2971 §3.2", false, "imap.data.ID", ReplyClass::completion},
+    {"imap", "NAMESPACE", "* NAMESPACE personal other shared", "RFC 2342 §5", false, "imap.data.NAMESPACE", ReplyClass::completion},
     // Response codes (§7.1)
     {"imap", "[ALERT]", "[ALERT] text", "RFC 3501 §7.1", false, "imap.code.ALERT", ReplyClass::none},
     {"imap", "[CAPABILITY]", "[CAPABILITY IMAP4rev1 ...]", "RFC 3501 §7.1", false, "imap.code.CAPABILITY", ReplyClass::none},

@@ -33,6 +33,9 @@ std::optional<std::string> read_tag(std::string_view text) {
 
 const ImapServerSession::CommandRow ImapServerSession::kCommands[] = {
     {"CAPABILITY", &ImapServerSession::on_capability, kAny},
+    {"STARTTLS", &ImapServerSession::on_starttls, kNotAuth},
+    {"ID", &ImapServerSession::on_id, kAny},
+    {"NAMESPACE", &ImapServerSession::on_namespace, kAuth | kSel},
     {"NOOP", &ImapServerSession::on_noop, kAny},
     {"LOGOUT", &ImapServerSession::on_logout, kAny},
     {"LOGIN", &ImapServerSession::on_login, kNotAuth},
@@ -97,7 +100,9 @@ void ImapServerSession::bad_syntax(const std::string& tag, std::string_view verb
 }
 
 std::string ImapServerSession::capabilities() const {
-    return "IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN IDLE";
+    if (settings_.starttls && !settings_.tls_active && state_ == State::NotAuthenticated)
+        return "IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN IDLE ID NAMESPACE STARTTLS";
+    return "IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN IDLE ID NAMESPACE";
 }
 
 void ImapServerSession::start() {
@@ -230,6 +235,30 @@ bool ImapServerSession::login(const std::string& user, const std::string& passwo
 void ImapServerSession::on_capability(Command& c) {
     untagged("CAPABILITY", "imap.data.CAPABILITY", "CAPABILITY " + capabilities());
     tagged(c.tag, "OK", "CAPABILITY completed");
+}
+
+// starttls = "STARTTLS"   (RFC 3501 §6.2.1)
+void ImapServerSession::on_starttls(Command& c) {
+    if (!c.args.done()) return bad_syntax(c.tag, "STARTTLS", "STARTTLS takes no argument");
+    if (settings_.tls_active) return tagged(c.tag, "BAD", "TLS already active");
+    if (!settings_.starttls) return tagged(c.tag, "BAD", "STARTTLS is not offered here");
+    tagged(c.tag, "OK", "Begin TLS negotiation now");
+    // Nothing sent before the handshake counts (no plaintext injection).
+    reader_ = CommandReader(settings_.command_line_limit, settings_.literal_limit);
+    settings_.tls_active = true;
+}
+
+// id = "ID" SP id-params-list   (RFC 2971 §3.1): the client says who it is; the server answers in kind
+void ImapServerSession::on_id(Command& c) {
+    untagged("ID", "imap.data.ID", "ID (\"name\" \"mailsim\" \"vendor\" \"mailsim\" \"support-url\" NIL)");
+    tagged(c.tag, "OK", "ID completed");
+}
+
+// namespace = "NAMESPACE"   (RFC 2342 §5): personal folders at the root, "/" between levels, no others
+void ImapServerSession::on_namespace(Command& c) {
+    if (!c.args.done()) return bad_syntax(c.tag, "NAMESPACE", "NAMESPACE takes no argument");
+    untagged("NAMESPACE", "imap.data.NAMESPACE", "NAMESPACE ((\"\" \"/\")) NIL NIL");
+    tagged(c.tag, "OK", "NAMESPACE completed");
 }
 
 void ImapServerSession::on_noop(Command& c) { tagged(c.tag, "OK", "NOOP completed"); }

@@ -58,6 +58,8 @@ struct ImapSettings {
     size_t command_line_limit = 8192;        // RFC 7162 §4: at least 8192 octets a line
     size_t literal_limit = 16 * 1024 * 1024;  // the largest literal taken (APPEND's message)
     std::string preauth_user;                // non-empty: greet with PREAUTH, already logged in (§7.1.4)
+    bool starttls = false;                   // RFC 3501 §6.2.1: STARTTLS offered (the transport can do TLS)
+    bool tls_active = false;                 // already over TLS (implicit TLS, RFC 8314)
 };
 
 class ImapServerSession {
@@ -128,6 +130,9 @@ private:
     std::string capabilities() const;
 
     void on_capability(Command& c);
+    void on_starttls(Command& c);
+    void on_id(Command& c);
+    void on_namespace(Command& c);
     void on_noop(Command& c);
     void on_logout(Command& c);
     void on_login(Command& c);

@@ -43,6 +43,7 @@ const Pop3ServerSession::CommandRow Pop3ServerSession::kCommands[] = {
     {"RSET", &Pop3ServerSession::on_rset, kTrans},          {"TOP", &Pop3ServerSession::on_top, kTrans},
     {"UIDL", &Pop3ServerSession::on_uidl, kTrans},          {"QUIT", &Pop3ServerSession::on_quit, kAuth | kTrans},
     {"CAPA", &Pop3ServerSession::on_capa, kAuth | kTrans},
+    {"STLS", &Pop3ServerSession::on_stls, kAuth},
 };
 
 std::string_view Pop3ServerSession::state_name(State s) {
@@ -272,7 +273,21 @@ void Pop3ServerSession::on_quit(std::string_view) {
 }
 
 void Pop3ServerSession::on_capa(std::string_view) {
-    multiline("Capability list follows", "USER\r\nTOP\r\nUIDL\r\nIMPLEMENTATION mailsim\r\n");
+    const bool stls = settings_.stls && !settings_.tls_active && state_ == State::Authorization;
+    multiline("Capability list follows",
+              stls ? "USER\r\nTOP\r\nUIDL\r\nSTLS\r\nIMPLEMENTATION mailsim\r\n" : "USER\r\nTOP\r\nUIDL\r\nIMPLEMENTATION mailsim\r\n");
+}
+
+// stls = "STLS" CRLF   (RFC 2595 §4): only in the AUTHORIZATION state
+void Pop3ServerSession::on_stls(std::string_view args) {
+    if (!args.empty()) return err("STLS takes no argument");
+    if (settings_.tls_active) return err("TLS already active");
+    if (!settings_.stls) return err("STLS is not offered here");
+    ok("Begin TLS negotiation");
+    framer_.take_rest();  // nothing sent before the handshake counts (no plaintext injection)
+    settings_.tls_active = true;
+    user_given_ = false;
+    user_.clear();
 }
 
 }  // namespace mailsim::pop3

@@ -47,6 +47,8 @@ struct Pop3Settings {
     std::string hostname = "mail.example";
     std::string timestamp = "<1.1@mail.example>";  // RFC 1939 §7: the APOP banner's msg-id
     size_t command_line_limit = 255;               // RFC 2449 §4: 255 octets with CRLF
+    bool stls = false;                             // RFC 2595 §4: STLS offered (the transport can do TLS)
+    bool tls_active = false;                       // already over TLS (implicit TLS, RFC 8314)
 };
 
 class Pop3ServerSession {
@@ -98,6 +100,7 @@ private:
     void on_uidl(std::string_view args);
     void on_quit(std::string_view args);
     void on_capa(std::string_view args);
+    void on_stls(std::string_view args);
     void logged_in(const std::string& user);
 
     Pop3Settings settings_;

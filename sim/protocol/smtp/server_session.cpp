@@ -155,6 +155,12 @@ void ServerSession::on_command_line(const protocol::Line& line) {
     std::string_view text = line.text;
     size_t sp = text.find(' ');
     std::string_view args = sp == std::string_view::npos ? std::string_view{} : text.substr(sp + 1);
+    if (++commands_since_mail_ > settings_.commands_before_transaction_limit) {
+        reply(421, "4.7.0", fmt::format(FMT_COMPILE("{} Error: too many commands without a transaction ({}), closing"),
+                                        settings_.hostname, settings_.commands_before_transaction_limit));
+        return;
+    }
+    if (iequals(text.substr(0, sp), "STARTTLS")) return on_starttls(args);
     const CommandRow* row = find_row(text.substr(0, sp));
     // Found, the verb is the row's (upper case, static); else only the reply needs it.
     std::string_view verb = row ? row->verb : std::string_view{};
@@ -285,6 +291,7 @@ void ServerSession::on_ehlo(std::string_view args, const std::optional<Reply>& f
     if (settings_.eightbitmime) r.lines.push_back("8BITMIME");
     if (settings_.pipelining) r.lines.push_back("PIPELINING");
     if (settings_.enhancedstatuscodes) r.lines.push_back("ENHANCEDSTATUSCODES");
+    if (settings_.starttls && !settings_.tls_active) r.lines.push_back("STARTTLS");
     if (settings_.vrfy) r.lines.push_back("VRFY");
     if (settings_.expn) r.lines.push_back("EXPN");
     r.lines.push_back("HELP");
@@ -294,7 +301,27 @@ void ServerSession::on_ehlo(std::string_view args, const std::optional<Reply>& f
     set_state(State::Ready);
 }
 
+// starttls = "STARTTLS" CRLF   (RFC 3207 §4)
+void ServerSession::on_starttls(std::string_view args) {
+    if (!trim(args).empty()) return reply(501, "5.5.4", "Syntax: STARTTLS");
+    if (settings_.tls_active) return reply(503, "5.5.1", "Error: TLS already active");
+    if (!settings_.starttls) return reply(502, "5.5.1", "Error: command not implemented: STARTTLS is not offered here");
+    if (state_ == State::Mail || state_ == State::Rcpt) return reply(503, "5.5.1", "Error: MAIL transaction in progress");
+    reply(220, "2.0.0", "Ready to start TLS");
+    // §4.2: nothing the client sent after STARTTLS counts (no plaintext
+    // injection); the session starts over, as if just connected.
+    framer_.take_rest();
+    settings_.tls_active = true;
+    reset_transaction();
+    env_.client_name.clear();
+    env_.esmtp = false;
+    identified_ = false;
+    set_state(State::Greeting);
+}
+
 void ServerSession::begin_transaction(MailMode mode, std::string_view args, const std::optional<Reply>& forced) {
+    commands_since_mail_ = 0;
+    env_.tls = settings_.tls_active;
     if (!identified_) {
         reply(503, "5.5.1", "Error: send HELO/EHLO first");
         return;

@@ -41,6 +41,7 @@ struct Envelope {
     bool esmtp = false;
     bool body_8bit = false;                   // BODY=8BITMIME
     std::uint64_t declared_size = 0;          // SIZE=
+    bool tls = false;                         // the session runs over TLS (Received: "with ESMTPS", RFC 3848)
 };
 
 // Limits and features of one server, each with its RFC (STYLE.md #7).
@@ -60,6 +61,10 @@ struct ServerSettings {
     size_t command_line_limit = 512;           // RFC 5321 §4.5.3.1.4
     size_t text_line_limit = 1000;             // RFC 5321 §4.5.3.1.6
     bool accept_bare_lf_commands = true;       // a lone LF ends a command line (never a text line)
+    size_t commands_before_transaction_limit = 100;  // Postfix smtpd_junk_command_limit: commands (NOOP, VRFY,
+                                               // RSET, HELP, ...) since the last MAIL before 421 and a close
+    bool starttls = false;                     // RFC 3207: STARTTLS offered (a transport that can do TLS says so)
+    bool tls_active = false;                   // the connection already runs over TLS (implicit TLS, RFC 8314)
 };
 
 class ServerPolicy {
@@ -147,6 +152,7 @@ private:
     void on_soml(std::string_view args, const std::optional<Reply>& forced);
     void on_saml(std::string_view args, const std::optional<Reply>& forced);
     void on_turn(std::string_view args, const std::optional<Reply>& forced);
+    void on_starttls(std::string_view args);
     void begin_transaction(MailMode mode, std::string_view args, const std::optional<Reply>& forced);
 
     ServerSettings settings_;
@@ -162,6 +168,7 @@ private:
     bool data_over_size_ = false;
     bool data_8bit_ = false;
     bool close_ = false;
+    size_t commands_since_mail_ = 0;
     protocol::Outbox<SessionEvent> outbox_;
 };
 
