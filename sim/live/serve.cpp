@@ -311,10 +311,8 @@ void Server::start_tls(Conn& c) {
                          c.discarded),
              "serve.tls.discarded", nlohmann::json{{"bytes", c.discarded}});
     c.discarded = 0;
+    // The annotator goes on: the session inside TLS is the same one.
     c.tls = std::make_unique<ServerTls>(*cert_);
-    c.ann = protocol::Annotator(c.protocol);
-    c.commands = 0;
-    c.replies = 1;  // no greeting comes again
     world_->network().set_security(c.id, TransportSecurity{false, true});
 }
 

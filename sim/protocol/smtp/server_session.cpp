@@ -155,13 +155,15 @@ void ServerSession::on_command_line(const protocol::Line& line) {
     std::string_view text = line.text;
     size_t sp = text.find(' ');
     std::string_view args = sp == std::string_view::npos ? std::string_view{} : text.substr(sp + 1);
-    if (++commands_since_mail_ > settings_.commands_before_transaction_limit) {
+    const CommandRow* row = find_row(text.substr(0, sp));
+    // Commands outside a transaction (NOOP, VRFY, RSET, HELP, unknown ones...) are counted.
+    if (!(row && (row->verb == "MAIL" || row->verb == "RCPT" || row->verb == "DATA")) &&
+        ++commands_since_mail_ > settings_.commands_before_transaction_limit) {
         reply(421, "4.7.0", fmt::format(FMT_COMPILE("{} Error: too many commands without a transaction ({}), closing"),
                                         settings_.hostname, settings_.commands_before_transaction_limit));
         return;
     }
     if (iequals(text.substr(0, sp), "STARTTLS")) return on_starttls(args);
-    const CommandRow* row = find_row(text.substr(0, sp));
     // Found, the verb is the row's (upper case, static); else only the reply needs it.
     std::string_view verb = row ? row->verb : std::string_view{};
     if (!row || (verb == "EHLO" && !settings_.esmtp)) {

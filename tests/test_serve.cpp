@@ -1,0 +1,54 @@
+// test_serve.cpp — real clients against `mailsim serve` (issue 12), on
+// 127.0.0.1 only. The clients are Debian's: Python's smtplib, poplib,
+// imaplib and urllib, and curl; tests/serve/interop.py drives them and
+// prints a line a check, which a failure shows here.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <unistd.h>
+
+namespace {
+
+// Runs interop.py's part `what` in a fresh folder; its output and exit status.
+std::pair<int, std::string> interop(const std::string& what) {
+    char dir[] = "/tmp/mailsim-serve-XXXXXX";
+    REQUIRE(::mkdtemp(dir) != nullptr);
+    const std::string cmd = std::string("/usr/bin/python3 ") + MAILSIM_SOURCE_DIR + "/tests/serve/interop.py " + MAILSIM_CLI +
+                            " " + dir + " " + what + " 2>&1";
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    const int status = ::pclose(p);
+    std::system((std::string("rm -rf ") + dir).c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+}  // namespace
+
+TEST_CASE("serve: smtplib, curl, poplib, imaplib and the webmail get a Chinese-named attachment back byte-identical",
+          "[serve][interop]") {
+    auto [code, out] = interop("clients");
+    INFO(out);
+    CHECK(code == 0);
+    CHECK(out.find("all checks passed") != std::string::npos);
+}
+
+TEST_CASE("serve: every limit broken by a peer, and a good session after each completes", "[serve][limits]") {
+    auto [code, out] = interop("limits");
+    INFO(out);
+    CHECK(code == 0);
+    CHECK(out.find("all checks passed") != std::string::npos);
+}
+
+TEST_CASE("serve: 500 clients at once with a slow one and an unended line, no message lost", "[serve][load]") {
+    auto [code, out] = interop("load");
+    INFO(out);
+    CHECK(code == 0);
+    CHECK(out.find("all checks passed") != std::string::npos);
+}
