@@ -102,6 +102,7 @@ Place default_place(PanelId id, bool lesson) {
     case PanelId::topology: return {0.00f, 0.00f, 0.30f, 0.40f};
     case PanelId::queue: return {0.00f, 0.40f, 0.30f, 0.25f};
     case PanelId::replylab:
+    case PanelId::live:  // serving real clients takes the lab's place too
     case PanelId::lesson: return {0.00f, 0.65f, 0.30f, 0.35f};  // a lesson takes the lab's place
     case PanelId::sequence: return {0.30f, 0.00f, 0.34f, 0.62f};
     case PanelId::encoding: return {0.30f, 0.62f, 0.34f, 0.38f};
@@ -233,9 +234,15 @@ void lesson_or_lab(App& app) {
     static bool had_lesson = false;
     static int lower_middle = -1;  // with a lesson: 1 the encoding lab is shown there, 0 the queue
     const bool has = app.session.lesson().has_value();
+    static bool had_live = false;
+    const bool live = app.open[static_cast<size_t>(PanelId::live)];
+    if (live != had_live) {  // the Live panel and the lab share a place
+        app.open[static_cast<size_t>(PanelId::replylab)] = !live && !has;
+        had_live = live;
+    }
     if (has != had_lesson || app.relayout) {
         app.open[static_cast<size_t>(PanelId::lesson)] = has;
-        app.open[static_cast<size_t>(PanelId::replylab)] = !has;
+        app.open[static_cast<size_t>(PanelId::replylab)] = !has && !live;
         if (has != had_lesson) {
             app.relayout = true;  // the panels move to the lesson's places, or back
             lower_middle = -1;
@@ -273,7 +280,8 @@ void draw_panels(App& app, float top, float bottom) {
     using Fn = void (*)(App&, bool*);
     static const Fn fns[] = {ShowTopologyPanel, ShowSequencePanel, ShowTranscriptPanel,
                              ShowTimelinePanel, ShowQueuePanel,    ShowMessagePanel,
-                             ShowEncodingPanel, ShowReplyLabPanel, ShowLessonPanel};
+                             ShowEncodingPanel, ShowReplyLabPanel, ShowLessonPanel,
+                             ShowLivePanel};
     static_assert(std::size(fns) == static_cast<size_t>(PanelId::count));
     auto shown = [&](size_t i) { return app.solo >= 0 ? static_cast<size_t>(app.solo) == i : app.open[i]; };
     // Where each shown panel was last frame. While the mouse is held (a

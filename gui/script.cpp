@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <set>
 
 #include "core/ascii.hpp"
@@ -17,7 +18,7 @@ namespace {
 const std::set<std::string, std::less<>> kVerbs = {
     "step",  "back",   "cursor", "home",   "end",      "jump",   "lang",  "solo",   "layout", "hide",
     "show",  "select", "play",   "pause",  "speed",    "wire",   "tab",   "open",   "override", "clear-overrides",
-    "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step", "part", "part-to-lab", "answer", "answer-teacher", "expect-score"};
+    "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step", "part", "part-to-lab", "answer", "answer-teacher", "expect-score", "serve", "serve-wait", "serve-stop"};
 
 std::string trim(std::string_view s) {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -182,6 +183,49 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
     } else if (v == "part" || v == "part-to-lab") {
         app.select_part = a.arg.empty() ? "1" : a.arg;
         app.part_to_lab = v == "part-to-lab";
+    } else if (v == "serve") {
+        // Serve the open scenario for real clients: `serve 2525,1110,1143,8080` (0 = any free port).
+        app.open[static_cast<size_t>(PanelId::live)] = true;
+        if (!a.arg.empty()) {
+            size_t pos = 0;
+            for (int i = 0; i < 4; ++i) {
+                const size_t comma = a.arg.find(',', pos);
+                app.live.ports[i] = std::atoi(a.arg.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos).c_str());
+                if (comma == std::string::npos) {
+                    for (int j = i + 1; j < 4; ++j) app.live.ports[j] = -1;
+                    break;
+                }
+                pos = comma + 1;
+            }
+        }
+        if (!StartServing(app)) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: %s\n", a.number, app.live.error.c_str());
+            exit_code = 1;
+            return false;
+        }
+    } else if (v == "serve-wait") {
+        // Waits (up to 60 s) until N connections have been served and closed.
+        const long want = number(a, 1);
+        if (serve_deadline_ == 0) serve_deadline_ = std::time(nullptr) + 60;
+        if (ServedConnections(app) < 0) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: nothing is being served\n", a.number);
+            exit_code = 1;
+            return false;
+        }
+        const bool done = ServedConnections(app) >= want && ServeIdle(app);
+        if (!done && std::time(nullptr) < serve_deadline_) {
+            --next_;  // again next frame
+            return true;
+        }
+        serve_deadline_ = 0;
+        if (!done) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: %ld connection(s) served in 60 s, expected %ld\n", a.number,
+                         ServedConnections(app), want);
+            exit_code = 1;
+            return false;
+        }
+    } else if (v == "serve-stop") {
+        StopServing(app);
     } else if (v == "wait") waiting_ = static_cast<int>(number(a, 1));
     else if (v == "screenshot") shot = a.arg;
     else if (v == "quit") return false;

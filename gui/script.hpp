@@ -39,6 +39,7 @@ private:
     std::vector<Action> actions_;
     size_t next_ = 0;
     int waiting_ = 0;
+    long serve_deadline_ = 0;  // serve-wait gives up then (Unix seconds)
 };
 
 }  // namespace mailsim::gui

@@ -20,11 +20,15 @@
 #include "model/session.hpp"
 #include "text/text.hpp"
 
+namespace mailsim::live {
+class ServeFeed;
+}
+
 namespace mailsim::gui {
 
-enum class PanelId { topology, sequence, transcript, timeline, queue, message, encoding, replylab, lesson, count };
-inline constexpr std::array<std::string_view, 9> kPanelNames{"topology", "sequence", "transcript", "timeline", "queue",
-                                                             "message",  "encoding", "replylab",   "lesson"};
+enum class PanelId { topology, sequence, transcript, timeline, queue, message, encoding, replylab, lesson, live, count };
+inline constexpr std::array<std::string_view, 10> kPanelNames{"topology", "sequence", "transcript", "timeline", "queue",
+                                                              "message",  "encoding", "replylab",   "lesson",   "live"};
 static_assert(kPanelNames.size() == static_cast<size_t>(PanelId::count));
 
 // State of the encoding lab kept between frames.
@@ -53,6 +57,15 @@ struct LessonProgress {
     std::string last_feedback;
 };
 
+// The Live panel: serve mode run by the GUI (live/serve.hpp).
+struct LiveState {
+    int ports[4] = {2525, 1110, 1143, 8080};  // SMTP, POP3, IMAP, webmail; 0 = any free port
+    bool tls = true;
+    live::ServeFeed* serving = nullptr;        // the session's feed while it is this one
+    std::uint64_t generation = 0;              // the session generation it belongs to
+    std::string error;
+};
+
 struct App {
     Session session;
     text::Lang lang = text::Lang::en;
@@ -76,6 +89,7 @@ struct App {
     std::string select_part;             // a MIME part path ("1.2") the Message panel is to select
     bool part_to_lab = false;            // ...and open in the encoding lab
     LessonProgress progress;             // the open lesson's answers
+    LiveState live;
 };
 
 // The text of a key in the app's language; the key itself when missing (a
@@ -99,6 +113,15 @@ void ShowMessagePanel(App& app, bool* p_open);
 void ShowEncodingPanel(App& app, bool* p_open);
 void ShowReplyLabPanel(App& app, bool* p_open);
 void ShowLessonPanel(App& app, bool* p_open);
+void ShowLivePanel(App& app, bool* p_open);
+// Starts serving the open scenario (or the default one) on the Live panel's
+// ports; false with app.live.error set.
+bool StartServing(App& app);
+// Connections served so far by the GUI's serve session, or -1 when none runs.
+long ServedConnections(const App& app);
+void StopServing(App& app);
+// No client of the GUI's serve session is connected now.
+bool ServeIdle(const App& app);
 // Answers the current step's first open checkpoint (--script's `answer`);
 // for a click question an empty answer means the selected event. False when none is open.
 bool AnswerCheckpoint(App& app, std::string_view answer);

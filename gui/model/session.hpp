@@ -51,6 +51,8 @@ public:
     const std::string& title() const { return title_; }
     const std::string& path() const { return path_; }
     bool is_scenario() const { return !scenario_json_.is_null(); }
+    // The open scenario as JSON (null when a trace is open).
+    const nlohmann::json& scenario_json() const { return scenario_json_; }
     // Grows each time another trace is adopted: what panels key their caches on
     // (a new Trace may well live at the address of the old one).
     std::uint64_t generation() const { return generation_; }

@@ -151,6 +151,10 @@ bool Server::open(std::string* error) {
     t.source.kind = "serve";
     t.source.clock = "wall";
     start_ns_ = steady_ns();
+    // Clients of a loopback address come from this machine: their host is
+    // on the map from the start.
+    if (opts_.bind.starts_with("127.")) client_host("127.0.0.1");
+    if (opts_.bind == "::1") client_host("::1");
 
     for (const auto& p : opts_.ports) {
         const int fd = ::socket(opts_.bind.find(':') == std::string::npos ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
