@@ -69,9 +69,15 @@ std::string make_part(Rng& rng, int depth, int& boundary_no) {
     if (r == 1) {
         std::string bin;
         for (int i = 0, n = static_cast<int>(rng.below(3000)); i < n; ++i) bin += static_cast<char>(rng.below(256));
-        return "Content-Type: application/octet-stream; name=\"f" + std::to_string(rng.below(100)) +
-               ".bin\"\r\nContent-Disposition: attachment; filename=\"data.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
-               codec::base64_encode(bin);
+        // The filename as mail programs write it: plain, RFC 2231 in one
+        // section (Python, Thunderbird), or in sections that split 系 between them.
+        const auto n = rng.below(100);
+        const std::string number = std::to_string(n);
+        const std::string filename = n % 3 == 0 ? "filename=\"data.bin\""
+                                     : n % 3 == 1 ? "filename*=utf-8''%E7%B3%BB%E7%BB%9F" + number + ".bin"
+                                                  : "\r\n filename*1*=%BB%E7%BB%9F;\r\n filename*0*=utf-8'zh'%E7%B3;\r\n filename*2=\"" + number + ".bin\"";
+        return "Content-Type: application/octet-stream; name=\"f" + number + ".bin\"\r\nContent-Disposition: attachment; " +
+               filename + "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + codec::base64_encode(bin);
     }
     if (r == 2) return "Content-Type: text/html; charset=\"us-ascii\"\r\n\r\n<p>hello</p>\r\n";
     std::string b = "b" + std::to_string(boundary_no++) + "_" + std::to_string(rng.below(1000000));
