@@ -183,6 +183,47 @@ TEST_CASE("MIME: a generated corpus parses as Python's email package parses it")
 #include "agents/user_agent.hpp"
 #include "support.hpp"
 
+TEST_CASE("a mail may hold its parts in multipart/parallel or digest, where forwarded messages need no header") {
+    auto w = test::run_scenario(test::two_domains(R"({ "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu",
+        "subject": "digest", "body": "Two questions.", "multipart": "digest",
+        "attachments": [ { "filename": "q1.eml", "content_type": "message/rfc822", "text": "Subject: Port 25?\n\nWhich port?\n" },
+                         { "filename": "q2.eml", "content_type": "message/rfc822", "text": "Subject: 系统\n\n8-bit\n" } ] },
+        { "at": "2s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu", "subject": "parallel", "body": "Look and listen.",
+          "multipart": "parallel", "attachments": [ { "filename": "a.png", "content_type": "image/png", "size": 30 },
+                                                   { "filename": "q.eml", "content_type": "message/rfc822", "text": "Subject: x\n\ny\n" } ] })"));
+    const auto& box = w->server("mail.hamburger.edu")->mailboxes().of("bob");
+    REQUIRE(box.size() == 2);
+    auto digest = message::parse(box.at(0).content);
+    REQUIRE(digest.damage.empty());
+    REQUIRE(digest.root->content_type.full() == "multipart/digest");
+    REQUIRE(digest.root->children.size() == 3);
+    CHECK(digest.root->children[0]->content_type.full() == "text/plain");
+    for (size_t i : {1u, 2u}) {
+        const auto& q = *digest.root->children[i];
+        CHECK(q.header("Content-Type") == nullptr);  // the default type, message/rfc822, is not written
+        CHECK(q.content_type.full() == "message/rfc822");
+        CHECK(q.transfer_encoding != "base64");  // RFC 2046 §5.2.1: 7bit or 8bit only
+        REQUIRE(q.children.size() == 1);
+    }
+    CHECK(digest.root->children[1]->children[0]->header("Subject")->value == "Port 25?");
+    CHECK(digest.root->children[1]->headers.empty());
+    CHECK(digest.root->children[2]->transfer_encoding == "8bit");
+    auto parallel = message::parse(box.at(1).content);
+    REQUIRE(parallel.root->content_type.full() == "multipart/parallel");
+    REQUIRE(parallel.root->children.size() == 3);
+    CHECK(parallel.root->children[2]->header("Content-Type")->value == "message/rfc822");
+    CHECK(parallel.root->children[2]->filename == "q.eml");
+    // A subtype that cannot hold attachments, or one named without attachments, is refused by name.
+    auto bad = scenario::parse_scenario(test::two_domains(R"({ "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu",
+        "body": "x", "multipart": "alternative", "attachments": [ { "filename": "a", "text": "b" } ] })"));
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message().find("mails[0].multipart: expected \"mixed\", \"parallel\" or \"digest\"") != std::string::npos);
+    auto none = scenario::parse_scenario(test::two_domains(R"({ "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu",
+        "body": "x", "multipart": "digest" })"));
+    REQUIRE_FALSE(none);
+    CHECK(none.error().message().find("mails[0].multipart: a mail without \"attachments\"") != std::string::npos);
+}
+
 TEST_CASE("a user agent builds text + HTML as multipart/alternative, with attachments in multipart/mixed") {
     auto w = test::run_scenario(test::two_domains(R"({ "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu",
         "subject": "photos", "body": "Voilà les photos.", "html": "<p>Voilà les <b>photos</b>.</p>",
