@@ -51,6 +51,7 @@ struct LessonProgress {
     char input[256] = "";
     int look = -1;                                      // a hint's panel, outlined instead of the step's
     std::string last_feedback;
+    int reveal = 0;                                     // frames left to scroll the newest feedback into view
 };
 
 struct App {
