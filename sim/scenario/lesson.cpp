@@ -38,6 +38,9 @@ Result<Lesson> read_lesson(std::string_view json_text, const std::string& file_n
             const std::string given = ji::as_string(*tr, "trace");
             if (given.empty()) ji::fail("trace", "expected a trace file's path, relative to the lesson file");
             lesson.trace_file = resolve_beside(file_name, given);
+            std::error_code ec;  // a device or a pipe (/dev/zero) would be read for ever
+            if (std::filesystem::exists(lesson.trace_file, ec) && !std::filesystem::is_regular_file(lesson.trace_file, ec))
+                ji::fail("trace", lesson.trace_file + " is not a file");
             auto loaded = load_trace(lesson.trace_file);
             if (!loaded) ji::fail("trace", loaded.error().message());
             if (loaded->empty()) ji::fail("trace", "the trace " + lesson.trace_file + " has no events");
