@@ -93,11 +93,11 @@ struct Place {
 };
 // With a lesson open, the Lesson panel takes the left column below the
 // topology (room for narration and a question), and the Queue panel shares
-// the middle's lower half with the encoding lab (lesson_or_lab shows the one
-// a step needs).
+// the middle's lower half with the encoding lab and the reply-code lab
+// (lesson_or_lab shows the one a step needs).
 Place default_place(PanelId id, bool lesson) {
     if (lesson && id == PanelId::lesson) return {0.00f, 0.40f, 0.30f, 0.60f};
-    if (lesson && id == PanelId::queue) return {0.30f, 0.62f, 0.34f, 0.38f};
+    if (lesson && (id == PanelId::queue || id == PanelId::replylab)) return {0.30f, 0.62f, 0.34f, 0.38f};
     switch (id) {
     case PanelId::topology: return {0.00f, 0.00f, 0.30f, 0.40f};
     case PanelId::queue: return {0.00f, 0.40f, 0.30f, 0.25f};
@@ -232,7 +232,7 @@ void keys(App& app) {
 // A lesson takes the reply-code lab's place; without one its panel is hidden.
 void lesson_or_lab(App& app) {
     static bool had_lesson = false;
-    static int lower_middle = -1;  // with a lesson: 1 the encoding lab is shown there, 0 the queue
+    static int lower_middle = -1;  // with a lesson: 1 the encoding lab is shown there, 2 the reply-code lab, 0 the queue
     const bool has = app.session.lesson().has_value();
     static bool had_live = false;
     const bool live = app.open[static_cast<size_t>(PanelId::live)];
@@ -256,9 +256,12 @@ void lesson_or_lab(App& app) {
         for (size_t i = 0; i < kPanelNames.size(); ++i)
             if (kPanelNames[i] == step.panel) app.highlight = static_cast<int>(i);
         if (app.progress.look >= 0) app.highlight = app.progress.look;  // a hint points elsewhere
-        const int want = app.highlight == static_cast<int>(PanelId::encoding) ? 1 : 0;
+        const int want = app.highlight == static_cast<int>(PanelId::encoding)   ? 1
+                         : app.highlight == static_cast<int>(PanelId::replylab) ? 2
+                                                                                 : 0;
         if (want != lower_middle) {
             app.open[static_cast<size_t>(PanelId::encoding)] = want == 1;
+            app.open[static_cast<size_t>(PanelId::replylab)] = want == 2;
             app.open[static_cast<size_t>(PanelId::queue)] = want == 0;
             lower_middle = want;
         }

@@ -10,8 +10,8 @@
 // cursor where the step before stopped, and the narration back, until it is
 // answered; then the step
 // plays and the answer is graded by its event. A wrong answer shows the
-// hint and outlines the panel that shows the right one; the score counts
-// answers right at the first try.
+// hint (scrolled into view under a long narration) and outlines the panel
+// that shows the right one; the score counts answers right at the first try.
 #include <charconv>
 #include <cstdint>
 #include <string>
@@ -26,8 +26,8 @@ namespace {
 
 using scenario::CheckpointKind;
 
-// A lesson opened (again) runs its scenario anew: the run tells it apart.
-std::size_t lesson_id(const scenario::Lesson& l) { return reinterpret_cast<std::uintptr_t>(l.world.get()); }
+// A lesson opened (again) runs its scenario (or reads its trace) anew: the run tells it apart.
+std::size_t lesson_id(const scenario::Lesson& l) { return reinterpret_cast<std::uintptr_t>(l.run_id()); }
 
 // The answers of the open lesson, reset when another lesson is opened.
 LessonProgress& progress(App& app) {
@@ -179,6 +179,7 @@ bool AnswerCheckpoint(App& app, std::string_view answer) {
     a.right = g.correct;
     a.last = given;
     p.last_feedback = g.feedback;
+    p.reveal = 2;  // a long narration must not hide the hint below the fold
     p.input[0] = 0;
     p.look = -1;
     if (!g.correct)
@@ -253,6 +254,12 @@ void ShowLessonPanel(App& app, bool* p_open) {
             ImGui::Spacing();
         }
         if (open < 0) ImGui::TextDisabled("%s", T(app, "gui.checkpoint.done"));
+    }
+    // After an answer, down to its feedback and the next question (the
+    // content's height is last frame's, hence two frames).
+    if (p.reveal > 0) {
+        ImGui::SetScrollHereY(1.0f);
+        --p.reveal;
     }
     ImGui::EndChild();
     if (i > 0 && ImGui::Button(T(app, "gui.checkpoint.back"))) s.go_to_step(i - 1);

@@ -2,7 +2,8 @@
 //
 // Replies are coloured by class (2xx green, 3xx blue, 4xx amber, 5xx red);
 // hovering a line shows the catalog's explanation of its command or reply;
-// "wire bytes" shows CR and LF as they travel. Lines come from TraceIndex
+// "wire bytes" shows CR and LF as they travel. Each event's first line
+// starts with its number (#57), small and dim, as lesson hints name it. Lines come from TraceIndex
 // and are drawn through ImGuiListClipper, so a million lines scroll freely.
 #include <string>
 
@@ -14,13 +15,31 @@ namespace mailsim::gui {
 
 namespace {
 
+// The event's number (#57), small and dim, before the first line of each
+// event: lesson hints and `mailsim lesson` name events by it. Later lines of
+// the same event keep the column empty.
+void draw_event_number(const Trace& trace, const Event& e, const TranscriptLine& line) {
+    constexpr float kScale = 0.8f;
+    const float full = ImGui::GetTextLineHeight();
+    const ImVec2 at = ImGui::GetCursorPos();
+    ImGui::SetWindowFontScale(kScale);
+    const std::string widest = "#" + std::to_string(trace.size() > 0 ? trace.size() - 1 : 0);
+    const float column = ImGui::CalcTextSize(widest.c_str()).x + ImGui::GetStyle().ItemSpacing.x;
+    if (line.offset == 0 || line.cls == LineClass::tcp) {
+        ImGui::SetCursorPos({at.x, at.y + (full - ImGui::GetTextLineHeight()) * 0.75f});  // on the line's baseline
+        ImGui::TextDisabled("#%llu", static_cast<unsigned long long>(e.seq));
+    }
+    ImGui::SetWindowFontScale(1.0f);
+    ImGui::SetCursorPos({at.x + column, at.y});
+}
+
 void draw_line(App& app, const TranscriptLine& line, bool show_conn) {
     const Trace& trace = app.session.trace();
     const Event e = trace.at(line.seq);
     const bool selected = app.session.selected && *app.session.selected == line.seq;
     ImGui::PushID(static_cast<int>(line.seq));
     ImGui::PushID(static_cast<int>(line.offset));
-    std::string prefix = show_conn ? fmt::format("#{:<3} ", line.conn) : std::string{};
+    std::string prefix = show_conn ? fmt::format("[{}] ", line.conn) : std::string{};  // the connection, as the Sequence diagram names it
     std::string text;
     switch (line.cls) {
     case LineClass::tcp:
@@ -42,6 +61,7 @@ void draw_line(App& app, const TranscriptLine& line, bool show_conn) {
                            line.from_client ? "C" : "S", shown);
     }
     }
+    draw_event_number(trace, e, line);
     ImGui::PushStyleColor(ImGuiCol_Text, line_colour_vec(line.cls));
     if (ImGui::Selectable(text.c_str(), selected)) app.session.select(line.seq);
     ImGui::PopStyleColor();

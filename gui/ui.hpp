@@ -55,6 +55,7 @@ struct LessonProgress {
     char input[256] = "";
     int look = -1;                                      // a hint's panel, outlined instead of the step's
     std::string last_feedback;
+    int reveal = 0;                                     // frames left to scroll the newest feedback into view
 };
 
 // The Live panel: serve mode run by the GUI (live/serve.hpp).

@@ -224,6 +224,7 @@ TEST_CASE("every mail of every scenario in the repo and of generated ones ends d
         if (f.path().extension() != ".json") continue;  // lessons/README.md
         auto l = scenario::load_lesson(f.path().string());
         REQUIRE(l);
+        if (l->scenario_json.empty()) continue;  // a recorded trace: no scenario, no mails of ours
         auto s = scenario::parse_scenario(l->scenario_json, "lesson");
         REQUIRE(s);
         auto w = scenario::build_world(*s, true);

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/trace_json.hpp"
 #include "scenario/lesson.hpp"
 
 using namespace mailsim;
@@ -325,4 +326,52 @@ TEST_CASE("the worked example of lessons/README.md passes lesson check and plays
     for (const auto& c : l->steps[0].checkpoints)
         CHECK(scenario::grade(c, l->trace(), scenario::teacher_answer(c, l->trace()), text::Lang::en).correct);
     CHECK(scenario::teacher_answer(l->steps[0].checkpoints[0], l->trace()) == "452");
+}
+
+TEST_CASE("a lesson on a committed trace reads the trace beside the lesson file and runs nothing", "[lesson]") {
+    const std::string dir = std::string(MAILSIM_SOURCE_DIR) + "/lessons/";
+    auto l = scenario::load_lesson(dir + "08-real-smtp-server-and-tls.json");
+    REQUIRE(l);
+    CHECK_FALSE(l->world);
+    REQUIRE(l->recorded);
+    CHECK(l->scenario_json.empty());
+    CHECK(std::filesystem::path(l->trace_file).lexically_normal() ==
+          (std::filesystem::path(MAILSIM_SOURCE_DIR) / "traces/live-smtp-starttls-auth.json").lexically_normal());
+    auto t = load_trace(l->trace_file);
+    REQUIRE(t);
+    REQUIRE(l->trace().size() == t->size());
+    // Steps stop in the recording: step 3 after the TLS handshake, whose version a question asks.
+    const auto& tls = l->steps[2];
+    CHECK(l->trace().at(tls.cursor - 1).verb == "TLS");
+    CHECK(scenario::teacher_answer(tls.checkpoints[1], l->trace()) == "TLSv1.3");
+    CHECK(scenario::grade(tls.checkpoints[1], l->trace(), "tlsv1.3", text::Lang::en).correct);
+    auto wrong = scenario::grade(tls.checkpoints[1], l->trace(), "TLSv1.2", text::Lang::zh);
+    CHECK_FALSE(wrong.correct);
+    CHECK(wrong.feedback.find("#6 mailsim: TLSv1.3") != std::string::npos);
+}
+
+TEST_CASE("lesson check names what is wrong with a lesson's trace", "[lesson]") {
+    const std::string step =
+        R"([{"title": {"en": "a", "zh": "甲"}, "text": {"en": "b", "zh": "乙"}, "at": {"verb": "220"}}])";
+    auto errors_of = [&](const std::string& source) {
+        const std::string text = R"({"title": {"en": "T", "zh": "课"}, )" + source + R"(, "steps": )" + step + "}";
+        std::string all;
+        for (const auto& e : scenario::check_lesson(text, (std::filesystem::temp_directory_path() / "t.json").string()))
+            all += e.message() + "\n";
+        return all;
+    };
+    CHECK(errors_of(R"("trace": "no-such-trace.json")").find("t.json: trace: ") != std::string::npos);
+    CHECK(errors_of(R"("trace": "no-such-trace.json")").find("no-such-trace.json") != std::string::npos);
+    CHECK(errors_of(R"("trace": "")").find("trace: expected a trace file's path") != std::string::npos);
+    CHECK(errors_of(R"("scenario": "default", "trace": "x.json")").find("not both") != std::string::npos);
+    CHECK(errors_of(R"("trace": "/dev/zero")").find("trace: /dev/zero is not a file") != std::string::npos);  // not read for ever
+    CHECK(errors_of(R"("trace": "/")").find("trace: / is not a file") != std::string::npos);
+    // A broken trace: the place in it is named.
+    const std::string broken = temp_file("mailsim-broken-trace.json", "{\"format\":\"mailsim-trace\",\"version\":1,\"events\":[{\"seq\":0,");
+    const std::string all = errors_of("\"trace\": \"" + broken + "\"");
+    INFO(all);
+    CHECK(all.find("mailsim-broken-trace.json") != std::string::npos);
+    // A good trace given by its absolute path, a step that is not in it.
+    const std::string good = std::string(MAILSIM_SOURCE_DIR) + "/traces/live-dovecot-pop3-stls.json";
+    CHECK(errors_of("\"trace\": \"" + good + "\"").find("steps[0].at: no event") != std::string::npos);
 }

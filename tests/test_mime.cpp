@@ -69,9 +69,15 @@ std::string make_part(Rng& rng, int depth, int& boundary_no) {
     if (r == 1) {
         std::string bin;
         for (int i = 0, n = static_cast<int>(rng.below(3000)); i < n; ++i) bin += static_cast<char>(rng.below(256));
-        return "Content-Type: application/octet-stream; name=\"f" + std::to_string(rng.below(100)) +
-               ".bin\"\r\nContent-Disposition: attachment; filename=\"data.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
-               codec::base64_encode(bin);
+        // The filename as mail programs write it: plain, RFC 2231 in one
+        // section (Python, Thunderbird), or in sections that split 系 between them.
+        const auto n = rng.below(100);
+        const std::string number = std::to_string(n);
+        const std::string filename = n % 3 == 0 ? "filename=\"data.bin\""
+                                     : n % 3 == 1 ? "filename*=utf-8''%E7%B3%BB%E7%BB%9F" + number + ".bin"
+                                                  : "\r\n filename*1*=%BB%E7%BB%9F;\r\n filename*0*=utf-8'zh'%E7%B3;\r\n filename*2=\"" + number + ".bin\"";
+        return "Content-Type: application/octet-stream; name=\"f" + number + ".bin\"\r\nContent-Disposition: attachment; " +
+               filename + "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + codec::base64_encode(bin);
     }
     if (r == 2) return "Content-Type: text/html; charset=\"us-ascii\"\r\n\r\n<p>hello</p>\r\n";
     std::string b = "b" + std::to_string(boundary_no++) + "_" + std::to_string(rng.below(1000000));
@@ -176,6 +182,47 @@ TEST_CASE("MIME: a generated corpus parses as Python's email package parses it")
 
 #include "agents/user_agent.hpp"
 #include "support.hpp"
+
+TEST_CASE("a mail may hold its parts in multipart/parallel or digest, where forwarded messages need no header") {
+    auto w = test::run_scenario(test::two_domains(R"({ "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu",
+        "subject": "digest", "body": "Two questions.", "multipart": "digest",
+        "attachments": [ { "filename": "q1.eml", "content_type": "message/rfc822", "text": "Subject: Port 25?\n\nWhich port?\n" },
+                         { "filename": "q2.eml", "content_type": "message/rfc822", "text": "Subject: 系统\n\n8-bit\n" } ] },
+        { "at": "2s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu", "subject": "parallel", "body": "Look and listen.",
+          "multipart": "parallel", "attachments": [ { "filename": "a.png", "content_type": "image/png", "size": 30 },
+                                                   { "filename": "q.eml", "content_type": "message/rfc822", "text": "Subject: x\n\ny\n" } ] })"));
+    const auto& box = w->server("mail.hamburger.edu")->mailboxes().of("bob");
+    REQUIRE(box.size() == 2);
+    auto digest = message::parse(box.at(0).content);
+    REQUIRE(digest.damage.empty());
+    REQUIRE(digest.root->content_type.full() == "multipart/digest");
+    REQUIRE(digest.root->children.size() == 3);
+    CHECK(digest.root->children[0]->content_type.full() == "text/plain");
+    for (size_t i : {1u, 2u}) {
+        const auto& q = *digest.root->children[i];
+        CHECK(q.header("Content-Type") == nullptr);  // the default type, message/rfc822, is not written
+        CHECK(q.content_type.full() == "message/rfc822");
+        CHECK(q.transfer_encoding != "base64");  // RFC 2046 §5.2.1: 7bit or 8bit only
+        REQUIRE(q.children.size() == 1);
+    }
+    CHECK(digest.root->children[1]->children[0]->header("Subject")->value == "Port 25?");
+    CHECK(digest.root->children[1]->headers.empty());
+    CHECK(digest.root->children[2]->transfer_encoding == "8bit");
+    auto parallel = message::parse(box.at(1).content);
+    REQUIRE(parallel.root->content_type.full() == "multipart/parallel");
+    REQUIRE(parallel.root->children.size() == 3);
+    CHECK(parallel.root->children[2]->header("Content-Type")->value == "message/rfc822");
+    CHECK(parallel.root->children[2]->filename == "q.eml");
+    // A subtype that cannot hold attachments, or one named without attachments, is refused by name.
+    auto bad = scenario::parse_scenario(test::two_domains(R"({ "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu",
+        "body": "x", "multipart": "alternative", "attachments": [ { "filename": "a", "text": "b" } ] })"));
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message().find("mails[0].multipart: expected \"mixed\", \"parallel\" or \"digest\"") != std::string::npos);
+    auto none = scenario::parse_scenario(test::two_domains(R"({ "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu",
+        "body": "x", "multipart": "digest" })"));
+    REQUIRE_FALSE(none);
+    CHECK(none.error().message().find("mails[0].multipart: a mail without \"attachments\"") != std::string::npos);
+}
 
 TEST_CASE("a user agent builds text + HTML as multipart/alternative, with attachments in multipart/mixed") {
     auto w = test::run_scenario(test::two_domains(R"({ "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu",

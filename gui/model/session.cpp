@@ -61,7 +61,14 @@ std::optional<Error> Session::open(const std::string& path) {
     if (j.is_object() && j.contains("steps")) {
         auto lesson = scenario::parse_lesson(*text, path);
         if (!lesson) return lesson.error();
-        if (auto err = open_scenario_text(lesson->scenario_json, path)) return err;
+        if (lesson->recorded) {  // a lesson on a recorded trace: that trace, read again for the viewer
+            auto t = load_trace(lesson->trace_file);
+            if (!t) return t.error();
+            std::string title = t->source.name.empty() ? path : t->source.name;
+            follow(std::make_unique<WholeTrace>(std::move(*t)), std::move(title), path);
+        } else if (auto err = open_scenario_text(lesson->scenario_json, path)) {
+            return err;
+        }
         path_ = path;
         lesson_ = std::move(*lesson);
         go_to_step(0);

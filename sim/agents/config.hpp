@@ -96,7 +96,8 @@ struct OutgoingMail {
     std::string subject;
     std::string body;
     std::string html;              // with it, text and HTML go as multipart/alternative
-    std::vector<message::Attachment> attachments;  // multipart/mixed
+    std::vector<message::Attachment> attachments;  // multipart/mixed (or `multipart`)
+    std::string multipart = "mixed";               // mixed, parallel or digest
     smtp::MailMode mode = smtp::MailMode::mail;  // RFC 821 SEND/SOML/SAML
     std::vector<std::pair<std::string, std::string>> headers;  // extra header fields
 };

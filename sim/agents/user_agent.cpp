@@ -77,7 +77,8 @@ std::string UserAgent::compose(const OutgoingMail& mail, std::string& message_id
     message_id = fmt::format(FMT_COMPILE("<{}.{}@{}>"), world_.now() / kMillisecond, world_.make_id(10), domain);
     bool structured = !mail.html.empty() || !mail.attachments.empty();
     message::BuiltBody body =
-        message::build_body(mail.body, mail.html, mail.attachments, structured ? world_.make_id(12) : std::string{});
+        message::build_body(mail.body, mail.html, mail.attachments, structured ? world_.make_id(12) : std::string{},
+                            mail.multipart);
     std::string out;
     out.reserve(256 + mail.subject.size() + body.headers.size() + body.body.size());
     // Every field is folded (RFC 5322 §2.2.3): a To: of many addresses would

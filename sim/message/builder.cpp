@@ -54,6 +54,22 @@ Leaf text_leaf(std::string_view subtype, std::string_view text, bool alone) {
     return l;
 }
 
+// A forwarded message (message/rfc822): its own lines, never base64 (RFC
+// 2046 §5.2.1). In a digest its Content-Type is the default and it goes with
+// no header at all.
+Leaf message_leaf(const Attachment& a, bool in_digest) {
+    Leaf l;
+    l.body = crlf(a.data);
+    const bool eight_bit = has_8bit(l.body);
+    if (!in_digest) {
+        auto word = codec::encode_words(a.filename, "UTF-8", 'B');
+        l.headers = "Content-Type: message/rfc822\r\nContent-Disposition: " +
+                    std::string(a.inline_part ? "inline" : "attachment") + "; filename=\"" + (word ? *word : a.filename) + "\"\r\n";
+    }
+    if (eight_bit) l.headers += "Content-Transfer-Encoding: 8bit\r\n";
+    return l;
+}
+
 Leaf attachment_leaf(const Attachment& a) {
     auto word = codec::encode_words(a.filename, "UTF-8", 'B');
     std::string name = word ? *word : a.filename;
@@ -113,12 +129,16 @@ std::string seven_bit_encoding_for(std::string_view text) {
     return high * 5 <= text.size() ? "quoted-printable" : "base64";
 }
 
+bool is_attachment_multipart(std::string_view subtype) {
+    return subtype == "mixed" || subtype == "parallel" || subtype == "digest";
+}
+
 BuiltBody build_body(const BodySpec& spec, const std::string& seed) {
-    return build_body(spec.text, spec.html, spec.attachments, seed);
+    return build_body(spec.text, spec.html, spec.attachments, seed, spec.multipart);
 }
 
 BuiltBody build_body(std::string_view text, std::string_view html, const std::vector<Attachment>& attachments,
-                     const std::string& seed) {
+                     const std::string& seed, std::string_view subtype) {
     bool alone = html.empty() && attachments.empty();
     Leaf content = text_leaf("plain", text, alone);
     if (!html.empty()) {
@@ -127,11 +147,13 @@ BuiltBody build_body(std::string_view text, std::string_view html, const std::ve
         content = std::move(alt);
     }
     if (!attachments.empty()) {
+        if (!is_attachment_multipart(subtype)) subtype = "mixed";
         std::vector<Leaf> parts{content};
-        for (const auto& a : attachments) parts.push_back(attachment_leaf(a));
-        Leaf mixed;
-        multipart("mixed", "=_mixed_" + seed, parts, &mixed);
-        content = std::move(mixed);
+        for (const auto& a : attachments)
+            parts.push_back(a.content_type == "message/rfc822" ? message_leaf(a, subtype == "digest") : attachment_leaf(a));
+        Leaf outer;
+        multipart(subtype, "=_" + std::string(subtype) + "_" + seed, parts, &outer);
+        content = std::move(outer);
     }
     BuiltBody b;
     if (!alone || has_8bit(content.body)) b.headers = "MIME-Version: 1.0\r\n" + content.headers;  // plain ASCII needs none

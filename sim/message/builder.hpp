@@ -6,7 +6,10 @@
 // is not ASCII goes as quoted-printable (mostly ASCII) or base64; a lone text
 // body goes as 8bit (the SMTP client re-encodes it for a server without
 // 8BITMIME); attachments go as base64 with Content-Disposition and filename
-// (as an RFC 2047 word when it is not ASCII).
+// (as an RFC 2047 word when it is not ASCII), except a message/rfc822
+// attachment (a forwarded message), which RFC 2046 §5.2.1 allows only as
+// 7bit or 8bit: it goes as it is. The text and the attachments go in
+// multipart/mixed, or parallel or digest when the mail asks.
 #pragma once
 
 #include <string>
@@ -26,7 +29,14 @@ struct BodySpec {
     std::string text;        // the plain text (LF or CRLF line ends)
     std::string html;        // optional: text and HTML become multipart/alternative
     std::vector<Attachment> attachments;
+    std::string multipart = "mixed";  // the text and attachments as multipart/mixed, parallel or digest
 };
+
+// The multipart subtypes that may hold a mail's text and attachments
+// (RFC 2046 §5.1.3, §5.1.6, §5.1.5): mixed (in order), parallel (order does
+// not matter, show them together), digest (each part is a message/rfc822 by
+// default, so a forwarded message's part needs no Content-Type).
+bool is_attachment_multipart(std::string_view subtype);
 
 struct BuiltBody {
     std::string headers;     // MIME-Version, Content-Type, Content-Transfer-Encoding lines, CRLF-ended
@@ -37,7 +47,7 @@ struct BuiltBody {
 BuiltBody build_body(const BodySpec& spec, const std::string& boundary_seed);
 // The same from the parts where they are (a user agent's mail: no copies).
 BuiltBody build_body(std::string_view text, std::string_view html, const std::vector<Attachment>& attachments,
-                     const std::string& boundary_seed);
+                     const std::string& boundary_seed, std::string_view multipart = "mixed");
 
 // Appends the header field "name: value" CRLF, folded as RFC 5322 §2.2.3
 // says: a CRLF goes before a space or tab so that lines stay within 78

@@ -5,6 +5,7 @@
 
 #include "codec/base64.hpp"
 #include "codec/quoted_printable.hpp"
+#include "codec/rfc2231.hpp"
 #include "core/ascii.hpp"
 
 namespace mailsim::message {
@@ -161,22 +162,20 @@ void parse_part(std::string_view raw, size_t begin, size_t end, Part& part, cons
     size_t body = parse_header(raw, begin, end, part, budget);
     part.body_span = {body, end};
     part.content_type = default_type;
-    if (const HeaderField* ct = part.header("Content-Type"))
-        part.content_type = parse_content_type(ct->value, &budget.damage, ct->span.begin);
+    const HeaderField* ct = part.header("Content-Type");
+    if (ct) part.content_type = parse_content_type(ct->value, &budget.damage, ct->span.begin);
     if (const HeaderField* cte = part.header("Content-Transfer-Encoding"))
         part.transfer_encoding = to_lower(trim(cte->value));
     if (const HeaderField* cd = part.header("Content-Disposition")) {
         std::string_view v = cd->value;
         part.disposition = to_lower(trim(v.substr(0, v.find(';'))));
-        auto params = parse_parameters(v);
-        if (auto it = params.find("filename"); it != params.end()) part.filename = it->second;
+        part.filename = parameter(parse_parameters(v), "filename", &budget.damage, cd->span.begin);
     }
     if (part.filename.empty())
-        if (auto it = part.content_type.params.find("name"); it != part.content_type.params.end())
-            part.filename = it->second;
+        part.filename = parameter(part.content_type.params, "name", &budget.damage, ct ? ct->span.begin : begin);
     if (part.content_type.type == "text") {
-        auto it = part.content_type.params.find("charset");
-        part.charset = it == part.content_type.params.end() ? "us-ascii" : to_lower(it->second);
+        part.charset = to_lower(parameter(part.content_type.params, "charset", &budget.damage, ct ? ct->span.begin : begin));
+        if (part.charset.empty()) part.charset = "us-ascii";
     }
     if (depth > 50) {
         budget.note(begin, "MIME parts nested more than 50 deep: the rest is kept whole");
@@ -227,6 +226,16 @@ std::map<std::string, std::string> parse_parameters(std::string_view value) {
         if (!name.empty()) params[name] = val;
     }
     return params;
+}
+
+std::string parameter(const std::map<std::string, std::string>& params, std::string_view name,
+                      std::vector<Damage>* damage, size_t offset) {
+    std::vector<codec::CodecError> errors;
+    std::string v = codec::parameter_value(params, name, &errors);
+    if (damage)
+        for (auto& e : errors)
+            if (damage->size() < kMaxDamage) damage->push_back({offset, std::move(e.what)});
+    return v;
 }
 
 ContentType parse_content_type(std::string_view value, std::vector<Damage>* damage, size_t offset) {

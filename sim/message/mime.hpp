@@ -39,7 +39,7 @@ struct Damage {
 
 struct ContentType {
     std::string type = "text", subtype = "plain";  // lower-cased
-    std::map<std::string, std::string> params;     // names lower-cased, quotes removed
+    std::map<std::string, std::string> params;     // names lower-cased, quotes removed, RFC 2231 sections as written
     std::string full() const { return type + "/" + subtype; }
 };
 
@@ -51,7 +51,7 @@ struct Part {
     ContentType content_type;
     std::string transfer_encoding = "7bit";  // lower-cased
     std::string disposition;                 // "inline", "attachment", or ""
-    std::string filename;                    // from Content-Disposition or Content-Type name=
+    std::string filename;                    // from Content-Disposition filename= or Content-Type name=, RFC 2231 decoded
     std::string charset;                     // text/*: the charset parameter (default us-ascii)
     std::vector<Span> boundaries;            // multipart: each delimiter line
     Span preamble, epilogue;                 // multipart
@@ -79,7 +79,16 @@ std::string decoded_body(const Message& m, const Part& p, std::vector<Damage>* d
 
 ContentType parse_content_type(std::string_view value, std::vector<Damage>* damage = nullptr, size_t offset = 0);
 
-// key=value parameters after the first ';', quoted-strings unquoted (RFC 2045 §5.1).
+// key=value parameters after the first ';', quoted-strings unquoted (RFC 2045 §5.1),
+// as written: RFC 2231 sections (filename*0*=…) stay apart (IMAP's BODYSTRUCTURE sends them so).
 std::map<std::string, std::string> parse_parameters(std::string_view value);
+
+// The value of parameter `name` (lower case) as a reader should see it: RFC
+// 2231's `name*=UTF-8''%E7%B3%BB…` and its sections `name*0*=`, `name*1=`
+// joined and decoded to UTF-8, else the plain `name=`; "" when absent.
+// Problems (a bad %-escape, a missing section, an unknown charset) go to
+// `damage` at `offset`, and the value falls back to what is written.
+std::string parameter(const std::map<std::string, std::string>& params, std::string_view name,
+                      std::vector<Damage>* damage = nullptr, size_t offset = 0);
 
 }  // namespace mailsim::message

@@ -1,9 +1,12 @@
 // lesson.cpp — reading lessons and resolving their steps against the trace.
 #include "scenario/lesson.hpp"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "core/json_input.hpp"
+#include "core/trace_json.hpp"
 
 namespace mailsim::scenario {
 
@@ -24,17 +27,34 @@ Result<Lesson> read_lesson(std::string_view json_text, const std::string& file_n
     try {
         const json& r = *root;
         ji::expect_object(r, "");
-        ji::check_keys(r, "", {"title", "scenario", "steps", "description"});
+        ji::check_keys(r, "", {"title", "scenario", "trace", "steps", "description"});
         Lesson lesson;
         lesson.title = read_bilingual(r, "", "title", true, missing_zh);
-        const json& sc = ji::require(r, "", "scenario");
-        if (sc.is_string() && sc.get<std::string>() == "default") lesson.scenario_json = std::string(default_scenario_json());
-        else if (sc.is_object()) lesson.scenario_json = sc.dump(1);
-        else ji::fail("scenario", "expected \"default\" or a scenario object, found " + ji::describe(sc));
-        auto parsed = parse_scenario(lesson.scenario_json, file_name + ": scenario");
-        if (!parsed) return parsed.error();
-        lesson.world = run_to_end(*parsed);
-        const Trace& t = lesson.world->trace();
+        const json* sc = ji::find(r, "scenario");
+        const json* tr = ji::find(r, "trace");
+        if (sc && tr) ji::fail("trace", "give a \"scenario\" or a \"trace\", not both");
+        if (tr) {
+            // A recorded trace (a real server's session): played as it is, nothing run.
+            const std::string given = ji::as_string(*tr, "trace");
+            if (given.empty()) ji::fail("trace", "expected a trace file's path, relative to the lesson file");
+            lesson.trace_file = resolve_beside(file_name, given);
+            std::error_code ec;  // a device or a pipe (/dev/zero) would be read for ever
+            if (std::filesystem::exists(lesson.trace_file, ec) && !std::filesystem::is_regular_file(lesson.trace_file, ec))
+                ji::fail("trace", lesson.trace_file + " is not a file");
+            auto loaded = load_trace(lesson.trace_file);
+            if (!loaded) ji::fail("trace", loaded.error().message());
+            if (loaded->empty()) ji::fail("trace", "the trace " + lesson.trace_file + " has no events");
+            lesson.recorded = std::make_shared<const Trace>(std::move(*loaded));
+        } else {
+            const json& scj = sc ? *sc : ji::require(r, "", "scenario");
+            if (scj.is_string() && scj.get<std::string>() == "default") lesson.scenario_json = std::string(default_scenario_json());
+            else if (scj.is_object()) lesson.scenario_json = scj.dump(1);
+            else ji::fail("scenario", "expected \"default\" or a scenario object, found " + ji::describe(scj));
+            auto parsed = parse_scenario(lesson.scenario_json, file_name + ": scenario");
+            if (!parsed) return parsed.error();
+            lesson.world = run_to_end(*parsed);
+        }
+        const Trace& t = lesson.trace();
         const json& steps = ji::as_array(ji::require(r, "", "steps"), "steps");
         if (steps.empty()) ji::fail("steps", "a lesson needs at least one step");
         size_t last_cursor = 0;
@@ -94,6 +114,13 @@ Result<Lesson> read_lesson(std::string_view json_text, const std::string& file_n
 }
 
 }  // namespace
+
+std::string resolve_beside(const std::string& file_name, const std::string& path) {
+    namespace fs = std::filesystem;
+    fs::path p(path);
+    if (p.is_absolute()) return path;
+    return (fs::path(file_name).parent_path() / p).lexically_normal().string();
+}
 
 const std::vector<std::string_view>& lesson_panels() {
     static const std::vector<std::string_view> p = {"topology", "sequence", "transcript", "timeline",

@@ -3,7 +3,8 @@
 // A lesson file is JSON with Chinese and English side by side:
 //
 //   { "title": {"en": "...", "zh": "..."},
-//     "scenario": "default" | { ...a scenario... },
+//     "scenario": "default" | { ...a scenario... },   (or, instead,)
+//     "trace": "../traces/live-smtp-starttls-auth.json",
 //     "steps": [ { "title": {"en","zh"}, "text": {"en","zh"},
 //                  "at": {"kind": "bytes", "verb": "RCPT", "contains": "nobody", "nth": 1},
 //                  "panel": "transcript",
@@ -14,6 +15,10 @@
 // to see, and names the panel to look at. Reading checks everything: a step
 // whose "at" matches no event of the scenario's trace is an error naming the
 // step (`steps[3].at: no event matches ...`), like every other mistake.
+//
+// A lesson on a recorded trace (a real server, a real client) names the
+// trace file instead of a scenario; nothing is run, and the steps and
+// checkpoints point into that trace alike.
 //
 // Checkpoints are questions whose answers are facts of that trace
 // (checkpoint.hpp). `check_lesson` is what `mailsim lesson check` runs: every
@@ -43,12 +48,20 @@ struct LessonStep {
 
 struct Lesson {
     Bilingual title;
-    std::string scenario_json;  // the scenario, as JSON text (the GUI's reply-code lab edits it)
+    std::string scenario_json;  // the scenario, as JSON text (the GUI's reply-code lab edits it); "" for a trace
     std::vector<LessonStep> steps;
     // The scenario run to its end: the trace the steps stop in and the checkpoints are graded against.
     std::shared_ptr<agents::World> world;
-    const Trace& trace() const { return world->trace(); }
+    // Or, for a lesson on a recorded trace ("trace": a file beside the lesson), that trace.
+    std::string trace_file;     // the path, resolved against the lesson file's folder
+    std::shared_ptr<const Trace> recorded;
+    const Trace& trace() const { return world ? world->trace() : *recorded; }
+    // Tells one reading of a lesson from another (the GUI resets its answers on a new one).
+    const void* run_id() const { return world ? static_cast<const void*>(world.get()) : recorded.get(); }
 };
+
+// `path` as written in `file_name` (a lesson): relative paths start at the lesson's folder.
+std::string resolve_beside(const std::string& file_name, const std::string& path);
 
 // The panels a step may name.
 const std::vector<std::string_view>& lesson_panels();

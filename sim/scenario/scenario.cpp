@@ -346,7 +346,7 @@ Scenario read(const json& root) {
         for (size_t i = 0; i < ms->size(); ++i) {
             std::string p = ji::index("mails", i);
             const json& o = (*ms)[i];
-            ji::check_keys(o, p, {"at", "from", "to", "cc", "bcc", "subject", "body", "html", "attachments", "mode", "headers"});
+            ji::check_keys(o, p, {"at", "from", "to", "cc", "bcc", "subject", "body", "html", "attachments", "multipart", "mode", "headers"});
             agents::OutgoingMail m;
             if (auto* at = ji::find(o, "at")) m.at = ji::as_duration(*at, ji::child(p, "at"));
             std::string from = address(ji::require(o, p, "from"), ji::child(p, "from"));
@@ -393,6 +393,13 @@ Scenario read(const json& root) {
                     if (auto* in = ji::find(a, "inline")) att.inline_part = ji::as_bool(*in, ji::child(ip, "inline"));
                     m.attachments.push_back(std::move(att));
                 }
+            }
+            if (auto* mp = ji::find(o, "multipart")) {
+                m.multipart = ji::as_string(*mp, ji::child(p, "multipart"));
+                if (!message::is_attachment_multipart(m.multipart))
+                    ji::fail(ji::child(p, "multipart"), "expected \"mixed\", \"parallel\" or \"digest\", found \"" + m.multipart + "\"");
+                if (m.attachments.empty())
+                    ji::fail(ji::child(p, "multipart"), "a mail without \"attachments\" has no multipart to name");
             }
             if (auto* mode = ji::find(o, "mode")) {
                 std::string md = ji::as_string(*mode, ji::child(p, "mode"));
