@@ -212,15 +212,23 @@ void ShowLessonPanel(App& app, bool* p_open) {
     ImGui::TextWrapped("%s", lesson.title.in(app.lang).c_str());
     ImGui::PopStyleColor();
     const size_t total = scenario::checkpoint_count(lesson);
-    ImGui::TextDisabled("%s", TF(app, "gui.checkpoint.progress",
-                                 {{"n", std::to_string(i + 1)}, {"of", std::to_string(n)},
-                                  {"score", std::to_string(score(p))}, {"total", std::to_string(total)}})
-                                  .c_str());
+    FitTextDisabled(app, TF(app, "gui.checkpoint.progress",
+                            {{"n", std::to_string(i + 1)}, {"of", std::to_string(n)},
+                             {"score", std::to_string(score(p))}, {"total", std::to_string(total)}}));
     if (ImGui::ArrowButton("prev", ImGuiDir_Left) && i > 0) s.go_to_step(i - 1);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(-ImGui::GetFrameHeight() - ImGui::GetStyle().ItemSpacing.x);
-    std::string current = fmt::format("{}/{}  {}", i + 1, n, step.title.in(app.lang));
-    if (ImGui::BeginCombo("##step", current.c_str())) {
+    // The step's title in the combo, fitted to it (the whole title in a tooltip).
+    const std::string current = fmt::format("{}/{}  {}", i + 1, n, step.title.in(app.lang));
+    const float preview_room = ImGui::CalcItemWidth() - ImGui::GetFrameHeight() - 2 * ImGui::GetStyle().FramePadding.x;
+    const FittedLabel preview = fit_label(current, preview_room, [](std::string_view t) {
+        return ImGui::CalcTextSize(t.data(), t.data() + t.size()).x;
+    });
+    app.labels.fitted();
+    if (preview.shortened) app.labels.cut({"lesson: step", current, ImGui::CalcTextSize(current.c_str()).x, preview_room, true});
+    const bool combo = ImGui::BeginCombo("##step", preview.shown.c_str());
+    if (!combo && preview.shortened && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", current.c_str());
+    if (combo) {
         for (size_t k = 0; k < n; ++k) {
             std::string label = fmt::format("{}. {}", k + 1, lesson.steps[k].title.in(app.lang));
             if (ImGui::Selectable(label.c_str(), k == i)) s.go_to_step(k);
@@ -255,13 +263,16 @@ void ShowLessonPanel(App& app, bool* p_open) {
         if (open < 0) ImGui::TextDisabled("%s", T(app, "gui.checkpoint.done"));
     }
     ImGui::EndChild();
-    if (i > 0 && ImGui::Button(T(app, "gui.checkpoint.back"))) s.go_to_step(i - 1);
-    if (i > 0) ImGui::SameLine();
-    if (s.cursor() != step.cursor && !predicting(lesson, p, i)) {
-        if (ImGui::Button(T(app, "gui.lesson.back"))) s.go_to_step(i);
-        ImGui::SameLine();
-    }
-    if (i + 1 < n && ImGui::Button(T(app, "gui.lesson.next"))) s.go_to_step(i + 1);
+    // The buttons in a row, each on the row while it has room.
+    bool first = true;
+    auto button = [&](const char* key) {
+        if (!first) SameLineIfFits(ButtonWidth(T(app, key)));
+        first = false;
+        return ImGui::Button(T(app, key));
+    };
+    if (i > 0 && button("gui.checkpoint.back")) s.go_to_step(i - 1);
+    if (s.cursor() != step.cursor && !predicting(lesson, p, i) && button("gui.lesson.back")) s.go_to_step(i);
+    if (i + 1 < n && button("gui.lesson.next")) s.go_to_step(i + 1);
     ImGui::End();
 }
 
