@@ -92,9 +92,11 @@ void ShowSequencePanel(App& app, bool* p_open) {
         const float line_h = ImGui::GetTextLineHeight() + 4;
         for (size_t i = 0; i < hosts.size(); ++i) {
             const std::string& h = hosts[i];
-            // Two columns less the gaps to the neighbours' labels, and never past the panel's edges.
+            // Two columns less the gaps to the neighbours' labels, and never
+            // past the panel's edges (the header has no times: the first may
+            // reach over their column).
             const float x = x_of(h, o.x), y = o.y + (i % 2) * line_h;
-            const float edge = 2 * std::min(x - (o.x + time_w), o.x + width - x) - 8;
+            const float edge = 2 * std::min(x - o.x, o.x + width - x) - 8;
             const float room = std::max(1.0f, std::min(2 * col - 8, edge));
             const float tw = std::min(ImGui::CalcTextSize(h.c_str()).x, room);
             dl->AddLine({x, y + line_h - 2}, {x, o.y + 2 * line_h}, IM_COL32(90, 90, 100, 255));

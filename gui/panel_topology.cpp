@@ -304,13 +304,20 @@ void ShowTopologyPanel(App& app, bool* p_open) {
         const std::string label = flight_label(e);
         const ImVec2 ls = ImGui::CalcTextSize(label.c_str());
         const float gap = Px(app, 9.0f);
-        const ImVec2 spots[] = {{p.x - ls.x / 2, p.y - gap - ls.y}, {p.x - ls.x / 2, p.y + gap},
-                                {p.x + gap, p.y - ls.y / 2},       {p.x - gap - ls.x, p.y - ls.y / 2}};
-        for (const ImVec2& at_spot : spots) {
+        // Near the dot first, then further up or down (a dot inside a box: past its edge).
+        const float far = 2 * line_h + gap;
+        const ImVec2 spots[] = {{p.x - ls.x / 2, p.y - gap - ls.y},       {p.x - ls.x / 2, p.y + gap},
+                                {p.x + gap, p.y - ls.y / 2},             {p.x - gap - ls.x, p.y - ls.y / 2},
+                                {p.x - ls.x / 2, p.y - far - ls.y},       {p.x - ls.x / 2, p.y + far},
+                                {p.x - ls.x / 2, p.y - 2 * far - ls.y},   {p.x - ls.x / 2, p.y + 2 * far}};
+        for (size_t k = 0; k < std::size(spots); ++k) {
+            const ImVec2 at_spot = spots[k];
             const ImRect r({at_spot.x - 3, at_spot.y}, {at_spot.x + ls.x + 3, at_spot.y + ls.y});
             if (!canvas.Contains(r) || std::any_of(taken.begin(), taken.end(), [&](const ImRect& o) { return o.Overlaps(r); }))
                 continue;
             taken.push_back(r);
+            if (k >= 4)  // away from its dot: a thin line leads back to it
+                dl->AddLine({p.x, r.Min.y > p.y ? r.Min.y : r.Max.y}, p, line_colour(cls), 1.0f);
             dl->AddRectFilled(r.Min, r.Max, IM_COL32(20, 20, 25, 220), 3.0f);
             dl->AddText(at_spot, line_colour(cls), label.c_str());
             break;
