@@ -21,6 +21,7 @@ namespace mailsim::gui {
 
 namespace {
 
+const ImVec4 kError{1, 0.5f, 0.4f, 1};
 const char* const kCharsets[] = {"UTF-8", "GB2312", "GBK", "GB18030", "Big5", "ISO-8859-1"};
 
 std::string bits_of(unsigned char b) {
@@ -31,7 +32,7 @@ std::string bits_of(unsigned char b) {
 }
 
 void bytes_table(App& app, std::string_view bytes) {
-    ImGui::TextDisabled("%s", TF(app, "gui.lab.bytes", {{"count", std::to_string(bytes.size())}}).c_str());
+    FitTextDisabled(app, TF(app, "gui.lab.bytes", {{"count", std::to_string(bytes.size())}}));
     if (app.mono) ImGui::PushFont(app.mono);
     std::string hex, bin;
     const size_t shown = std::min<size_t>(bytes.size(), 24);
@@ -165,12 +166,12 @@ void ShowEncodingPanel(App& app, bool* p_open) {
     SameLineIfFits(CheckboxWidth(T(app, "gui.lab.decode")));
     if (ImGui::RadioButton(T(app, "gui.lab.decode"), lab.decode)) lab.decode = true;
     SameLineIfFits(Px(app, 120));
-    ImGui::SetNextItemWidth(Px(app, 120));
+    ImGui::SetNextItemWidth(std::min(Px(app, 120), ImGui::GetContentRegionAvail().x));
     const char* modes[] = {"base64", "quoted-printable"};
     ImGui::Combo("##mode", &lab.mode, modes, 2);
     const float charset_w = Px(app, 110) + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(T(app, "gui.lab.charset")).x;
     SameLineIfFits(charset_w);
-    ImGui::SetNextItemWidth(Px(app, 110));
+    ImGui::SetNextItemWidth(std::max(Px(app, 30), std::min(Px(app, 110), ImGui::GetContentRegionAvail().x - (charset_w - Px(app, 110)))));
     ImGui::Combo(T(app, "gui.lab.charset"), &lab.charset, kCharsets, static_cast<int>(std::size(kCharsets)));
     if (!lab.source.empty()) {
         const std::string from = "(" + lab.source + ")";
@@ -186,7 +187,9 @@ void ShowEncodingPanel(App& app, bool* p_open) {
     if (!lab.decode) {
         auto bytes = codec::convert_charset(input, "UTF-8", charset);
         if (!bytes) {
-            ImGui::TextColored({1, 0.5f, 0.4f, 1}, "%s", bytes.error().message().c_str());
+            ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1, 0.5f, 0.4f, 1});
+            ImGui::TextWrapped("%s", bytes.error().message().c_str());
+            ImGui::PopStyleColor();
             ImGui::End();
             return;
         }
@@ -204,7 +207,7 @@ void ShowEncodingPanel(App& app, bool* p_open) {
         std::vector<codec::CodecError> errors;
         std::string bytes = lab.mode == 0 ? codec::base64_decode(input, &errors) : codec::qp_decode(input, &errors);
         for (size_t i = 0; i < std::min<size_t>(errors.size(), 3); ++i)
-            ImGui::TextColored({1, 0.5f, 0.4f, 1}, "%s", TF(app, "gui.lab.error", {{"offset", std::to_string(errors[i].offset)}, {"what", errors[i].what}}).c_str());
+            FitText(app, TF(app, "gui.lab.error", {{"offset", std::to_string(errors[i].offset)}, {"what", errors[i].what}}), 0, &kError);
         bytes_table(app, bytes);
         auto text_out = codec::convert_charset(bytes, charset, "UTF-8");
         if (text_out) {
@@ -212,7 +215,7 @@ void ShowEncodingPanel(App& app, bool* p_open) {
             ImGui::TextWrapped("= %s", text_out->size() > 600 ? (text_out->substr(0, 600) + " …").c_str() : text_out->c_str());
             ImGui::PopStyleColor();
         }
-        else ImGui::TextColored({1, 0.5f, 0.4f, 1}, "%s", text_out.error().message().c_str());
+        else FitText(app, text_out.error().message(), 0, &kError);
         if (lab.mode == 0) base64_steps(app, bytes, true);
         else qp_steps(app, bytes, true);
     }

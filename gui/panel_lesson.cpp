@@ -84,11 +84,12 @@ void ShowCheckpoint(App& app, LessonProgress& p, std::size_t i, std::size_t k) {
     const auto& cp = lesson.steps[i].checkpoints[k];
     const CheckpointAnswer& a = p.steps[i][k];
     ImGui::PushID(static_cast<int>(k));
-    ImGui::TextColored({0.55f, 0.8f, 1.0f, 1.0f}, "%s",
-                       TF(app, "gui.checkpoint.title", {{"n", std::to_string(k + 1)}, {"of", std::to_string(p.steps[i].size())}}).c_str());
+    const ImVec4 title_colour{0.55f, 0.8f, 1.0f, 1.0f}, predict_colour{1.0f, 0.8f, 0.3f, 1.0f};
+    FitText(app, TF(app, "gui.checkpoint.title", {{"n", std::to_string(k + 1)}, {"of", std::to_string(p.steps[i].size())}}), 0,
+            &title_colour);
     if (cp.kind == CheckpointKind::predict && a.tries.empty()) {
-        ImGui::SameLine();
-        ImGui::TextColored({1.0f, 0.8f, 0.3f, 1.0f}, "%s", T(app, "gui.checkpoint.predict"));
+        SameLineIfFits(std::min(ImGui::CalcTextSize(T(app, "gui.checkpoint.predict")).x, Px(app, 80)));
+        FitText(app, T(app, "gui.checkpoint.predict"), 0, &predict_colour);
     }
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(cp.question.in(app.lang).c_str());
@@ -121,8 +122,8 @@ void ShowCheckpoint(App& app, LessonProgress& p, std::size_t i, std::size_t k) {
     }
     if (!a.tries.empty()) {
         const std::string feedback = scenario::grade(cp, lesson.trace(), a.last, app.lang).feedback;
-        if (!a.tries.empty() && !a.right)
-            ImGui::TextColored({1.0f, 0.75f, 0.2f, 1.0f}, "%s", ("> " + a.tries.back()).c_str());
+        const ImVec4 amber{1.0f, 0.75f, 0.2f, 1.0f};
+        if (!a.tries.empty() && !a.right) FitText(app, "> " + a.tries.back(), 0, &amber);
         ImGui::PushStyleColor(ImGuiCol_Text, a.right ? ImVec4{0.45f, 0.9f, 0.45f, 1.0f} : ImVec4{1.0f, 0.75f, 0.2f, 1.0f});
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextUnformatted(feedback.c_str());
@@ -220,14 +221,7 @@ void ShowLessonPanel(App& app, bool* p_open) {
     ImGui::SetNextItemWidth(-ImGui::GetFrameHeight() - ImGui::GetStyle().ItemSpacing.x);
     // The step's title in the combo, fitted to it (the whole title in a tooltip).
     const std::string current = fmt::format("{}/{}  {}", i + 1, n, step.title.in(app.lang));
-    const float preview_room = ImGui::CalcItemWidth() - ImGui::GetFrameHeight() - 2 * ImGui::GetStyle().FramePadding.x;
-    const FittedLabel preview = fit_label(current, preview_room, [](std::string_view t) {
-        return ImGui::CalcTextSize(t.data(), t.data() + t.size()).x;
-    });
-    app.labels.fitted();
-    if (preview.shortened) app.labels.cut({"lesson: step", current, ImGui::CalcTextSize(current.c_str()).x, preview_room, true});
-    const bool combo = ImGui::BeginCombo("##step", preview.shown.c_str());
-    if (!combo && preview.shortened && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", current.c_str());
+    const bool combo = FitCombo(app, "##step", current);
     if (combo) {
         for (size_t k = 0; k < n; ++k) {
             std::string label = fmt::format("{}. {}", k + 1, lesson.steps[k].title.in(app.lang));
@@ -248,8 +242,8 @@ void ShowLessonPanel(App& app, bool* p_open) {
     }
     if (!step.panel.empty() && !hold) {
         ImGui::Spacing();
-        ImGui::TextColored({1.0f, 0.8f, 0.3f, 1.0f}, "%s",
-                           TF(app, "gui.lesson.look", {{"panel", T(app, "gui.panel." + step.panel)}}).c_str());
+        const ImVec4 look{1.0f, 0.8f, 0.3f, 1.0f};
+        FitText(app, TF(app, "gui.lesson.look", {{"panel", T(app, "gui.panel." + step.panel)}}), 0, &look);
     }
     if (!step.checkpoints.empty()) {
         ImGui::Separator();
@@ -260,7 +254,7 @@ void ShowLessonPanel(App& app, bool* p_open) {
             ShowCheckpoint(app, p, i, k);
             ImGui::Spacing();
         }
-        if (open < 0) ImGui::TextDisabled("%s", T(app, "gui.checkpoint.done"));
+        if (open < 0) FitTextDisabled(app, T(app, "gui.checkpoint.done"));
     }
     ImGui::EndChild();
     // The buttons in a row, each on the row while it has room.
@@ -268,7 +262,7 @@ void ShowLessonPanel(App& app, bool* p_open) {
     auto button = [&](const char* key) {
         if (!first) SameLineIfFits(ButtonWidth(T(app, key)));
         first = false;
-        return ImGui::Button(T(app, key));
+        return FitButton(app, T(app, key));
     };
     if (i > 0 && button("gui.checkpoint.back")) s.go_to_step(i - 1);
     if (s.cursor() != step.cursor && !predicting(lesson, p, i) && button("gui.lesson.back")) s.go_to_step(i);

@@ -22,6 +22,8 @@ namespace mailsim::gui {
 
 namespace {
 
+const ImVec4 kDamage{1, 0.5f, 0.4f, 1};
+
 struct Cache {
     std::uint64_t generation = 0;
     std::uint32_t seq = UINT32_MAX;
@@ -144,7 +146,8 @@ void decoded(App& app, Cache& c) {
                                                       {"encoding", p.transfer_encoding},
                                                       {"bytes", std::to_string(body.size())}}));
     if (p.children.empty() && ImGui::Button(T(app, "gui.message.to_lab"))) open_in_lab(app, c);
-    for (const auto& d : damage) ImGui::TextColored({1, 0.5f, 0.4f, 1}, "%s", d.what.c_str());
+    const ImVec4 red{1, 0.5f, 0.4f, 1};
+    for (const auto& d : damage) FitText(app, d.what, 0, &red);
     ImGui::BeginChild("decoded", {0, 0}, true, ImGuiWindowFlags_HorizontalScrollbar);
     if (p.content_type.type == "text" || p.content_type.type == "message") {
         std::string shown = body;
@@ -243,15 +246,18 @@ void ShowMessagePanel(App& app, bool* p_open) {
                     iequals(h.name, "Content-Transfer-Encoding") || iequals(h.name, "MIME-Version"))
                     continue;
                 std::string v = codec::decode_words(h.value);
-                ImGui::TextColored({0.6f, 0.85f, 1.0f, 1.0f}, "%s:", h.name.c_str());
+                // The name, then its value: each fitted, the name to at most half the column.
+                const ImVec4 name_colour{0.6f, 0.85f, 1.0f, 1.0f};
+                const std::string name = h.name + ":";
+                FitText(app, name, std::min(ImGui::CalcTextSize(name.c_str()).x, ImGui::GetContentRegionAvail().x * 0.5f), &name_colour);
                 ImGui::SameLine();
-                FitText(app, v);
+                FitText(app, v, std::max(1.0f, ImGui::GetContentRegionAvail().x));
             }
         ImGui::EndTable();
     }
     if (!c.parsed.damage.empty())
         for (const auto& d : c.parsed.damage)
-            ImGui::TextColored({1, 0.5f, 0.4f, 1}, "%s", TF(app, "gui.message.damage", {{"offset", std::to_string(d.offset)}, {"what", d.what}}).c_str());
+            FitText(app, TF(app, "gui.message.damage", {{"offset", std::to_string(d.offset)}, {"what", d.what}}), 0, &kDamage);
     ImGui::Separator();
     // The tree and the source get at least eight lines: a small panel (a
     // large UI scale) scrolls down to them rather than squeezing them away.

@@ -36,7 +36,7 @@ void ShowQueuePanel(App& app, bool* p_open) {
     }
     if (hosts.size() > 1) {
         ImGui::SetNextItemWidth(std::min(Px(app, 200), ImGui::GetContentRegionAvail().x * 0.6f));
-        if (ImGui::BeginCombo("##host", hosts[static_cast<size_t>(host)].c_str())) {
+        if (FitCombo(app, "##host", hosts[static_cast<size_t>(host)])) {
             for (size_t i = 0; i < hosts.size(); ++i)
                 if (ImGui::Selectable(hosts[i].c_str(), static_cast<int>(i) == host)) host = static_cast<int>(i);
             ImGui::EndCombo();

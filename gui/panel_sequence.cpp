@@ -70,7 +70,8 @@ void ShowSequencePanel(App& app, bool* p_open) {
                 hosts.push_back(p.name);
         placed_for = s.generation();
     }
-    ImGui::SetNextItemWidth(Px(app, 140));
+    ImGui::SetNextItemWidth(std::min(Px(app, 140), ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("(?)").x -
+                                                       ImGui::GetStyle().ItemSpacing.x));
     ImGui::SliderFloat("##zoom", &app.sequence_zoom, 0.5f, 2.5f, T(app, "gui.sequence.zoom"));
     ImGui::SameLine();
     HelpMarker(T(app, "gui.sequence.help"));

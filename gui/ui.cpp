@@ -55,6 +55,23 @@ float next_scale(float scale, int direction) {
     return kMinScale;
 }
 
+bool FitButton(App& app, const char* label) {
+    const float room = ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().FramePadding.x;
+    const FittedLabel f = fit(app, label, std::max(1.0f, room));
+    const bool clicked = ImGui::Button((f.shown + "###" + label).c_str());
+    if (f.shortened && ImGui::IsItemHovered()) whole_text_tooltip(label);
+    return clicked;
+}
+
+bool FitCombo(App& app, const char* id, std::string_view preview) {
+    // The preview has the combo's width less its arrow button and padding.
+    const float room = ImGui::CalcItemWidth() - ImGui::GetFrameHeight() - 2 * ImGui::GetStyle().FramePadding.x;
+    const FittedLabel f = fit(app, preview, std::max(1.0f, room));
+    const bool open = ImGui::BeginCombo(id, f.shown.c_str());
+    if (!open && f.shortened && ImGui::IsItemHovered()) whole_text_tooltip(preview);
+    return open;
+}
+
 void SameLineIfFits(float width) {
     const float x = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x;
     if (x + width <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();

@@ -117,6 +117,12 @@ bool FitSelectable(App& app, std::string_view text, bool selected, bool* shorten
 // table column's right edge (label_audit.cpp).
 void AuditCutContent(App& app);
 
+// A Button whose label is fitted to what is left of the row.
+bool FitButton(App& app, const char* label);
+// BeginCombo whose preview is fitted to the combo (the whole preview in a
+// tooltip when shortened); call EndCombo when it returns true.
+bool FitCombo(App& app, const char* id, std::string_view preview);
+
 // SameLine() when an item `width` wide still fits on the line, else nothing
 // (the item goes on the next line): rows of buttons wrap at a large scale.
 void SameLineIfFits(float width);
