@@ -50,18 +50,23 @@ void nearest_font_sampling(ImGuiIO& io) {
 }
 
 // Glyphs for every text of both languages, the common Chinese characters
-// (what a student types into the encoding lab) and the symbols we draw.
-void load_fonts(App& app) {
+// (what a student types into the encoding lab) and the symbols we draw; at
+// 16 px (the wire font 15 px) times the UI scale. Called again when the
+// scale changes: the atlas is cleared and built anew at the new size.
+void load_fonts(App& app, float scale) {
     ImGuiIO& io = ImGui::GetIO();
     static ImVector<ImWchar> ranges, mono_ranges;  // must outlive the atlas build
-    ImFontGlyphRangesBuilder b;
-    b.AddRanges(io.Fonts->GetGlyphRangesDefault());
-    for (text::Lang l : {text::Lang::en, text::Lang::zh})
-        for (const auto& [key, value] : text::all(l)) b.AddText(value.c_str(), value.c_str() + value.size());
-    b.AddText("→←↑↓…✓✗▶■●◀·×—“”‘’「」『』（）：；，。、？！");
-    b.BuildRanges(&mono_ranges);  // the wire font: what the texts and messages show
-    b.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
-    b.BuildRanges(&ranges);
+    if (ranges.empty()) {
+        ImFontGlyphRangesBuilder b;
+        b.AddRanges(io.Fonts->GetGlyphRangesDefault());
+        for (text::Lang l : {text::Lang::en, text::Lang::zh})
+            for (const auto& [key, value] : text::all(l)) b.AddText(value.c_str(), value.c_str() + value.size());
+        b.AddText("→←↑↓…✓✗▶■●◀·×—“”‘’「」『』（）：；，。、？！");
+        b.BuildRanges(&mono_ranges);  // the wire font: what the texts and messages show
+        b.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
+        b.BuildRanges(&ranges);
+    }
+    io.Fonts->Clear();
     const char* path = nullptr;
     for (const char* p : kFontPaths)
         if (fs::exists(p)) {
@@ -69,9 +74,13 @@ void load_fonts(App& app) {
             break;
         }
     if (!path) {
-        std::fprintf(stderr, "mailsim-gui: no CJK font found (install fonts-wqy-microhei); Chinese will show as boxes\n");
-        io.Fonts->AddFontDefault();
-        app.mono = io.Fonts->AddFontDefault();
+        static bool told = false;
+        if (!told) std::fprintf(stderr, "mailsim-gui: no CJK font found (install fonts-wqy-microhei); Chinese will show as boxes\n");
+        told = true;
+        ImFontConfig cfg;
+        cfg.SizePixels = std::round(13.0f * scale);
+        io.Fonts->AddFontDefault(&cfg);
+        app.mono = io.Fonts->Fonts[0];
         return;
     }
     ImFontConfig cfg;
@@ -79,11 +88,29 @@ void load_fonts(App& app) {
     cfg.OversampleV = 1;
     cfg.PixelSnapH = true;
     cfg.FontNo = 0;  // WenQuanYi Micro Hei
-    io.Fonts->AddFontFromFileTTF(path, 16.0f, &cfg, ranges.Data);
+    io.Fonts->AddFontFromFileTTF(path, std::round(16.0f * scale), &cfg, ranges.Data);
     ImFontConfig mono = cfg;
     mono.FontNo = 1;  // WenQuanYi Micro Hei Mono, for wire bytes, hex and bits
-    app.mono = io.Fonts->AddFontFromFileTTF(path, 15.0f, &mono, mono_ranges.Data);
+    app.mono = io.Fonts->AddFontFromFileTTF(path, std::round(15.0f * scale), &mono, mono_ranges.Data);
     if (!app.mono) app.mono = io.Fonts->Fonts[0];
+}
+
+// Fonts and the style's sizes at app.scale, when it changed since the last
+// frame (before the frame begins: the atlas may not change inside one). The
+// panels go back to their places, which are fractions of the window.
+void apply_scale(App& app, const ImGuiStyle& base_style, bool device_ready) {
+    if (app.font_scale == app.scale) return;
+    app.scale = std::clamp(app.scale, kMinScale, kMaxScale);
+    load_fonts(app, app.scale);
+    ImGui::GetStyle() = base_style;
+    ImGui::GetStyle().ScaleAllSizes(app.scale);
+    if (device_ready) {  // else the backend's first NewFrame uploads the atlas
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+        nearest_font_sampling(ImGui::GetIO());
+    }
+    app.font_scale = app.scale;
+    app.relayout = true;
 }
 
 // Where each panel goes by default: fractions of the area between the menu
@@ -190,6 +217,17 @@ void menu_bar(App& app) {
         for (size_t i = 0; i < app.open.size(); ++i)
             ImGui::MenuItem(T(app, "gui.panel." + std::string(kPanelNames[i])), nullptr, &app.open[i]);
         ImGui::Separator();
+        if (ImGui::BeginMenu(T(app, "gui.menu.scale"))) {
+            if (ImGui::MenuItem(T(app, "gui.menu.scale.larger"), "Ctrl +")) app.scale = next_scale(app.scale, +1);
+            if (ImGui::MenuItem(T(app, "gui.menu.scale.smaller"), "Ctrl -")) app.scale = next_scale(app.scale, -1);
+            if (ImGui::MenuItem(T(app, "gui.menu.scale.reset"), "Ctrl 0")) app.scale = 1.0f;
+            ImGui::Separator();
+            for (float step : kScaleSteps) {
+                const std::string pct = std::to_string(static_cast<int>(std::lround(step * 100))) + " %";
+                if (ImGui::MenuItem(pct.c_str(), nullptr, std::abs(app.scale - step) < 0.01f)) app.scale = step;
+            }
+            ImGui::EndMenu();
+        }
         if (ImGui::MenuItem(T(app, "gui.menu.reset_layout"))) {
             app.open.fill(true);
             app.solo = -1;
@@ -203,20 +241,35 @@ void menu_bar(App& app) {
         ImGui::EndMenu();
     }
     ImGui::Separator();
-    ImGui::TextUnformatted(app.session.title().c_str());
-    ImGui::TextDisabled("%s", TF(app, "gui.status.cursor", {{"cursor", std::to_string(app.session.cursor())},
-                                                            {"events", std::to_string(app.session.trace().size())},
-                                                            {"time", format_seconds(app.session.cursor_time())}})
-                                  .c_str());
+    // The title, the cursor and the last notice share what is left of the bar.
+    const std::string cursor = TF(app, "gui.status.cursor", {{"cursor", std::to_string(app.session.cursor())},
+                                                             {"events", std::to_string(app.session.trace().size())},
+                                                             {"time", format_seconds(app.session.cursor_time())}});
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    const float title_w = std::min(ImGui::CalcTextSize(app.session.title().c_str()).x, ImGui::GetContentRegionAvail().x * 0.4f);
+    FitText(app, app.session.title(), std::max(1.0f, title_w));
+    ImGui::SameLine(0, gap);
+    const float cursor_w = ImGui::CalcTextSize(cursor.c_str()).x;
+    FitTextDisabled(app, cursor, std::max(1.0f, app.status.empty() ? ImGui::GetContentRegionAvail().x - gap
+                                                                    : std::min(cursor_w, ImGui::GetContentRegionAvail().x * 0.5f)));
     if (!app.status.empty()) {
+        ImGui::SameLine(0, gap);
         ImGui::Separator();
-        ImGui::TextColored({1.0f, 0.8f, 0.4f, 1.0f}, "%s", app.status.c_str());
+        ImGui::SameLine(0, gap);
+        const ImVec4 notice{1.0f, 0.8f, 0.4f, 1.0f};
+        FitText(app, app.status, std::max(1.0f, ImGui::GetContentRegionAvail().x - gap), &notice);
     }
     ImGui::EndMainMenuBar();
 }
 
 void keys(App& app) {
     ImGuiIO& io = ImGui::GetIO();
+    // The UI scale, also while typing: Ctrl + (or Ctrl =), Ctrl -, Ctrl 0.
+    if (io.KeyCtrl && !io.KeyAlt) {
+        if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) app.scale = next_scale(app.scale, +1);
+        if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) app.scale = next_scale(app.scale, -1);
+        if (ImGui::IsKeyPressed(GLFW_KEY_0, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_0, false)) app.scale = 1.0f;
+    }
     if (io.WantTextInput) return;
     Session& s = app.session;
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) s.step(1);
@@ -374,7 +427,9 @@ int run_app(const Options& options) {
     io.IniFilename = nullptr;  // the layout is ours; nothing is written beside the program
     ImGui::StyleColorsDark();
     ImGui::GetStyle().WindowRounding = 3.0f;
-    load_fonts(app);
+    const ImGuiStyle base_style = ImGui::GetStyle();  // the sizes at scale 1
+    app.scale = options.scale;
+    apply_scale(app, base_style, false);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
 
@@ -406,6 +461,7 @@ int run_app(const Options& options) {
         app.session.poll();  // a trace that grows (live, serve) brings in what has come
         app.session.advance(dt);
 
+        apply_scale(app, base_style, !first_frame);  // a scale asked for last frame (menu, keys, script)
         ImGui_ImplOpenGL3_NewFrame();
         if (first_frame) nearest_font_sampling(io);
         ImGui_ImplGlfw_NewFrame();
@@ -413,12 +469,15 @@ int run_app(const Options& options) {
         if (!script.empty() || !options.screenshot.empty() || options.bench || handout.active() || app.handout_requested)
             io.MousePos = {-FLT_MAX, -FLT_MAX};
         ImGui::NewFrame();
+        app.labels.begin_frame();
         keys(app);
         menu_bar(app);
         const float top = ImGui::GetFrameHeight();
-        const float bottom = 96.0f;
+        const float bottom = app.timeline_height > 0 ? app.timeline_height : Px(app, 96.0f);
         draw_panels(app, top, bottom);
-        app.relayout = false;
+        AuditCutContent(app);
+        // The timeline asked for another height: the panels take their places again next frame.
+        app.relayout = app.timeline_height > 0 && app.timeline_height != bottom;
         ImGui::Render();
 
         int w, h;

@@ -17,6 +17,7 @@ struct Options {
     int frames = 3;
     std::string script;           // actions, ';' or newline separated, or @FILE
     std::string lang = "en";
+    float scale = 1.0f;           // the UI scale (fonts and sizes), 0.5 to 3
     int width = 1280, height = 800;
     std::string handout;          // write a handout of the trace into this folder, then exit
     bool bench = false;

@@ -21,6 +21,7 @@ namespace mailsim::gui {
 
 namespace {
 
+const ImVec4 kError{1, 0.5f, 0.4f, 1};
 const char* const kCharsets[] = {"UTF-8", "GB2312", "GBK", "GB18030", "Big5", "ISO-8859-1"};
 
 std::string bits_of(unsigned char b) {
@@ -31,7 +32,7 @@ std::string bits_of(unsigned char b) {
 }
 
 void bytes_table(App& app, std::string_view bytes) {
-    ImGui::TextDisabled("%s", TF(app, "gui.lab.bytes", {{"count", std::to_string(bytes.size())}}).c_str());
+    FitTextDisabled(app, TF(app, "gui.lab.bytes", {{"count", std::to_string(bytes.size())}}));
     if (app.mono) ImGui::PushFont(app.mono);
     std::string hex, bin;
     const size_t shown = std::min<size_t>(bytes.size(), 24);
@@ -49,10 +50,15 @@ void base64_steps(App& app, std::string_view bytes, bool decoding) {
     auto groups = codec::explain_base64(bytes);
     const ImU32 sextet_colours[] = {IM_COL32(255, 140, 140, 255), IM_COL32(140, 220, 140, 255),
                                     IM_COL32(140, 180, 255, 255), IM_COL32(240, 200, 120, 255)};
-    if (ImGui::BeginTable("b64", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY)) {
+    // Columns as wide as what they hold (the 24 bits never cut); a narrow
+    // panel scrolls the table sideways.
+    if (ImGui::BeginTable("b64", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                        ImGuiTableFlags_ScrollX | ImGuiTableFlags_SizingFixedFit)) {
         const char* cols[] = {"gui.lab.col.bytes", "gui.lab.col.bits", "gui.lab.col.sextets", "gui.lab.col.chars"};
         if (decoding) std::reverse(std::begin(cols), std::end(cols));
+        // Not resizable and sized to fit: each column is as wide as its widest cell or its header, every frame.
         for (const char* c : cols) ImGui::TableSetupColumn(T(app, c));
+        ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableHeadersRow();
         ImGuiListClipper clipper;
         clipper.Begin(static_cast<int>(groups.size()));
@@ -111,8 +117,8 @@ void base64_steps(App& app, std::string_view bytes, bool decoding) {
 void qp_steps(App& app, std::string_view bytes, bool decoding) {
     auto steps = codec::explain_qp(bytes);
     if (ImGui::BeginTable("qp", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY)) {
-        ImGui::TableSetupColumn(T(app, decoding ? "gui.lab.col.written" : "gui.lab.col.byte"), ImGuiTableColumnFlags_WidthFixed, 90);
-        ImGui::TableSetupColumn(T(app, decoding ? "gui.lab.col.byte" : "gui.lab.col.written"), ImGuiTableColumnFlags_WidthFixed, 90);
+        ImGui::TableSetupColumn(T(app, decoding ? "gui.lab.col.written" : "gui.lab.col.byte"), ImGuiTableColumnFlags_WidthFixed, Px(app, 90));
+        ImGui::TableSetupColumn(T(app, decoding ? "gui.lab.col.byte" : "gui.lab.col.written"), ImGuiTableColumnFlags_WidthFixed, Px(app, 90));
         ImGui::TableSetupColumn(T(app, "gui.lab.col.why"), ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableHeadersRow();
         ImGuiListClipper clipper;
@@ -128,9 +134,10 @@ void qp_steps(App& app, std::string_view bytes, bool decoding) {
                 ImGui::TableNextRow();
                 if (app.mono) ImGui::PushFont(app.mono);
                 ImGui::TableNextColumn();
-                ImGui::TextUnformatted((decoding ? out : byte).c_str());
+                FitText(app, decoding ? out : byte);
                 ImGui::TableNextColumn();
-                ImGui::TextColored(kept ? ImVec4{0.8f, 0.8f, 0.8f, 1} : ImVec4{1.0f, 0.8f, 0.4f, 1}, "%s", (decoding ? byte : out).c_str());
+                const ImVec4 colour = kept ? ImVec4{0.8f, 0.8f, 0.8f, 1} : ImVec4{1.0f, 0.8f, 0.4f, 1};
+                FitText(app, decoding ? byte : out, 0, &colour);
                 if (app.mono) ImGui::PopFont();
                 ImGui::TableNextColumn();
                 ImGui::TextWrapped("%s", T(app, st.reason));
@@ -154,19 +161,22 @@ void ShowEncodingPanel(App& app, bool* p_open) {
         return;
     }
     EncodingLab& lab = app.lab;
+    // One row of choices where it fits, wrapping where the panel is narrow.
     if (ImGui::RadioButton(T(app, "gui.lab.encode"), !lab.decode)) lab.decode = false;
-    ImGui::SameLine();
+    SameLineIfFits(CheckboxWidth(T(app, "gui.lab.decode")));
     if (ImGui::RadioButton(T(app, "gui.lab.decode"), lab.decode)) lab.decode = true;
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(120);
+    SameLineIfFits(Px(app, 120));
+    ImGui::SetNextItemWidth(std::min(Px(app, 120), ImGui::GetContentRegionAvail().x));
     const char* modes[] = {"base64", "quoted-printable"};
     ImGui::Combo("##mode", &lab.mode, modes, 2);
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(110);
+    const float charset_w = Px(app, 110) + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(T(app, "gui.lab.charset")).x;
+    SameLineIfFits(charset_w);
+    ImGui::SetNextItemWidth(std::max(Px(app, 30), std::min(Px(app, 110), ImGui::GetContentRegionAvail().x - (charset_w - Px(app, 110)))));
     ImGui::Combo(T(app, "gui.lab.charset"), &lab.charset, kCharsets, static_cast<int>(std::size(kCharsets)));
     if (!lab.source.empty()) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("(%s)", lab.source.c_str());
+        const std::string from = "(" + lab.source + ")";
+        SameLineIfFits(std::min(ImGui::CalcTextSize(from.c_str()).x, Px(app, 80)));
+        FitTextDisabled(app, from);
     }
     ImGui::SetNextItemWidth(-1);
     if (ImGui::InputTextMultiline("##input", lab.input, sizeof lab.input, {-1, ImGui::GetTextLineHeight() * 2.6f}))
@@ -177,7 +187,9 @@ void ShowEncodingPanel(App& app, bool* p_open) {
     if (!lab.decode) {
         auto bytes = codec::convert_charset(input, "UTF-8", charset);
         if (!bytes) {
-            ImGui::TextColored({1, 0.5f, 0.4f, 1}, "%s", bytes.error().message().c_str());
+            ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1, 0.5f, 0.4f, 1});
+            ImGui::TextWrapped("%s", bytes.error().message().c_str());
+            ImGui::PopStyleColor();
             ImGui::End();
             return;
         }
@@ -185,7 +197,9 @@ void ShowEncodingPanel(App& app, bool* p_open) {
         std::string out = lab.mode == 0 ? codec::base64_encode(*bytes) : codec::qp_encode(*bytes);
         while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
         if (app.mono) ImGui::PushFont(app.mono);
-        ImGui::TextColored({0.5f, 1.0f, 0.6f, 1}, "= %s", out.size() > 300 ? (out.substr(0, 300) + " …").c_str() : out.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{0.5f, 1.0f, 0.6f, 1});
+        ImGui::TextWrapped("= %s", out.size() > 300 ? (out.substr(0, 300) + " …").c_str() : out.c_str());
+        ImGui::PopStyleColor();
         if (app.mono) ImGui::PopFont();
         if (lab.mode == 0) base64_steps(app, *bytes, false);
         else qp_steps(app, *bytes, false);
@@ -193,11 +207,15 @@ void ShowEncodingPanel(App& app, bool* p_open) {
         std::vector<codec::CodecError> errors;
         std::string bytes = lab.mode == 0 ? codec::base64_decode(input, &errors) : codec::qp_decode(input, &errors);
         for (size_t i = 0; i < std::min<size_t>(errors.size(), 3); ++i)
-            ImGui::TextColored({1, 0.5f, 0.4f, 1}, "%s", TF(app, "gui.lab.error", {{"offset", std::to_string(errors[i].offset)}, {"what", errors[i].what}}).c_str());
+            FitText(app, TF(app, "gui.lab.error", {{"offset", std::to_string(errors[i].offset)}, {"what", errors[i].what}}), 0, &kError);
         bytes_table(app, bytes);
         auto text_out = codec::convert_charset(bytes, charset, "UTF-8");
-        if (text_out) ImGui::TextColored({0.5f, 1.0f, 0.6f, 1}, "= %s", text_out->size() > 600 ? (text_out->substr(0, 600) + " …").c_str() : text_out->c_str());
-        else ImGui::TextColored({1, 0.5f, 0.4f, 1}, "%s", text_out.error().message().c_str());
+        if (text_out) {
+            ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{0.5f, 1.0f, 0.6f, 1});
+            ImGui::TextWrapped("= %s", text_out->size() > 600 ? (text_out->substr(0, 600) + " …").c_str() : text_out->c_str());
+            ImGui::PopStyleColor();
+        }
+        else FitText(app, text_out.error().message(), 0, &kError);
         if (lab.mode == 0) base64_steps(app, bytes, true);
         else qp_steps(app, bytes, true);
     }

@@ -84,11 +84,12 @@ void ShowCheckpoint(App& app, LessonProgress& p, std::size_t i, std::size_t k) {
     const auto& cp = lesson.steps[i].checkpoints[k];
     const CheckpointAnswer& a = p.steps[i][k];
     ImGui::PushID(static_cast<int>(k));
-    ImGui::TextColored({0.55f, 0.8f, 1.0f, 1.0f}, "%s",
-                       TF(app, "gui.checkpoint.title", {{"n", std::to_string(k + 1)}, {"of", std::to_string(p.steps[i].size())}}).c_str());
+    const ImVec4 title_colour{0.55f, 0.8f, 1.0f, 1.0f}, predict_colour{1.0f, 0.8f, 0.3f, 1.0f};
+    FitText(app, TF(app, "gui.checkpoint.title", {{"n", std::to_string(k + 1)}, {"of", std::to_string(p.steps[i].size())}}), 0,
+            &title_colour);
     if (cp.kind == CheckpointKind::predict && a.tries.empty()) {
-        ImGui::SameLine();
-        ImGui::TextColored({1.0f, 0.8f, 0.3f, 1.0f}, "%s", T(app, "gui.checkpoint.predict"));
+        SameLineIfFits(std::min(ImGui::CalcTextSize(T(app, "gui.checkpoint.predict")).x, Px(app, 80)));
+        FitText(app, T(app, "gui.checkpoint.predict"), 0, &predict_colour);
     }
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(cp.question.in(app.lang).c_str());
@@ -121,8 +122,8 @@ void ShowCheckpoint(App& app, LessonProgress& p, std::size_t i, std::size_t k) {
     }
     if (!a.tries.empty()) {
         const std::string feedback = scenario::grade(cp, lesson.trace(), a.last, app.lang).feedback;
-        if (!a.tries.empty() && !a.right)
-            ImGui::TextColored({1.0f, 0.75f, 0.2f, 1.0f}, "%s", ("> " + a.tries.back()).c_str());
+        const ImVec4 amber{1.0f, 0.75f, 0.2f, 1.0f};
+        if (!a.tries.empty() && !a.right) FitText(app, "> " + a.tries.back(), 0, &amber);
         ImGui::PushStyleColor(ImGuiCol_Text, a.right ? ImVec4{0.45f, 0.9f, 0.45f, 1.0f} : ImVec4{1.0f, 0.75f, 0.2f, 1.0f});
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextUnformatted(feedback.c_str());
@@ -213,15 +214,16 @@ void ShowLessonPanel(App& app, bool* p_open) {
     ImGui::TextWrapped("%s", lesson.title.in(app.lang).c_str());
     ImGui::PopStyleColor();
     const size_t total = scenario::checkpoint_count(lesson);
-    ImGui::TextDisabled("%s", TF(app, "gui.checkpoint.progress",
-                                 {{"n", std::to_string(i + 1)}, {"of", std::to_string(n)},
-                                  {"score", std::to_string(score(p))}, {"total", std::to_string(total)}})
-                                  .c_str());
+    FitTextDisabled(app, TF(app, "gui.checkpoint.progress",
+                            {{"n", std::to_string(i + 1)}, {"of", std::to_string(n)},
+                             {"score", std::to_string(score(p))}, {"total", std::to_string(total)}}));
     if (ImGui::ArrowButton("prev", ImGuiDir_Left) && i > 0) s.go_to_step(i - 1);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(-ImGui::GetFrameHeight() - ImGui::GetStyle().ItemSpacing.x);
-    std::string current = fmt::format("{}/{}  {}", i + 1, n, step.title.in(app.lang));
-    if (ImGui::BeginCombo("##step", current.c_str())) {
+    // The step's title in the combo, fitted to it (the whole title in a tooltip).
+    const std::string current = fmt::format("{}/{}  {}", i + 1, n, step.title.in(app.lang));
+    const bool combo = FitCombo(app, "##step", current);
+    if (combo) {
         for (size_t k = 0; k < n; ++k) {
             std::string label = fmt::format("{}. {}", k + 1, lesson.steps[k].title.in(app.lang));
             if (ImGui::Selectable(label.c_str(), k == i)) s.go_to_step(k);
@@ -241,8 +243,8 @@ void ShowLessonPanel(App& app, bool* p_open) {
     }
     if (!step.panel.empty() && !hold) {
         ImGui::Spacing();
-        ImGui::TextColored({1.0f, 0.8f, 0.3f, 1.0f}, "%s",
-                           TF(app, "gui.lesson.look", {{"panel", T(app, "gui.panel." + step.panel)}}).c_str());
+        const ImVec4 look{1.0f, 0.8f, 0.3f, 1.0f};
+        FitText(app, TF(app, "gui.lesson.look", {{"panel", T(app, "gui.panel." + step.panel)}}), 0, &look);
     }
     if (!step.checkpoints.empty()) {
         ImGui::Separator();
@@ -253,7 +255,7 @@ void ShowLessonPanel(App& app, bool* p_open) {
             ShowCheckpoint(app, p, i, k);
             ImGui::Spacing();
         }
-        if (open < 0) ImGui::TextDisabled("%s", T(app, "gui.checkpoint.done"));
+        if (open < 0) FitTextDisabled(app, T(app, "gui.checkpoint.done"));
     }
     // After an answer, down to its feedback and the next question (the
     // content's height is last frame's, hence two frames).
@@ -262,13 +264,16 @@ void ShowLessonPanel(App& app, bool* p_open) {
         --p.reveal;
     }
     ImGui::EndChild();
-    if (i > 0 && ImGui::Button(T(app, "gui.checkpoint.back"))) s.go_to_step(i - 1);
-    if (i > 0) ImGui::SameLine();
-    if (s.cursor() != step.cursor && !predicting(lesson, p, i)) {
-        if (ImGui::Button(T(app, "gui.lesson.back"))) s.go_to_step(i);
-        ImGui::SameLine();
-    }
-    if (i + 1 < n && ImGui::Button(T(app, "gui.lesson.next"))) s.go_to_step(i + 1);
+    // The buttons in a row, each on the row while it has room.
+    bool first = true;
+    auto button = [&](const char* key) {
+        if (!first) SameLineIfFits(ButtonWidth(T(app, key)));
+        first = false;
+        return FitButton(app, T(app, key));
+    };
+    if (i > 0 && button("gui.checkpoint.back")) s.go_to_step(i - 1);
+    if (s.cursor() != step.cursor && !predicting(lesson, p, i) && button("gui.lesson.back")) s.go_to_step(i);
+    if (i + 1 < n && button("gui.lesson.next")) s.go_to_step(i + 1);
     ImGui::End();
 }
 

@@ -91,14 +91,22 @@ void ShowLivePanel(App& app, bool* p_open) {
         ImGui::Spacing();
         static const char* kLabels[4] = {"gui.live.port.smtp", "gui.live.port.pop3", "gui.live.port.imap", "gui.live.port.http"};
         for (int i = 0; i < 4; ++i) {
-            ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-            ImGui::InputInt(T(app, kLabels[i]), &app.live.ports[i], 0, 0);
+            ImGui::PushID(i);
+            ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+            ImGui::InputInt("##port", &app.live.ports[i], 0, 0);
             if (app.live.ports[i] > 65535) app.live.ports[i] = 65535;
             if (app.live.ports[i] < -1) app.live.ports[i] = -1;
+            ImGui::SameLine();
+            FitText(app, T(app, kLabels[i]));
+            ImGui::PopID();
         }
+        ImGui::PushTextWrapPos(0);
         ImGui::TextDisabled("%s", T(app, "gui.live.port_hint"));
-        ImGui::Checkbox(T(app, "gui.live.tls"), &app.live.tls);
-        if (ImGui::Button(T(app, "gui.live.start"))) StartServing(app);
+        ImGui::PopTextWrapPos();
+        ImGui::Checkbox("##tls", &app.live.tls);
+        ImGui::SameLine();
+        FitText(app, T(app, "gui.live.tls"));
+        if (FitButton(app, T(app, "gui.live.start"))) StartServing(app);
         if (app.live.serving && app.live.generation == app.session.generation())
             ImGui::TextWrapped("%s", TF(app, "gui.live.stopped", {{"n", std::to_string(app.live.serving->server().accepted())}}).c_str());
         if (!app.live.error.empty()) {
@@ -122,11 +130,11 @@ void ShowLivePanel(App& app, bool* p_open) {
         for (const auto& p : server.bound()) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(p.protocol.c_str());
+            FitText(app, p.protocol);
             ImGui::TableNextColumn();
-            ImGui::Text("127.0.0.1:%u", p.port);
+            FitText(app, fmt::format("127.0.0.1:{}", p.port));
             ImGui::TableNextColumn();
-            ImGui::Text("%s:%u", server.served_host().c_str(), live::simulated_port(p.protocol));
+            FitText(app, fmt::format("{}:{}", server.served_host(), live::simulated_port(p.protocol)));
         }
         ImGui::EndTable();
     }
@@ -158,7 +166,7 @@ void ShowLivePanel(App& app, bool* p_open) {
             command_line(app, fmt::format("http://127.0.0.1:{}/", p.port));
     }
     ImGui::Separator();
-    if (ImGui::Button(T(app, "gui.live.stop"))) StopServing(app);
+    if (FitButton(app, T(app, "gui.live.stop"))) StopServing(app);
     ImGui::End();
 }
 

@@ -22,6 +22,8 @@ namespace mailsim::gui {
 
 namespace {
 
+const ImVec4 kDamage{1, 0.5f, 0.4f, 1};
+
 struct Cache {
     std::uint64_t generation = 0;
     std::uint32_t seq = UINT32_MAX;
@@ -38,14 +40,22 @@ void tree(App& app, Cache& c, const message::Part& p, const std::string& path) {
     ImGuiTreeNodeFlags flags = ImGuiTreeNodeFlags_DefaultOpen | ImGuiTreeNodeFlags_OpenOnArrow | ImGuiTreeNodeFlags_SpanAvailWidth;
     if (p.children.empty()) flags |= ImGuiTreeNodeFlags_Leaf | ImGuiTreeNodeFlags_NoTreePushOnOpen;
     if (c.part == &p) flags |= ImGuiTreeNodeFlags_Selected;
-    bool open = ImGui::TreeNodeEx(path.c_str(), flags, "%s", label.c_str());
+    // The label fitted to the tree's width, whole in a tooltip.
+    const float room = ImGui::GetContentRegionAvail().x - ImGui::GetTreeNodeToLabelSpacing() - ImGui::GetStyle().FramePadding.x;
+    const FittedLabel fitted = fit_label(label, room, [](std::string_view t) { return ImGui::CalcTextSize(t.data(), t.data() + t.size()).x; });
+    app.labels.fitted();
+    if (fitted.shortened) app.labels.cut({"message: MIME structure", label, ImGui::CalcTextSize(label.c_str()).x, room, true});
+    bool open = ImGui::TreeNodeEx(path.c_str(), flags, "%s", fitted.shown.c_str());
     if (ImGui::IsItemClicked()) {
         c.part = &p;
         c.part_path = path;
     }
-    if (ImGui::IsItemHovered()) {
+    if (ImGui::IsItemHovered()) {  // the whole label if shortened, and what the type is for
         std::string key = "gui.mime." + p.content_type.type;
-        if (text::find(app.lang, key)) ImGui::SetTooltip("%s", T(app, key));
+        const bool explained = text::find(app.lang, key).has_value();
+        if (fitted.shortened || explained)
+            ImGui::SetTooltip("%s%s%s", fitted.shortened ? label.c_str() : "", fitted.shortened && explained ? "\n" : "",
+                              explained ? T(app, key) : "");
     }
     if (open && !p.children.empty()) {
         for (size_t i = 0; i < p.children.size(); ++i) tree(app, c, *p.children[i], path + "." + std::to_string(i + 1));
@@ -132,12 +142,12 @@ void decoded(App& app, Cache& c) {
     const message::Part& p = *c.part;
     std::vector<message::Damage> damage;
     std::string body = message::decoded_body(c.parsed, p, &damage);
-    ImGui::TextDisabled("%s", TF(app, "gui.message.part", {{"path", c.part_path}, {"type", p.content_type.full()},
-                                                           {"encoding", p.transfer_encoding},
-                                                           {"bytes", std::to_string(body.size())}})
-                                  .c_str());
+    FitTextDisabled(app, TF(app, "gui.message.part", {{"path", c.part_path}, {"type", p.content_type.full()},
+                                                      {"encoding", p.transfer_encoding},
+                                                      {"bytes", std::to_string(body.size())}}));
     if (p.children.empty() && ImGui::Button(T(app, "gui.message.to_lab"))) open_in_lab(app, c);
-    for (const auto& d : damage) ImGui::TextColored({1, 0.5f, 0.4f, 1}, "%s", d.what.c_str());
+    const ImVec4 red{1, 0.5f, 0.4f, 1};
+    for (const auto& d : damage) FitText(app, d.what, 0, &red);
     ImGui::BeginChild("decoded", {0, 0}, true, ImGuiWindowFlags_HorizontalScrollbar);
     if (p.content_type.type == "text" || p.content_type.type == "message") {
         std::string shown = body;
@@ -200,25 +210,32 @@ void ShowMessagePanel(App& app, bool* p_open) {
         app.part_to_lab = false;
     }
     const MessageAtCursor& m = *c.at;
-    ImGui::TextDisabled("%s", TF(app, "gui.message.carried", {{"conn", m.carried_by}, {"seq", std::to_string(m.seq)}}).c_str());
+    FitTextDisabled(app, TF(app, "gui.message.carried", {{"conn", m.carried_by}, {"seq", std::to_string(m.seq)}}));
     if (ImGui::BeginTable("envelope", 2, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable)) {
         ImGui::TableSetupColumn(T(app, "gui.message.envelope"));
         ImGui::TableSetupColumn(T(app, "gui.message.header"));
         ImGui::TableHeadersRow();
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
+        // Each line fitted to the column; the "(?)" keeps its place at the end of the last.
+        const float help_w = ImGui::CalcTextSize("(?)").x + ImGui::GetStyle().ItemSpacing.x;
         if (m.has_envelope) {
-            ImGui::Text("MAIL FROM:<%s>", m.mail_from.c_str());
+            FitText(app, "MAIL FROM:<" + m.mail_from + ">", ImGui::GetContentRegionAvail().x - (m.rcpt_to.empty() ? help_w : 0));
             for (size_t i = 0; i < m.rcpt_to.size(); ++i) {
-                ImGui::Text("RCPT TO:<%s>", m.rcpt_to[i].c_str());
-                if (i >= m.rcpt_replies.size() || m.rcpt_replies[i].empty()) continue;
+                const bool last = i + 1 == m.rcpt_to.size();
+                const std::string rcpt = "RCPT TO:<" + m.rcpt_to[i] + ">";
+                const bool replied = i < m.rcpt_replies.size() && !m.rcpt_replies[i].empty();
                 // The reply it got: a refused recipient is in the envelope's history, not in its delivery.
+                const float reply_w = replied ? ImGui::CalcTextSize(m.rcpt_replies[i].c_str()).x + ImGui::GetStyle().ItemSpacing.x : 0;
+                const float avail = ImGui::GetContentRegionAvail().x - (last ? help_w : 0);
+                FitText(app, rcpt, replied ? std::max(avail * 0.5f, avail - reply_w) : avail);
+                if (!replied) continue;
                 ImGui::SameLine();
-                const LineClass cls = line_class(catalog::reply_class("smtp", m.rcpt_replies[i]));
-                ImGui::TextColored(line_colour_vec(cls), "%s", m.rcpt_replies[i].c_str());
+                const ImVec4 colour = line_colour_vec(line_class(catalog::reply_class("smtp", m.rcpt_replies[i])));
+                FitText(app, m.rcpt_replies[i], ImGui::GetContentRegionAvail().x - (last ? help_w : 0), &colour);
             }
         } else {
-            ImGui::TextDisabled("%s", T(app, "gui.message.no_envelope"));
+            FitTextDisabled(app, T(app, "gui.message.no_envelope"), ImGui::GetContentRegionAvail().x - help_w);
         }
         ImGui::SameLine();
         HelpMarker(T(app, "gui.message.envelope.help"));
@@ -229,23 +246,29 @@ void ShowMessagePanel(App& app, bool* p_open) {
                     iequals(h.name, "Content-Transfer-Encoding") || iequals(h.name, "MIME-Version"))
                     continue;
                 std::string v = codec::decode_words(h.value);
-                ImGui::TextColored({0.6f, 0.85f, 1.0f, 1.0f}, "%s:", h.name.c_str());
+                // The name, then its value: each fitted, the name to at most half the column.
+                const ImVec4 name_colour{0.6f, 0.85f, 1.0f, 1.0f};
+                const std::string name = h.name + ":";
+                FitText(app, name, std::min(ImGui::CalcTextSize(name.c_str()).x, ImGui::GetContentRegionAvail().x * 0.5f), &name_colour);
                 ImGui::SameLine();
-                ImGui::TextUnformatted(v.c_str());
+                FitText(app, v, std::max(1.0f, ImGui::GetContentRegionAvail().x));
             }
         ImGui::EndTable();
     }
     if (!c.parsed.damage.empty())
         for (const auto& d : c.parsed.damage)
-            ImGui::TextColored({1, 0.5f, 0.4f, 1}, "%s", TF(app, "gui.message.damage", {{"offset", std::to_string(d.offset)}, {"what", d.what}}).c_str());
+            FitText(app, TF(app, "gui.message.damage", {{"offset", std::to_string(d.offset)}, {"what", d.what}}), 0, &kDamage);
     ImGui::Separator();
+    // The tree and the source get at least eight lines: a small panel (a
+    // large UI scale) scrolls down to them rather than squeezing them away.
     const float tree_w = ImGui::GetContentRegionAvail().x * 0.42f;
-    ImGui::BeginChild("tree", {tree_w, 0}, true, ImGuiWindowFlags_HorizontalScrollbar);
-    ImGui::TextDisabled("%s", T(app, "gui.message.tree"));
+    const float lower_h = std::max(ImGui::GetContentRegionAvail().y, 8 * ImGui::GetTextLineHeightWithSpacing());
+    ImGui::BeginChild("tree", {tree_w, lower_h}, true);
+    FitTextDisabled(app, T(app, "gui.message.tree"));
     if (c.parsed.root) tree(app, c, *c.parsed.root, "1");
     ImGui::EndChild();
     ImGui::SameLine();
-    ImGui::BeginChild("right", {0, 0}, false);
+    ImGui::BeginChild("right", {0, lower_h}, false);
     if (ImGui::BeginTabBar("views")) {
         if (ImGui::BeginTabItem(T(app, "gui.message.raw"))) {
             raw_source(app, c);

@@ -4,6 +4,7 @@
 // reply, which queue it is in (incoming, active, deferred), attempts and the
 // next retry. When the event just shown is a scan, the panel says so and
 // marks the messages the scan sends now.
+#include <algorithm>
 #include <string>
 
 #include <fmt/format.h>
@@ -34,8 +35,8 @@ void ShowQueuePanel(App& app, bool* p_open) {
         return;
     }
     if (hosts.size() > 1) {
-        ImGui::SetNextItemWidth(200);
-        if (ImGui::BeginCombo("##host", hosts[static_cast<size_t>(host)].c_str())) {
+        ImGui::SetNextItemWidth(std::min(Px(app, 200), ImGui::GetContentRegionAvail().x * 0.6f));
+        if (FitCombo(app, "##host", hosts[static_cast<size_t>(host)])) {
             for (size_t i = 0; i < hosts.size(); ++i)
                 if (ImGui::Selectable(hosts[i].c_str(), static_cast<int>(i) == host)) host = static_cast<int>(i);
             ImGui::EndCombo();
@@ -53,18 +54,20 @@ void ShowQueuePanel(App& app, bool* p_open) {
         cached_trace = s.generation();
     }
     const bool scanning = view.last_scan && *view.last_scan + 1 == s.cursor();
-    ImGui::TextUnformatted(hosts[static_cast<size_t>(host)].c_str());
+    FitText(app, hosts[static_cast<size_t>(host)],
+            ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("(?)").x - ImGui::GetStyle().ItemSpacing.x);
     ImGui::SameLine();
     HelpMarker(T(app, "agent.queue.scan"));
     if (scanning) {
-        ImGui::TextColored({1.0f, 0.85f, 0.3f, 1.0f}, "%s", T(app, "gui.queue.scanning"));
+        const ImVec4 lit{1.0f, 0.85f, 0.3f, 1.0f};
+        FitText(app, T(app, "gui.queue.scanning"), 0, &lit);
     } else {
         std::string last = view.last_scan ? format_seconds(trace.at(*view.last_scan).time) : std::string("—");
         std::string next = view.next_scan_hint ? format_seconds(view.next_scan_hint) : std::string("—");
-        ImGui::TextDisabled("%s", TF(app, "gui.queue.scans", {{"last", last}, {"next", next}}).c_str());
+        FitTextDisabled(app, TF(app, "gui.queue.scans", {{"last", last}, {"next", next}}));
     }
     if (view.entries.empty()) {
-        ImGui::TextDisabled("%s", T(app, "gui.queue.empty"));
+        FitTextDisabled(app, T(app, "gui.queue.empty"));
         ImGui::End();
         return;
     }
@@ -82,14 +85,13 @@ void ShowQueuePanel(App& app, bool* p_open) {
             ImGui::TableNextRow();
             if (scanning && due) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(110, 90, 20, 180));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(q.id.c_str());
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", q.from.c_str(), q.message_id.c_str());
+            if (!FitText(app, q.id) && ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", q.from.c_str(), q.message_id.c_str());
             ImGui::TableNextColumn();
             for (const auto& r : q.rcpts) {
                 ImVec4 c = r.state == "sent" ? line_colour_vec(LineClass::reply2)
                            : r.state == "failed" ? line_colour_vec(LineClass::reply5)
                                                  : ImVec4{0.9f, 0.9f, 0.9f, 1.0f};
-                ImGui::TextColored(c, "%s (%s)", r.to.c_str(), T(app, "gui.queue.state." + r.state));
+                FitText(app, fmt::format("{} ({})", r.to, T(app, "gui.queue.state." + r.state)), 0, &c);
                 if (!r.reply.empty()) {  // why: the last reply for this recipient
                     ImGui::PushTextWrapPos(0.0f);
                     ImGui::TextDisabled("  %s", r.reply.c_str());
@@ -97,11 +99,11 @@ void ShowQueuePanel(App& app, bool* p_open) {
                 }
             }
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(T(app, "gui.queue.name." + q.queue));
+            FitText(app, T(app, "gui.queue.name." + q.queue));
             ImGui::TableNextColumn();
-            ImGui::Text("%d", q.attempts);
+            FitText(app, std::to_string(q.attempts));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(q.next_attempt ? format_seconds(q.next_attempt).c_str() : T(app, "gui.queue.next_scan"));
+            FitText(app, q.next_attempt ? format_seconds(q.next_attempt) : std::string(T(app, "gui.queue.next_scan")));
         }
         ImGui::EndTable();
     }

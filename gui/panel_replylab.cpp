@@ -49,7 +49,7 @@ void outcome_diff(App& app) {
     if (!before) return;
     auto after = outcomes_at(s.trace(), s.cursor());
     ImGui::Separator();
-    ImGui::TextUnformatted(TF(app, "gui.lab.compare", {{"time", format_seconds(s.cursor_time())}}).c_str());
+    FitText(app, TF(app, "gui.lab.compare", {{"time", format_seconds(s.cursor_time())}}));
     if (ImGui::BeginTable("diff", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_Resizable)) {
         ImGui::TableSetupColumn(T(app, "gui.lab.col.rcpt"), ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableSetupColumn(T(app, "gui.lab.col.subject"), ImGuiTableColumnFlags_WidthStretch);
@@ -69,17 +69,23 @@ void outcome_diff(App& app) {
             ImGui::TableNextRow();
             if (!a || !b || a->fate != b->fate) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(90, 70, 20, 170));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(any.rcpt.c_str());
+            FitText(app, any.rcpt);
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(any.subject.c_str());
+            FitText(app, any.subject);
             for (const RecipientOutcome* o : {b, a}) {
                 ImGui::TableNextColumn();
                 if (!o) {
                     ImGui::TextDisabled("—");
                     continue;
                 }
-                ImGui::TextColored(fate_colour(o->fate), "%s", T(app, fate_key(o->fate)));
-                if (!o->reply.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", o->reply.c_str());
+                const ImVec4 colour = fate_colour(o->fate);
+                // The reply that decided it in a tooltip (after the whole word, if that was shortened).
+                FitText(app, T(app, fate_key(o->fate)), 0, &colour);
+                if (!o->reply.empty() && ImGui::IsItemHovered()) {
+                    ImGui::BeginTooltip();
+                    ImGui::TextUnformatted(o->reply.c_str());
+                    ImGui::EndTooltip();
+                }
             }
         };
         // Match by subject and recipient: Message-IDs differ between runs only if the seed does.
@@ -104,13 +110,14 @@ void outcome_diff(App& app) {
     size_t k = 0;
     while (k < old_lines.size() && k < new_lines.size() && old_lines[k] == new_lines[k]) ++k;
     if (k == old_lines.size() && k == new_lines.size()) {
-        ImGui::TextDisabled("%s", T(app, "gui.lab.same_transcript"));
+        FitTextDisabled(app, T(app, "gui.lab.same_transcript"));
         return;
     }
-    ImGui::TextUnformatted(TF(app, "gui.lab.parts", {{"line", std::to_string(k + 1)}}).c_str());
+    FitText(app, TF(app, "gui.lab.parts", {{"line", std::to_string(k + 1)}}));
     if (app.mono) ImGui::PushFont(app.mono);
-    for (size_t i = k; i < std::min(k + 3, old_lines.size()); ++i) ImGui::TextColored({1.0f, 0.55f, 0.55f, 1}, "- %s", old_lines[i].c_str());
-    for (size_t i = k; i < std::min(k + 3, new_lines.size()); ++i) ImGui::TextColored({0.55f, 1.0f, 0.55f, 1}, "+ %s", new_lines[i].c_str());
+    const ImVec4 removed{1.0f, 0.55f, 0.55f, 1}, added{0.55f, 1.0f, 0.55f, 1};
+    for (size_t i = k; i < std::min(k + 3, old_lines.size()); ++i) FitText(app, "- " + old_lines[i], 0, &removed);
+    for (size_t i = k; i < std::min(k + 3, new_lines.size()); ++i) FitText(app, "+ " + new_lines[i], 0, &added);
     if (app.mono) ImGui::PopFont();
 }
 
@@ -141,7 +148,7 @@ void ShowReplyLabPanel(App& app, bool* p_open) {
         ImGui::TableSetupColumn(T(app, "gui.lab.col.command"), ImGuiTableColumnFlags_WidthStretch, 0.9f);
         ImGui::TableSetupColumn(T(app, "gui.lab.col.match"), ImGuiTableColumnFlags_WidthStretch, 0.7f);
         ImGui::TableSetupColumn(T(app, "gui.lab.col.reply"), ImGuiTableColumnFlags_WidthStretch, 2.2f);
-        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 22);
+        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, ButtonWidth("x"));
         ImGui::TableHeadersRow();
         for (size_t i = 0; i < rows.size(); ++i) {
             OverrideRow& r = rows[i];
@@ -149,14 +156,14 @@ void ShowReplyLabPanel(App& app, bool* p_open) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             ImGui::SetNextItemWidth(-1);
-            if (ImGui::BeginCombo("##server", r.server.c_str())) {
+            if (FitCombo(app, "##server", r.server)) {
                 for (const auto& sv : servers)
                     if (ImGui::Selectable(sv.c_str(), sv == r.server)) r.server = sv;
                 ImGui::EndCombo();
             }
             ImGui::TableNextColumn();
             ImGui::SetNextItemWidth(-1);
-            if (ImGui::BeginCombo("##protocol", r.protocol.c_str())) {
+            if (FitCombo(app, "##protocol", r.protocol)) {
                 for (const char* p : {"smtp", "pop3"})
                     if (ImGui::Selectable(p, r.protocol == p)) r.protocol = p;
                 ImGui::EndCombo();
@@ -182,22 +189,24 @@ void ShowReplyLabPanel(App& app, bool* p_open) {
     }
     if (remove >= 0) rows.erase(rows.begin() + remove);
     if (ImGui::Button(T(app, "gui.lab.add"))) rows.push_back({servers.empty() ? "" : servers.back(), "smtp", "RCPT", "", "550 5.1.1 No such user here"});
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::CalcTextSize(T(app, "gui.lab.presets")).x + 40);
-    if (ImGui::BeginCombo("##preset", T(app, "gui.lab.presets"))) {
+    // The buttons in a row while it has room.
+    const float preset_w = ImGui::CalcTextSize(T(app, "gui.lab.presets")).x + ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x;
+    SameLineIfFits(preset_w);
+    ImGui::SetNextItemWidth(std::min(preset_w, ImGui::GetContentRegionAvail().x));
+    if (FitCombo(app, "##preset", T(app, "gui.lab.presets"))) {
         for (const auto& p : kPresets)
             if (ImGui::Selectable(T(app, p.key)))
                 rows.push_back({servers.empty() ? "" : servers.back(), p.protocol, p.command, p.match, p.reply});
         ImGui::EndCombo();
     }
-    ImGui::SameLine();
+    SameLineIfFits(ButtonWidth(T(app, "gui.lab.run")));
     ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(40, 120, 60, 255));
     if (ImGui::Button(T(app, "gui.lab.run"))) {
         if (auto err = s.rerun(rows)) app.status = err->message();
         else app.status.clear();
     }
     ImGui::PopStyleColor();
-    ImGui::SameLine();
+    SameLineIfFits(ImGui::CalcTextSize("(?)").x);
     HelpMarker(T(app, "gui.lab.run.help"));
     outcome_diff(app);
     ImGui::End();

@@ -4,6 +4,8 @@
 // end. The jump buttons go to the next (or previous) connection, queue scan,
 // deferral, delivery or bounce. Below, the event just shown, as the
 // terminal prints it, and its explanation.
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 #include <fmt/format.h>
@@ -47,11 +49,12 @@ void ShowTimelinePanel(App& app, bool* p_open) {
     if (ImGui::Button(">")) s.step(1);
     ImGui::SameLine();
     if (ImGui::Button(">|")) s.set_cursor(n);
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(120);
+    SameLineIfFits(Px(app, 120));
+    ImGui::SetNextItemWidth(Px(app, 120));
     ImGui::SliderFloat("##speed", &s.speed, 0.5f, 50.0f, T(app, "gui.timeline.speed"), ImGuiSliderFlags_Logarithmic);
+    // The jumps follow on the same row while it has room, then on the next.
     for (const Jump& j : kJumps) {
-        ImGui::SameLine();
+        SameLineIfFits(2 * ImGui::GetFrameHeight() + 4 + ImGui::CalcTextSize(T(app, j.key)).x);
         ImGui::PushID(j.key);
         if (ImGui::ArrowButton("prev", ImGuiDir_Left)) s.jump_prev(j.kind);
         ImGui::SameLine(0, 2);
@@ -75,17 +78,27 @@ void ShowTimelinePanel(App& app, bool* p_open) {
         std::string line = view::format_event(e, o);
         if (auto nl = line.find('\n'); nl != std::string::npos) line.resize(nl);
         if (line.empty()) line = fmt::format("{} {} {} {}", format_seconds(e.time), to_string(e.kind), e.host, e.args);
+        // The line, and the name of its command or reply after it: both fitted to the row.
+        std::string name;
+        if (!e.key.empty())
+            if (auto t = text::find(app.lang, std::string(e.key) + ".name")) name = "— " + std::string(*t);
+        const float name_w = name.empty() ? 0 : ImGui::CalcTextSize(name.c_str()).x + ImGui::GetStyle().ItemSpacing.x;
+        const float avail = ImGui::GetContentRegionAvail().x;
         if (app.mono) ImGui::PushFont(app.mono);
-        ImGui::TextUnformatted(line.c_str());
+        FitText(app, line, std::max(avail * 0.6f, avail - name_w));
         if (app.mono) ImGui::PopFont();
         if (ImGui::IsItemHovered()) CatalogTooltip(app, e.key);
-        if (!e.key.empty()) {
+        if (!name.empty()) {
             ImGui::SameLine();
-            if (auto t = text::find(app.lang, std::string(e.key) + ".name")) ImGui::TextDisabled("— %s", t->data());
+            FitTextDisabled(app, name);
         }
     } else {
-        ImGui::TextDisabled("%s", T(app, "gui.timeline.start"));
+        FitTextDisabled(app, T(app, "gui.timeline.start"));
     }
+    // The panel's height is what it holds: at a large scale the buttons take
+    // two rows, and the panels above make room (app.cpp's layout).
+    const float needed = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y - ImGui::GetStyle().ItemSpacing.y;
+    if (std::abs(needed - app.timeline_height) > 1.0f) app.timeline_height = needed;
     ImGui::End();
 }
 

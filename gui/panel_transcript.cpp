@@ -62,8 +62,9 @@ void draw_line(App& app, const TranscriptLine& line, bool show_conn) {
     }
     }
     draw_event_number(trace, e, line);
+    // A line wider than the panel ends in "…"; hovering shows it whole (and the catalog's word on it).
     ImGui::PushStyleColor(ImGuiCol_Text, line_colour_vec(line.cls));
-    if (ImGui::Selectable(text.c_str(), selected)) app.session.select(line.seq);
+    if (FitSelectable(app, text, selected)) app.session.select(line.seq);
     ImGui::PopStyleColor();
     if (ImGui::IsItemHovered() && line.cls != LineClass::tcp) CatalogTooltip(app, e.key);
     ImGui::PopID();
@@ -72,7 +73,7 @@ void draw_line(App& app, const TranscriptLine& line, bool show_conn) {
 
 void draw_lines(App& app, const std::vector<TranscriptLine>& lines, bool show_conn) {
     const size_t n = TraceIndex::lines_before(lines, app.session.cursor());
-    ImGui::BeginChild("lines", {0, 0}, false, ImGuiWindowFlags_HorizontalScrollbar);
+    ImGui::BeginChild("lines", {0, 0}, false);
     if (app.mono) ImGui::PushFont(app.mono);
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(n));
@@ -83,9 +84,11 @@ void draw_lines(App& app, const std::vector<TranscriptLine>& lines, bool show_co
     // ImGui clamps a scroll request to last frame's content height, so the
     // request is repeated for a frame after the lines grew.
     static size_t last_n = 0;
+    static float last_font = 0;  // the UI scale changed the lines' height: follow again
     static int pending = 0;
-    if (n != last_n) pending = 2;
+    if (n != last_n || ImGui::GetFontSize() != last_font) pending = 2;
     last_n = n;
+    last_font = ImGui::GetFontSize();
     app.scroll_max = ImGui::GetScrollMaxY();
     app.view_h = ImGui::GetWindowHeight();
     if (app.force_scroll >= 0) ImGui::SetScrollY(app.force_scroll);
@@ -104,24 +107,26 @@ void ShowTranscriptPanel(App& app, bool* p_open) {
         return;
     }
     const TraceIndex& index = app.session.index();
+    // The options and the legend (the colours of the reply classes), wrapping where the panel is narrow.
     ImGui::Checkbox(T(app, "gui.transcript.wire"), &app.wire_bytes);
     ImGui::SameLine();
     HelpMarker(T(app, "gui.transcript.wire.help"));
-    ImGui::SameLine();
+    SameLineIfFits(CheckboxWidth(T(app, "gui.transcript.follow")));
     ImGui::Checkbox(T(app, "gui.transcript.follow"), &app.follow_cursor);
-    ImGui::SameLine();
-    // The legend: the colours of the reply classes.
     const LineClass legend[] = {LineClass::command, LineClass::reply2, LineClass::reply3, LineClass::reply4, LineClass::reply5};
     const char* legend_keys[] = {"gui.legend.command", "gui.legend.2xx", "gui.legend.3xx", "gui.legend.4xx", "gui.legend.5xx"};
     for (size_t i = 0; i < std::size(legend); ++i) {
+        SameLineIfFits(ImGui::CalcTextSize(T(app, legend_keys[i])).x);
         ImGui::TextColored(line_colour_vec(legend[i]), "%s", T(app, legend_keys[i]));
-        if (i + 1 < std::size(legend)) ImGui::SameLine();
     }
 
     const size_t begun = index.connections_begun(app.session.cursor());
     const auto& conns = index.connections();
-    if (ImGui::BeginTabBar("connections", ImGuiTabBarFlags_FittingPolicyScroll)) {
-        if (ImGui::BeginTabItem(T(app, "gui.transcript.all"))) {
+    // Tabs shrink to the panel, their names ending in "…" (ImGui shows the
+    // whole name on hover); the list button at the left reaches any of them.
+    if (ImGui::BeginTabBar("connections", ImGuiTabBarFlags_FittingPolicyResizeDown | ImGuiTabBarFlags_TabListPopupButton)) {
+        // (A stable id: the tab, and the scroll of its lines, survive a change of language.)
+        if (ImGui::BeginTabItem((std::string(T(app, "gui.transcript.all")) + "###all").c_str())) {
             draw_lines(app, index.all_lines(), true);
             ImGui::EndTabItem();
         }
@@ -137,10 +142,8 @@ void ShowTranscriptPanel(App& app, bool* p_open) {
             }
             if (ImGui::BeginTabItem(label.c_str(), nullptr, flags)) {
                 if (app.transcript_tab == c.id) app.transcript_tab = 0;
-                ImGui::TextDisabled("%s", TF(app, "gui.transcript.conn",
-                                             {{"client", c.client}, {"server", c.server}, {"port", c.port},
-                                              {"protocol", c.protocol}})
-                                              .c_str());
+                FitTextDisabled(app, TF(app, "gui.transcript.conn",
+                                        {{"client", c.client}, {"server", c.server}, {"port", c.port}, {"protocol", c.protocol}}));
                 draw_lines(app, c.lines, false);
                 ImGui::EndTabItem();
             }

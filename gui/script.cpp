@@ -18,7 +18,8 @@ namespace {
 const std::set<std::string, std::less<>> kVerbs = {
     "step",  "back",   "cursor", "home",   "end",      "jump",   "lang",  "solo",   "layout", "hide",
     "show",  "select", "play",   "pause",  "speed",    "wire",   "tab",   "open",   "override", "clear-overrides",
-    "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step", "part", "part-to-lab", "answer", "answer-teacher", "expect-score", "serve", "serve-wait", "serve-stop"};
+    "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step", "part", "part-to-lab", "answer", "answer-teacher", "expect-score",
+    "scale", "check-labels", "topology-zoom", "serve", "serve-wait", "serve-stop"};
 
 std::string trim(std::string_view s) {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -75,12 +76,27 @@ Result<Script> Script::parse(const std::string& text_or_file) {
             return Error{where, "action " + std::to_string(n) + ": unknown action \"" + a.verb +
                                     "\" (known: step back cursor home end jump lang solo layout hide show select play "
                                     "pause speed wire tab open override clear-overrides rerun encode charset mode "
-                                    "decode wait zoom lesson-step answer answer-teacher expect-score part part-to-lab screenshot quit)"};
+                                    "decode wait zoom lesson-step answer answer-teacher expect-score part part-to-lab scale check-labels topology-zoom "
+                                    "serve serve-wait serve-stop "
+                                    "screenshot quit)"};
         if ((a.verb == "solo" || a.verb == "hide" || a.verb == "show") && panel_index(a.arg) < 0)
             return Error{where, "action " + std::to_string(n) + ": no panel \"" + a.arg +
                                     "\" (topology sequence transcript timeline queue message encoding replylab lesson)"};
         if (a.verb == "jump" && !jump_kind(a.arg))
             return Error{where, "action " + std::to_string(n) + ": jump to what? expected connect, scan, delivery, bounce or defer"};
+        if (a.verb == "scale") {
+            char* end = nullptr;
+            const float f = std::strtof(a.arg.c_str(), &end);
+            if (a.arg.empty() || *end != '\0' || !(f >= kMinScale && f <= kMaxScale))
+                return Error{where, "action " + std::to_string(n) + ": expected scale F with F from 0.5 to 3, found \"" + a.arg + "\""};
+        }
+        if (a.verb == "topology-zoom") {
+            float z = 0, x = 0.5f, y = 0.5f;
+            const int got = std::sscanf(a.arg.c_str(), "%f %f %f", &z, &x, &y);
+            if ((got != 1 && got != 3) || !(z >= 1 && z <= 64))
+                return Error{where, "action " + std::to_string(n) + ": expected topology-zoom Z [X Y], Z from 1 to 64, X and Y "
+                                        "the picture's point to centre (0 to 1), found \"" + a.arg + "\""};
+        }
         if (a.verb == "lang" && !text::parse_lang(a.arg))
             return Error{where, "action " + std::to_string(n) + ": expected lang en or lang zh"};
         if ((a.verb == "screenshot" || a.verb == "open" || a.verb == "encode") && a.arg.empty())
@@ -226,6 +242,22 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
         }
     } else if (v == "serve-stop") {
         StopServing(app);
+    } else if (v == "scale") app.scale = std::strtof(a.arg.c_str(), nullptr);
+    else if (v == "topology-zoom") {
+        float z = 1, x = 0.5f, y = 0.5f;
+        std::sscanf(a.arg.c_str(), "%f %f %f", &z, &x, &y);
+        app.topology_zoom = z;
+        app.topology_centre_x = x;
+        app.topology_centre_y = y;
+    } else if (v == "check-labels") {
+        // The frame just drawn: every label cut at its room has an ellipsis and a tooltip.
+        std::printf("check-labels: %s\n", app.labels.report().c_str());
+        std::fflush(stdout);
+        if (!app.labels.without_tooltip().empty()) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: labels cut without a tooltip\n", a.number);
+            exit_code = 1;
+            return false;
+        }
     } else if (v == "wait") waiting_ = static_cast<int>(number(a, 1));
     else if (v == "screenshot") shot = a.arg;
     else if (v == "quit") return false;

@@ -8,7 +8,11 @@
 // A lesson's checkpoint is answered with `answer 2` (a choice), `answer 250`
 // (typed) or `answer #57` (a click on event 57), `answer-teacher` answers the
 // step's questions as the teacher would; `expect-score N` fails the run
-// unless the score is N.
+// unless the score is N. `scale 1.5` sets the UI scale (fonts rebuilt before
+// the next frame); `check-labels` prints the frame's label figures and fails
+// the run when a label was cut without an ellipsis and a tooltip.
+// `topology-zoom 4 0.3 0.6` zooms the topology four times about the
+// picture's point (0.3, 0.6); `topology-zoom 1` shows it whole.
 // A mistake is reported with the action's number before any window opens.
 #pragma once
 

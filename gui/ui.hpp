@@ -17,6 +17,7 @@
 
 #include <imgui.h>
 
+#include "model/label_fit.hpp"
 #include "model/session.hpp"
 #include "text/text.hpp"
 
@@ -67,15 +68,27 @@ struct LiveState {
     std::string error;
 };
 
+// The UI scale a teacher may raise for a projector (View ▸ Text size,
+// --scale, Ctrl +/-, Ctrl 0): fonts are rebuilt at 16 px times it and the
+// style's sizes scaled; panels size what they draw from the font (Px).
+inline constexpr float kMinScale = 0.5f, kMaxScale = 3.0f;
+inline constexpr float kScaleSteps[] = {0.5f, 0.75f, 1.0f, 1.25f, 1.5f, 1.75f, 2.0f, 2.5f, 3.0f};
+
 struct App {
     Session session;
     text::Lang lang = text::Lang::en;
+    float scale = 1.0f;            // asked for; the app rebuilds fonts before the next frame
+    float font_scale = 0.0f;       // what the fonts were built for
+    LabelAudit labels;             // the frame's labels that did not fit (check-labels)
     std::array<bool, static_cast<size_t>(PanelId::count)> open{};  // panels shown
     int solo = -1;                 // a panel drawn over the whole window, or -1
     bool relayout = true;          // place the windows at their default spots next frame
     bool wire_bytes = false;       // transcript: show CR LF
     std::uint32_t transcript_tab = 0;  // connection whose tab is to be selected, 0 = none asked
     float sequence_zoom = 1.0f;
+    float timeline_height = 0;     // what the Timeline panel last needed (0: not drawn yet)
+    float topology_zoom = 1.0f;                               // 1 = the whole picture
+    float topology_centre_x = 0.5f, topology_centre_y = 0.5f;  // the picture point at the panel's centre
     bool follow_cursor = true;     // sequence and transcript scroll to the cursor
     std::string status;            // last error or notice, shown in the status bar
     EncodingLab lab;
@@ -97,6 +110,40 @@ struct App {
 // test keeps every key used here present in both files).
 const char* T(const App& app, std::string_view key);
 std::string TF(const App& app, std::string_view key, const text::Params& params);
+
+// A size given in pixels at scale 1, at the app's scale.
+inline float Px(const App& app, float px) { return px * app.scale; }
+// The next scale step up (+1) or down (-1) from `scale`.
+float next_scale(float scale, int direction);
+
+// Labels that may not fit their room (issue 16). Each shows the text, or its
+// head and "…" with the whole text in a tooltip when hovered, and counts in
+// app.labels. `room` ≤ 0 means up to the right edge of the content region.
+// They return whether the text was shortened. Every panel draws a label that
+// may be too long through one of these.
+bool FitText(App& app, std::string_view text, float room = 0, const ImVec4* colour = nullptr);
+bool FitTextDisabled(App& app, std::string_view text, float room = 0);
+// The same on a draw list at `pos`; the tooltip shows while the mouse is over it.
+bool FitTextAt(App& app, ImDrawList* dl, ImVec2 pos, ImU32 colour, std::string_view text, float room);
+// A Selectable spanning the row whose label is fitted to it; true when clicked.
+bool FitSelectable(App& app, std::string_view text, bool selected, bool* shortened = nullptr);
+
+// After the panels: records in app.labels what ImGui cut at a panel's or a
+// table column's right edge (label_audit.cpp).
+void AuditCutContent(App& app);
+
+// A Button whose label is fitted to what is left of the row.
+bool FitButton(App& app, const char* label);
+// BeginCombo whose preview is fitted to the combo (the whole preview in a
+// tooltip when shortened); call EndCombo when it returns true.
+bool FitCombo(App& app, const char* id, std::string_view preview);
+
+// SameLine() when an item `width` wide still fits on the line, else nothing
+// (the item goes on the next line): rows of buttons wrap at a large scale.
+void SameLineIfFits(float width);
+// The width of a button or checkbox labelled `label`.
+float ButtonWidth(const char* label);
+float CheckboxWidth(const char* label);
 
 ImU32 line_colour(LineClass c);
 ImVec4 line_colour_vec(LineClass c);

@@ -1,4 +1,5 @@
-// topology.cpp — host places and units in flight.
+// topology.cpp — host places (the textbook picture, or domains grouped in
+// frames for a large network) and units in flight.
 #include "model/topology.hpp"
 
 #include <algorithm>
@@ -14,9 +15,7 @@ std::string domain_of(const TraceHost& h) {
     return at == std::string::npos ? std::string{} : h.user.substr(at + 1);
 }
 
-}  // namespace
-
-std::vector<HostPlace> place_hosts(const Trace& trace) {
+std::vector<HostPlace> textbook_places(const Trace& trace) {
     std::vector<HostPlace> out;
     std::vector<std::string> domains;
     for (const auto& h : trace.hosts) {
@@ -73,6 +72,91 @@ std::vector<HostPlace> place_hosts(const Trace& trace) {
             if (&p != &q && std::abs(p.y - q.y) < 0.12f) p.width = std::min(p.width, std::abs(p.x - q.x) * 0.92f);
     return out;
 }
+
+// Domains in a grid of frames, as near square as the picture allows; in each
+// frame the mail server centred on top and the agents in rows below it.
+TopologyLayout grouped_layout(const Trace& trace) {
+    TopologyLayout out;
+    std::vector<std::string> domains;
+    std::vector<std::vector<size_t>> members;  // per domain: hosts (the server first)
+    std::vector<size_t> others;
+    for (const auto& h : trace.hosts) {
+        out.hosts.push_back({h.name, h.role, domain_of(h)});
+        const size_t i = out.hosts.size() - 1;
+        const std::string& d = out.hosts[i].domain;
+        if (d.empty() || (h.role != "mail-server" && h.role != "user-agent")) {
+            others.push_back(i);
+            continue;
+        }
+        auto it = std::find(domains.begin(), domains.end(), d);
+        if (it == domains.end()) {
+            domains.push_back(d);
+            members.emplace_back();
+            it = domains.end() - 1;
+        }
+        auto& m = members[static_cast<size_t>(it - domains.begin())];
+        if (h.role == "mail-server") m.insert(m.begin(), i);
+        else m.push_back(i);
+    }
+    const float top = others.empty() ? 0.0f : 0.10f;
+    for (size_t k = 0; k < others.size(); ++k) {
+        auto& p = out.hosts[others[k]];
+        const float cell = 1.0f / static_cast<float>(others.size());
+        p.x = (static_cast<float>(k) + 0.5f) * cell;
+        p.y = 0.05f;
+        p.width = std::min(0.25f, cell * 0.9f);
+        p.height = 0.07f;
+    }
+    const size_t G = domains.size();
+    if (G == 0) return out;
+    const size_t cols = static_cast<size_t>(std::ceil(std::sqrt(static_cast<double>(G))));
+    const size_t rows = (G + cols - 1) / cols;
+    const float cw = 1.0f / static_cast<float>(cols), ch = (1.0f - top) / static_cast<float>(rows);
+    for (size_t g = 0; g < G; ++g) {
+        DomainGroup frame{domains[g], static_cast<float>(g % cols) * cw + cw * 0.03f,
+                          top + static_cast<float>(g / cols) * ch + ch * 0.03f, cw * 0.94f, ch * 0.94f, members[g].size()};
+        // A title band, then the hosts: the server alone on the first row when
+        // it is one, the agents in a near-square grid below.
+        const auto& m = members[g];
+        const bool server_first = out.hosts[m.front()].role == "mail-server";
+        const size_t agents = m.size() - (server_first ? 1 : 0);
+        const size_t acols = std::max<size_t>(1, static_cast<size_t>(std::ceil(std::sqrt(static_cast<double>(agents)))));
+        const size_t arows = (agents + acols - 1) / acols + (server_first ? 1 : 0);
+        const float title = frame.h * 0.16f;
+        const float cell_w = frame.w / static_cast<float>(acols);
+        const float cell_h = (frame.h - title) / static_cast<float>(std::max<size_t>(1, arows));
+        for (size_t k = 0; k < m.size(); ++k) {
+            auto& p = out.hosts[m[k]];
+            size_t row, col;
+            float row_w = cell_w;
+            if (server_first && k == 0) {
+                row = 0;
+                col = 0;
+                row_w = frame.w;
+            } else {
+                const size_t a = k - (server_first ? 1 : 0);
+                row = a / acols + (server_first ? 1 : 0);
+                col = a % acols;
+            }
+            p.x = frame.x + (static_cast<float>(col) + 0.5f) * row_w;
+            p.y = frame.y + title + (static_cast<float>(row) + 0.5f) * cell_h;
+            p.width = (server_first && k == 0 ? std::min(frame.w, cell_w * 2.0f) : cell_w) * 0.88f;
+            p.height = cell_h * 0.80f;
+        }
+        out.groups.push_back(std::move(frame));
+    }
+    return out;
+}
+
+}  // namespace
+
+TopologyLayout layout_topology(const Trace& trace) {
+    if (trace.hosts.size() > kTextbookHosts) return grouped_layout(trace);
+    return {textbook_places(trace), {}};
+}
+
+std::vector<HostPlace> place_hosts(const Trace& trace) { return layout_topology(trace).hosts; }
+
 
 std::vector<InFlight> in_flight(const Trace& trace, size_t cursor, SimTime time, bool midway) {
     std::vector<InFlight> out;
