@@ -54,13 +54,20 @@ Leaf text_leaf(std::string_view subtype, std::string_view text, bool alone) {
     return l;
 }
 
-Leaf attachment_leaf(const Attachment& a) {
+// `number`: the part's number in the mixed body (2, 3, ...), for its Content-ID.
+Leaf attachment_leaf(const Attachment& a, size_t number, const std::string& seed) {
     auto word = codec::encode_words(a.filename, "UTF-8", 'B');
     std::string name = word ? *word : a.filename;
     Leaf l;
     l.headers = "Content-Type: " + a.content_type + "; name=\"" + name + "\"\r\n" +
                 "Content-Transfer-Encoding: base64\r\n" + "Content-Disposition: " +
                 (a.inline_part ? "inline" : "attachment") + "; filename=\"" + name + "\"\r\n";
+    // msg-id = "<" id-left "@" id-right ">" (RFC 2045 §7 by RFC 5322 §3.6.4)
+    if (a.inline_part) l.headers += "Content-ID: <part" + std::to_string(number) + "." + seed + "@mailsim>\r\n";
+    if (!a.description.empty()) {
+        auto d = codec::encode_words(a.description, "UTF-8", 'Q');
+        append_folded_field(l.headers, "Content-Description", d ? *d : a.description);
+    }
     l.body = codec::base64_encode(a.data);
     return l;
 }
@@ -128,7 +135,7 @@ BuiltBody build_body(std::string_view text, std::string_view html, const std::ve
     }
     if (!attachments.empty()) {
         std::vector<Leaf> parts{content};
-        for (const auto& a : attachments) parts.push_back(attachment_leaf(a));
+        for (const auto& a : attachments) parts.push_back(attachment_leaf(a, parts.size() + 1, seed));
         Leaf mixed;
         multipart("mixed", "=_mixed_" + seed, parts, &mixed);
         content = std::move(mixed);

@@ -171,6 +171,8 @@ void parse_part(std::string_view raw, size_t begin, size_t end, Part& part, cons
         auto params = parse_parameters(v);
         if (auto it = params.find("filename"); it != params.end()) part.filename = it->second;
     }
+    if (const HeaderField* id = part.header("Content-ID")) part.content_id = trim(id->value);
+    if (const HeaderField* d = part.header("Content-Description")) part.description = trim(d->value);
     if (part.filename.empty())
         if (auto it = part.content_type.params.find("name"); it != part.content_type.params.end())
             part.filename = it->second;
