@@ -36,6 +36,8 @@ struct Cache {
 void tree(App& app, Cache& c, const message::Part& p, const std::string& path) {
     std::string label = fmt::format("{}  {}", path, p.content_type.full());
     if (!p.filename.empty()) label += "  \"" + codec::decode_words(p.filename) + "\"";  // RFC 2231 decoded by the parser, RFC 2047 here
+    if (!p.content_id.empty()) label += "  " + p.content_id;
+    if (!p.description.empty()) label += "  (" + codec::decode_words(p.description) + ")";
     label += fmt::format("  [{}, {} B]", p.transfer_encoding, p.body_span.end - p.body_span.begin);
     ImGuiTreeNodeFlags flags = ImGuiTreeNodeFlags_DefaultOpen | ImGuiTreeNodeFlags_OpenOnArrow | ImGuiTreeNodeFlags_SpanAvailWidth;
     if (p.children.empty()) flags |= ImGuiTreeNodeFlags_Leaf | ImGuiTreeNodeFlags_NoTreePushOnOpen;

@@ -28,8 +28,8 @@ std::string multipart_message(bool with_html = false) {
     message::BodySpec spec;
     spec.text = "Hi Bob,\nthe picture is below, the report attached.\n";
     if (with_html) spec.html = "<p>Hi Bob,</p>";
-    spec.attachments.push_back({"photo.png", "image/png", kPng, true});
-    spec.attachments.push_back({"report.pdf", "application/pdf", kPdf, false});
+    spec.attachments.push_back({"photo.png", "image/png", kPng, true, ""});
+    spec.attachments.push_back({"report.pdf", "application/pdf", kPdf, false, ""});
     auto b = message::build_body(spec, "t1");
     return "From: =?UTF-8?B?5byg5LiJ?= <alice@crepes.fr>\r\nTo: bob@hamburger.edu\r\n"
            "Subject: =?UTF-8?B?57O757uf?= report\r\nDate: Sun, 22 Nov 2026 09:00:00 +0000\r\n" +
@@ -310,7 +310,7 @@ TEST_CASE("a non-ASCII file name goes as filename*, a GB2312 text is shown in UT
     WebTestServer s;
     message::BodySpec spec;
     spec.text = "see";
-    spec.attachments.push_back({"报告.pdf", "application/pdf", kPdf, false});
+    spec.attachments.push_back({"报告.pdf", "application/pdf", kPdf, false, ""});
     auto b = message::build_body(spec, "t2");
     s.backend.boxes["bob"].push_back({"m4", stored("Subject: x\r\n" + b.headers + "\r\n" + b.body), 1, false});
     auto pdf = s.get("/message/m4/part/2");

@@ -135,7 +135,7 @@ std::vector<std::string> teacher_answers(const scenario::Lesson& l) {
     return a;
 }
 
-std::string temp_file(const std::string& name, const std::string& content) {
+std::string lesson_temp_file(const std::string& name, const std::string& content) {
     std::string path = (std::filesystem::temp_directory_path() / name).string();
     REQUIRE_FALSE(write_file_atomically(path, content));
     return path;
@@ -186,7 +186,7 @@ TEST_CASE("each lesson, played with the teacher's answers, ends with full marks,
         // At the terminal's prompt, answers on standard input, results saved.
         std::string answers;
         for (const auto& a : teacher_answers(*l)) answers += a + "\n";
-        const std::string in = temp_file("mailsim-lesson-answers.txt", answers);
+        const std::string in = lesson_temp_file("mailsim-lesson-answers.txt", answers);
         const std::string results = (std::filesystem::temp_directory_path() / "mailsim-lesson-results.json").string();
         std::filesystem::remove(results);
         int status = 0;
@@ -223,7 +223,7 @@ TEST_CASE("a wrong answer in a lesson gets a hint naming the panel and the event
         int status = 0;
         for (const char* lang : {"en", "zh"}) {
             std::string out = run_cli(std::string("lesson --no-color --lang ") + lang + " " + f + " < " +
-                                          temp_file("mailsim-lesson-wrong.txt", text),
+                                          lesson_temp_file("mailsim-lesson-wrong.txt", text),
                                       &status);
             INFO(out);
             CHECK(status == 0);
@@ -302,7 +302,7 @@ TEST_CASE("lesson check names every mistake of a lesson by its path", "[lesson]"
     CHECK(errors.size() == 9);
     // The command says the same and fails.
     int status = 0;
-    std::string out = run_cli("lesson check " + temp_file("mailsim-bad-lesson.json", bad), &status);
+    std::string out = run_cli("lesson check " + lesson_temp_file("mailsim-bad-lesson.json", bad), &status);
     CHECK(status == 1);
     CHECK(out.find("9 mistake(s)") != std::string::npos);
     CHECK(out.find("steps[0].checkpoints[2].answer.fact") != std::string::npos);

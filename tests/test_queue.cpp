@@ -351,12 +351,17 @@ TEST_CASE("7-bit rule: a mostly-English body goes as quoted-printable") {
     REQUIRE(m.find("Cr=C3=AApes at eight") != std::string::npos);
 }
 
-TEST_CASE("7-bit rule: a relay that sends 8-bit text to a server without 8BITMIME gets 554 and a bounce") {
+TEST_CASE("7-bit rule: a relay re-encodes 8-bit text for a server without 8BITMIME instead of meeting 554 (RFC 6152 3)") {
     auto w = run_scenario(two_domains(
         R"({ "at": "1s", "from": "alice@crepes.fr", "to": "bob@hamburger.edu", "body": "系统" })", "",
         R"("queue_run_delay": "10s")", R"("8bitmime": false)"));
-    auto refused = replies_with(w->trace(), "554");
-    REQUIRE(refused.size() == 1);
-    REQUIRE(refused[0].args.find("5.6.7") == 0);
-    REQUIRE(events_of(w->trace(), EventKind::bounce).size() == 1);
+    REQUIRE(replies_with(w->trace(), "554").empty());
+    REQUIRE(events_of(w->trace(), EventKind::bounce).empty());
+    const auto& box = w->server("mail.hamburger.edu")->mailboxes().of("bob");
+    REQUIRE(box.size() == 1);
+    REQUIRE(box[0].content.find("Content-Transfer-Encoding: base64\r\n") != std::string::npos);
+    REQUIRE(!has_8bit(box[0].content));
+    bool said = false;
+    for (size_t i = 0; i < w->trace().size(); ++i) said = said || w->trace().at(i).key == "agent.relay.seven_bit.base64";
+    REQUIRE(said);
 }

@@ -100,6 +100,7 @@ struct OutgoingMail {
     std::string multipart = "mixed";               // mixed, parallel or digest
     smtp::MailMode mode = smtp::MailMode::mail;  // RFC 821 SEND/SOML/SAML
     std::vector<std::pair<std::string, std::string>> headers;  // extra header fields
+    std::vector<std::string> commands;  // SMTP command lines sent before MAIL ("VRFY bob", "HELP")
 };
 
 }  // namespace mailsim::agents

@@ -8,6 +8,7 @@
 
 #include "agents/mail_server.hpp"
 #include "agents/world.hpp"
+#include "message/seven_bit.hpp"
 #include "protocol/smtp/path.hpp"
 
 namespace mailsim::agents {
@@ -83,6 +84,21 @@ private:
         smtp::ClientSettings cs;
         cs.helo_name = d_.server_.host();
         cs.turn = d_.server_.config().queue.turn;
+        // RFC 6152 §3: a relay that got 8-bit text over 8BITMIME and meets a
+        // server without it re-encodes the text, or returns the message.
+        cs.to_7bit = [this, target](const std::string& content) -> Result<std::string> {
+            auto r = message::to_seven_bit(content);
+            if (!r) return r.error();
+            World& w = d_.server_.world();
+            if (w.trace().recording())
+                w.emit(EventKind::note, d_.server_.host(), r->encoding,
+                       fmt::format(FMT_COMPILE("{} offers no 8BITMIME: {} of the body's {} bytes are not ASCII, so the "
+                                               "relay re-encodes the body as {} (RFC 6152 §3)"),
+                                   target, r->eight_bit, r->body_size, r->encoding),
+                       r->encoding == "base64" ? "agent.relay.seven_bit.base64" : "agent.relay.seven_bit.qp",
+                       {{"encoding", r->encoding}, {"eight_bit", r->eight_bit}, {"size", r->body_size}}, target);
+            return std::move(r->content);
+        };
         auto client = std::make_unique<smtp::ClientSession>(cs);
         for (size_t i = 0; i < items_.size(); ++i) client->add(transaction(i));
         w.network().connect(d_.server_.host(), target, 25,
@@ -104,7 +120,7 @@ private:
             for (const auto& rr : r.recipients) {
                 bool delivered = rr.outcome == smtp::RecipientResult::Outcome::accepted;
                 bool permanent = rr.outcome == smtp::RecipientResult::Outcome::permanent;
-                bool reached = rr.stage != "CONNECT";
+                bool reached = rr.stage != "CONNECT" && rr.stage != "8BITMIME";  // (8BITMIME: refused here, unsent)
                 static const std::string nobody;  // (a reference, so that remote_ is not copied)
                 d_.server_.recipient_result(items_[r.id].queue_id, rr.mailbox, delivered, permanent,
                                             rr.reply.summary(), reached ? remote_ : nobody, rr.stage);

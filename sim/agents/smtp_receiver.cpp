@@ -142,7 +142,10 @@ smtp::Reply SmtpReceiver::accept_message(const smtp::Envelope& env, const std::s
     // The trace line, then the content, written into one buffer:
     //   Received: from <helo> (<peer>)\r\n\tby <host> (mailsim) with <proto> id <qid>[\r\n\tfor <rcpt>]; <date>\r\n
     std::string full;
-    std::string_view with = env.esmtp ? (submission_ ? "ESMTPSA" : "ESMTP") : "SMTP";
+    // RFC 3848: ESMTPA after AUTH, ESMTPS over STARTTLS, ESMTPSA both. The
+    // simulated servers do neither (not on port 587 either), so a session
+    // that began with EHLO is ESMTP, one that began with HELO SMTP.
+    std::string_view with = env.esmtp ? "ESMTP" : "SMTP";
     bool one_rcpt = env.forward_paths.size() == 1;
     std::string_view for_rcpt = one_rcpt ? std::string_view(env.forward_paths.front()) : "";
     std::string date = w.date_now();

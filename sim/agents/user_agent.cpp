@@ -16,6 +16,7 @@
 #include "core/ascii.hpp"
 #include "core/json_text.hpp"
 #include "message/builder.hpp"
+#include "message/seven_bit.hpp"
 #include "protocol/smtp/path.hpp"
 
 namespace mailsim::agents {
@@ -117,6 +118,7 @@ void UserAgent::send(const OutgoingMail& mail) {
     t.id = next_id_++;
     t.mode = mail.mode;
     t.reverse_path = config_.address;
+    t.commands = mail.commands;
     for (const auto* list : {&mail.to, &mail.cc, &mail.bcc})
         for (const auto& a : *list) t.recipients.push_back(a);
     std::string message_id;
@@ -154,30 +156,19 @@ void UserAgent::send(const OutgoingMail& mail) {
 }
 
 // RFC 6152 / RFC 2045: the server takes only 7-bit text, so the body is
-// re-encoded: quoted-printable when it is mostly ASCII (it stays readable),
-// base64 otherwise (it is shorter). The trace says which and why.
-std::string UserAgent::to_7bit(const std::string& content) {
-    size_t split = content.find("\r\n\r\n");
-    std::string header = split == std::string::npos ? content : content.substr(0, split + 2);
-    std::string body = split == std::string::npos ? std::string{} : content.substr(split + 4);
-    size_t high = 0;
-    for (unsigned char c : body) high += c >= 0x80;
-    double share = body.empty() ? 0.0 : static_cast<double>(high) / static_cast<double>(body.size());
-    bool qp = share <= 0.2;
-    std::string encoded = qp ? codec::qp_encode(body) : codec::base64_encode(body);
-    const char* name = qp ? "quoted-printable" : "base64";
-    std::string cte = std::string("Content-Transfer-Encoding: ") + name + "\r\n";
-    if (size_t at = header.find("Content-Transfer-Encoding: 8bit\r\n"); at != std::string::npos)
-        header.replace(at, 34, cte);
-    else
-        header += "MIME-Version: 1.0\r\n" + cte;
-    world_.emit(EventKind::note, config_.host, name,
+// re-encoded (message/seven_bit.hpp); the trace says which and why.
+Result<std::string> UserAgent::to_7bit(const std::string& content) {
+    auto r = message::to_seven_bit(content);
+    if (!r) return r.error();
+    const bool qp = r->encoding == "quoted-printable";
+    const double share = r->body_size == 0 ? 0.0 : static_cast<double>(r->eight_bit) / static_cast<double>(r->body_size);
+    world_.emit(EventKind::note, config_.host, r->encoding,
                 fmt::format(FMT_COMPILE("{}: the server offers no 8BITMIME and {} of the body's {} bytes are not ASCII "
                                         "({:.0f} %): the body goes as {}"),
-                            config_.host, high, body.size(), share * 100, name),
+                            config_.host, r->eight_bit, r->body_size, share * 100, r->encoding),
                 qp ? "agent.ua.seven_bit.qp" : "agent.ua.seven_bit.base64",
-                {{"encoding", name}, {"eight_bit", high}, {"size", body.size()}});
-    return header + "\r\n" + encoded;
+                {{"encoding", r->encoding}, {"eight_bit", r->eight_bit}, {"size", r->body_size}});
+    return std::move(r->content);
 }
 
 void UserAgent::submit() {

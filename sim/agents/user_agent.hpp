@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
+
 #include "agents/config.hpp"
 #include "agents/smtp_connection.hpp"
 #include "protocol/imap/client_session.hpp"
@@ -62,7 +64,7 @@ public:
 private:
     void submit();
     std::vector<std::string> outbox_ids() const;  // Message-IDs of the mails in outbox_
-    std::string to_7bit(const std::string& content);
+    Result<std::string> to_7bit(const std::string& content);
 
     World& world_;
     UserAgentConfig config_;

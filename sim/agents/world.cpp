@@ -2,6 +2,7 @@
 #include "agents/world.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
@@ -9,6 +10,8 @@
 #include "agents/mail_server.hpp"
 #include "agents/user_agent.hpp"
 #include "core/ascii.hpp"
+#include "protocol/annotate.hpp"
+#include "protocol/redact.hpp"
 
 namespace mailsim::agents {
 
@@ -119,8 +122,21 @@ void World::emit_json_text(EventKind kind, std::string_view host, std::string_vi
 }
 
 void World::send_outgoing(ConnectionId id, Side side, std::string_view proto, protocol::Outgoing& o) {
-    std::string args = trace_.recording() ? protocol::outgoing_args(o) : std::string{};
-    net_.send(id, side, std::move(o.bytes), Annotation{proto, o.verb, args, o.key});
+    if (!trace_.recording()) {
+        net_.send(id, side, std::move(o.bytes), Annotation{proto, o.verb, {}, o.key, nullptr, {}});
+        return;
+    }
+    // A password or a session cookie goes over the wire as it is, and into
+    // the trace as "[redacted]" unless the scenario's run keeps secrets.
+    std::optional<std::string> redacted;
+    if (!keep_secrets_) redacted = protocol::redact_secrets(proto, o.verb, o.key, o.bytes, side == Side::client);
+    if (!redacted) {
+        std::string args = protocol::outgoing_args(o);
+        net_.send(id, side, std::move(o.bytes), Annotation{proto, o.verb, args, o.key, nullptr, {}});
+        return;
+    }
+    std::string args = protocol::unit_args(*redacted, o.verb);
+    net_.send(id, side, std::move(o.bytes), Annotation{proto, o.verb, args, o.key, &*redacted, R"({"redacted":true})"});
 }
 
 std::string World::make_id(size_t hex_digits) {

@@ -79,7 +79,11 @@ public:
 
     // Sends what an engine handed out on a connection, with its annotation;
     // the trace's args are worked out only when recording.
+    // Credentials in it (protocol/redact.hpp) are recorded as "[redacted]"
+    // unless keep_secrets is set: traces and handouts get passed around.
     void send_outgoing(ConnectionId id, Side side, std::string_view proto, protocol::Outgoing& o);
+    void set_keep_secrets(bool keep) { keep_secrets_ = keep; }
+    bool keep_secrets() const { return keep_secrets_; }
 
     // A fresh queue or message id, deterministic for the seed.
     std::string make_id(size_t hex_digits);
@@ -91,6 +95,7 @@ private:
     Dns dns_{net_};
     Rng rng_;
     std::int64_t start_epoch_;
+    bool keep_secrets_ = false;
     mutable SimTime date_second_ = -1;  // date_now() is asked often; a second's text is made once
     mutable std::string date_text_;
     std::vector<std::unique_ptr<MailServer>> servers_;

@@ -26,35 +26,46 @@ namespace mailsim::cli {
 
 namespace {
 
-// Wraps text at `width` columns (counting a CJK character as two), for the narration.
+// Wraps text at `width` columns (counting a CJK character as two), for the
+// narration. A line may break between two CJK characters, never inside an
+// ASCII word ("SMTP", "RCPT TO:<bob@hamburger.edu>"), even one written
+// straight after a CJK character with no space between.
 std::string wrap(const std::string& text, size_t width) {
     std::string out, line;
     size_t cols = 0;
+    bool after_wide = false;  // the last character on the line is a CJK (multi-byte) one
     auto flush = [&] {
         out += "  " + line + "\n";
         line.clear();
         cols = 0;
+        after_wide = false;
     };
+    auto word_char = [&](size_t at) { return text[at] != ' ' && static_cast<unsigned char>(text[at]) < 0x80; };
     for (size_t i = 0; i < text.size();) {
         auto c = static_cast<unsigned char>(text[i]);
         size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
         std::string ch = text.substr(i, n);
         size_t w = n >= 3 ? 2 : 1;
         i += n;
+        if (ch == "\n") {  // the lesson's own line break
+            flush();
+            continue;
+        }
         if (ch == " " && cols + 1 > width) {
             flush();
             continue;
         }
-        // Break before a word that would not fit (ASCII words), or anywhere for CJK.
-        if (n == 1 && ch != " " && cols > 0 && (line.empty() || line.back() == ' ')) {
-            size_t end = text.find(' ', i);
-            size_t word = (end == std::string::npos ? text.size() : end) - i + 1;
-            if (cols + word > width) flush();
+        // Break before an ASCII word that would not fit; anywhere else for CJK.
+        if (n == 1 && ch != " " && cols > 0 && (after_wide || line.back() == ' ')) {
+            size_t end = i;
+            while (end < text.size() && word_char(end)) ++end;
+            if (cols + (end - i + 1) > width) flush();
         } else if (cols + w > width) {
             flush();
         }
         line += ch;
         cols += w;
+        after_wide = n > 1;
     }
     if (!line.empty()) flush();
     return out;

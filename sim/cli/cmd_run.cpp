@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "core/trace_json.hpp"
+#include "scenario/lesson.hpp"
 #include "scenario/scenario.hpp"
 #include "view/transcript.hpp"
 
@@ -40,8 +41,24 @@ int cmd_run(const RunOptions& r, const CommonOptions& c) {
         std::fputs(std::string(scenario::default_scenario_json()).c_str(), stdout);
         return 0;
     }
-    auto parsed = r.scenario.empty() ? scenario::parse_scenario(scenario::default_scenario_json(), "default scenario")
-                                     : scenario::load_scenario(r.scenario);
+    const text::Lang lang = *text::parse_lang(c.lang);
+    Result<scenario::Scenario> parsed = Error{"", ""};
+    if (r.scenario.empty()) {
+        parsed = scenario::parse_scenario(scenario::default_scenario_json(), "default scenario");
+    } else if (auto file = read_file(r.scenario); !file) {
+        parsed = file.error();
+    } else if (scenario::looks_like_lesson(*file)) {
+        // A lesson holds a scenario: run that, and say where its steps are played.
+        auto lesson = scenario::parse_lesson(*file, r.scenario);
+        if (!lesson) {
+            std::fprintf(stderr, "mailsim: %s\n", lesson.error().message().c_str());
+            return 1;
+        }
+        std::fprintf(stderr, "%s\n", text::get(lang, "cli.run.lesson", {{"file", r.scenario}}).c_str());
+        parsed = scenario::parse_scenario(lesson->scenario_json, r.scenario + ": scenario");
+    } else {
+        parsed = scenario::parse_scenario(*file, r.scenario);
+    }
     if (!parsed) {
         std::fprintf(stderr, "mailsim: %s\n", parsed.error().message().c_str());
         return 1;
@@ -58,6 +75,7 @@ int cmd_run(const RunOptions& r, const CommonOptions& c) {
         until = *u;
     }
     auto world = scenario::build_world(s, true);
+    world->set_keep_secrets(r.keep_secrets);
     auto opts = transcript_options(c);
     if (!r.quiet) {
         print_header(world->trace(), opts);

@@ -27,6 +27,7 @@ struct RunOptions {
     std::optional<std::uint64_t> seed;
     bool quiet = false;
     bool print_scenario = false;
+    bool keep_secrets = false;  // passwords and cookies in clear in the trace (redacted by default)
 };
 
 struct ReplayOptions {

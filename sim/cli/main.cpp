@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -28,6 +31,18 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", "mailsim 0.1");
 
+    // A file to read that is not there is bad input (1), not bad usage (2):
+    // the check notes it, and it is reported after the command line parsed.
+    std::vector<std::string> missing_inputs;
+    const CLI::Validator input_file(
+        [&missing_inputs](std::string& path) {
+            std::error_code ec;
+            if (!std::filesystem::exists(path, ec)) missing_inputs.push_back(path + ": no such file");
+            else if (std::filesystem::is_directory(path, ec)) missing_inputs.push_back(path + ": a directory, not a file");
+            return std::string();
+        },
+        "FILE");
+
     CommonOptions common;
     auto add_common = [&](CLI::App* sub) {
         sub->add_option("--lang", common.lang, "language of labels and explanations: en or zh")
@@ -39,17 +54,19 @@ int main(int argc, char** argv) {
     RunOptions run;
     auto* run_cmd = app.add_subcommand("run", "run a scenario and print the exchange as it happens");
     run_cmd->add_option("scenario", run.scenario, "scenario file (JSON); the default scenario when omitted")
-        ->check(CLI::ExistingFile);
+        ->check(input_file);
     run_cmd->add_option("--trace", run.trace_out, "save the trace to this file (JSON, written atomically)");
     run_cmd->add_option("--until", run.until, "stop at this simulated time, e.g. 90s or 5m (default: when all is done)");
     run_cmd->add_option("--seed", run.seed, "override the scenario's seed");
     run_cmd->add_flag("--quiet", run.quiet, "print only the summary");
     run_cmd->add_flag("--print-scenario", run.print_scenario, "print the default scenario's JSON and exit");
+    run_cmd->add_flag("--keep-secrets", run.keep_secrets,
+                      "keep passwords, logins and session cookies in the output and the trace (redacted by default)");
     add_common(run_cmd);
 
     ReplayOptions replay;
     auto* replay_cmd = app.add_subcommand("replay", "print a saved trace as `run` printed it");
-    replay_cmd->add_option("trace", replay.trace, "trace file (JSON)")->required()->check(CLI::ExistingFile);
+    replay_cmd->add_option("trace", replay.trace, "trace file (JSON)")->required()->check(input_file);
     add_common(replay_cmd);
 
     ExplainOptions explain;
@@ -69,7 +86,7 @@ int main(int argc, char** argv) {
         sub->add_option("--word-encoding", o.word_encoding, "for word: B (base64) or Q (quoted-printable-like)")
             ->check(CLI::IsMember({"B", "Q", "b", "q"}));
         sub->add_option("text", o.text, "the text (or use --file)");
-        sub->add_option("--file", o.file, "read the input from this file")->check(CLI::ExistingFile);
+        sub->add_option("--file", o.file, "read the input from this file")->check(input_file);
         sub->add_option("--charset", o.charset, "charset of the bytes, e.g. gb2312, gbk, big5, iso-8859-1");
         sub->add_flag("--explain", o.explain, "show the steps: bytes, bits, 6-bit groups, =XX and why");
         add_common(sub);
@@ -81,13 +98,13 @@ int main(int argc, char** argv) {
 
     MimeOptions mime;
     auto* mime_cmd = app.add_subcommand("mime", "show a message's MIME tree: types, encodings, sizes, SHA-256, damage");
-    mime_cmd->add_option("file", mime.file, "the message (RFC 5322 text)")->required()->check(CLI::ExistingFile);
+    mime_cmd->add_option("file", mime.file, "the message (RFC 5322 text)")->required()->check(input_file);
     mime_cmd->add_flag("--json", mime.json, "print JSON: content_type, charset, transfer_encoding, filename, size, sha256, parts");
     add_common(mime_cmd);
 
     LessonOptions lesson;
     auto* lesson_cmd = app.add_subcommand("lesson", "play a lesson in the terminal: each step's narration, then its exchange");
-    lesson_cmd->add_option("lesson", lesson.files, "lesson file (JSON, in lessons/)")->check(CLI::ExistingFile);
+    lesson_cmd->add_option("lesson", lesson.files, "lesson file (JSON, in lessons/)")->check(input_file);
     lesson_cmd->add_flag("--pause", lesson.pause, "wait for Enter after each step");
     lesson_cmd->add_flag("--teacher", lesson.teacher, "show each checkpoint's answer instead of asking");
     lesson_cmd->add_option("--results", lesson.results, "save the answers and the score to this JSON file");
@@ -96,7 +113,7 @@ int main(int argc, char** argv) {
     auto* check_cmd = lesson_cmd->add_subcommand(
         "check", "check lessons: the scenario runs, every stop is reached, every checkpoint is answerable from the "
                  "trace with one answer, both languages are complete");
-    check_cmd->add_option("files", lesson.files, "lesson files")->required()->check(CLI::ExistingFile);
+    check_cmd->add_option("files", lesson.files, "lesson files")->required()->check(input_file);
 
     ConnectOptions connect;
     auto* connect_cmd = app.add_subcommand(
@@ -105,12 +122,12 @@ int main(int argc, char** argv) {
     connect_cmd->add_flag("--starttls", connect.starttls, "upgrade to TLS after the greeting (STARTTLS, STLS)");
     connect_cmd->add_option("--user", connect.user, "the user name {user} and {auth-plain} stand for in commands");
     connect_cmd->add_option("--password-file", connect.password_file, "a file whose first line is the password {password} stands for")
-        ->check(CLI::ExistingFile);
+        ->check(input_file);
     connect_cmd->add_option("--script", connect.script, "commands to send, one a line (otherwise typed at a prompt)")
-        ->check(CLI::ExistingFile);
+        ->check(input_file);
     connect_cmd->add_option("--trace", connect.trace_out, "save the session as a trace (JSON, written atomically)");
     connect_cmd->add_option("--cafile", connect.cafile, "trust this CA certificate (a lab's) instead of the system's")
-        ->check(CLI::ExistingFile);
+        ->check(input_file);
     connect_cmd->add_flag("--insecure", connect.insecure, "go on when the certificate does not verify (a warning is recorded)");
     connect_cmd->add_flag("--keep-secrets", connect.keep_secrets, "keep passwords and AUTH lines in the trace (redacted by default)");
     connect_cmd->add_option("--timeout", connect.timeout_seconds, "seconds to wait for a reply")->check(CLI::Range(1, 3600));
@@ -120,7 +137,7 @@ int main(int argc, char** argv) {
     auto* serve_cmd = app.add_subcommand(
         "serve", "run a scenario's mail server for real clients (Thunderbird, swaks, curl, Python) and record the sessions");
     serve_cmd->add_option("scenario", serve.scenario, "scenario file (JSON); the default scenario when omitted")
-        ->check(CLI::ExistingFile);
+        ->check(input_file);
     serve_cmd->add_option("--server", serve.server, "the simulated mail server to serve (default: where the scenario's mail goes)");
     serve_cmd->add_option("--bind", serve.bind, "address to listen on (default 127.0.0.1; any other gets a warning)");
     serve_cmd->add_option("--smtp", serve.smtp, "real port for SMTP (the server's port 25; 0 = any free port)");
@@ -148,7 +165,18 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 86400));
     add_common(serve_cmd);
 
-    CLI11_PARSE(app, argc, argv);
+    // Exit status as the README says: 0 done (--help, --version too), 2 bad
+    // usage (an unknown option, a missing argument, a value out of range),
+    // not CLI11's own codes (105-109).
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;
+    }
+    if (!missing_inputs.empty()) {
+        for (const auto& m : missing_inputs) std::fprintf(stderr, "mailsim: %s\n", m.c_str());
+        return 1;
+    }
     common.color = !common.no_color && ::isatty(STDOUT_FILENO);
     try {
         if (*run_cmd) return cmd_run(run, common);

@@ -189,7 +189,8 @@ void Network::send(ConnectionId id, Side from, std::string bytes, const Annotati
         e.verb = what.verb;
         e.args = what.args;
         e.key = what.key;
-        e.bytes = bytes;
+        e.bytes = what.recorded ? std::string_view(*what.recorded) : std::string_view(bytes);
+        e.detail = what.detail;
         trace_.append(e);
     }
     // Writes made at the same instant travel together, as one TCP segment

@@ -37,6 +37,10 @@ struct Annotation {
     std::string_view verb;      // "MAIL", "250"
     std::string_view args;      // the rest of the line
     std::string_view key;       // "smtp.cmd.MAIL"
+    // What the trace records instead of the bytes sent (credentials taken
+    // out, protocol/redact.hpp), with the event's detail; null: the bytes.
+    const std::string* recorded = nullptr;
+    std::string_view detail;
 };
 
 class Network;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/ascii.hpp"
+#include "protocol/redact.hpp"
 
 namespace mailsim::live {
 
@@ -25,29 +26,6 @@ constexpr Scheme kSchemes[] = {
 std::int64_t wall_us() {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-// The words of a command line (without its line end).
-std::vector<std::string_view> words(std::string_view line) {
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-    std::vector<std::string_view> out;
-    for (size_t pos = 0; pos < line.size();) {
-        const size_t sp = line.find(' ', pos);
-        const size_t end = sp == std::string_view::npos ? line.size() : sp;
-        if (end > pos) out.push_back(line.substr(pos, end - pos));
-        pos = end + 1;
-    }
-    return out;
-}
-
-// The line with its words from `from` on replaced by "[redacted]".
-std::string keep_words(const std::vector<std::string_view>& w, size_t keep) {
-    std::string out;
-    for (size_t i = 0; i < w.size(); ++i) {
-        if (i) out += ' ';
-        out += i < keep ? std::string(w[i]) : std::string("[redacted]");
-    }
-    return out + "\r\n";
 }
 
 }  // namespace
@@ -132,19 +110,11 @@ bool LiveSession::open() {
 
 std::string LiveSession::redact(const protocol::Unit& u, bool* redacted) const {
     *redacted = false;
-    if (options_.keep_secrets || !u.a.from_client) return u.bytes;
-    const auto w = words(u.bytes);
-    const std::string& verb = u.a.verb;
-    size_t keep = w.size();
-    if (u.a.key == "smtp.auth.response" || u.a.key == "imap.auth.response") keep = 0;
-    else if (verb == "PASS") keep = 1;                           // PASS secret
-    else if (verb == "APOP") keep = 2;                           // APOP user digest
-    else if (verb == "AUTH") keep = 2;                           // AUTH PLAIN initial-response
-    else if (verb == "LOGIN" && target_.protocol == "imap") keep = 2;         // tag LOGIN user password
-    else if (verb == "AUTHENTICATE") keep = 3;                   // tag AUTHENTICATE PLAIN initial-response
-    if (keep >= w.size()) return u.bytes;
+    if (options_.keep_secrets) return u.bytes;
+    auto r = protocol::redact_secrets(target_.protocol, u.a.verb, u.a.key, u.bytes, u.a.from_client);
+    if (!r) return u.bytes;
     *redacted = true;
-    return keep == 0 ? std::string("[redacted]\r\n") : keep_words(w, keep);
+    return std::move(*r);
 }
 
 void LiveSession::record(const protocol::Unit& u) {
@@ -219,7 +189,7 @@ bool LiveSession::command(const std::string& line) {
     in_text_ = false;
     if (!await_reply(false)) return false;
     in_text_ = target_.protocol == "smtp" && last_verb_ == "354";
-    const auto w = words(line);
+    const auto w = protocol::command_words(line);
     const std::string verb = to_upper(w.empty() ? std::string_view{} : w[target_.protocol == "imap" && w.size() > 1 ? 1 : 0]);
     if ((verb == "STARTTLS" || verb == "STLS") && last_positive_) return upgrade(true);
     return true;

@@ -70,13 +70,20 @@ Leaf message_leaf(const Attachment& a, bool in_digest) {
     return l;
 }
 
-Leaf attachment_leaf(const Attachment& a) {
+// `number`: the part's number in the mixed body (2, 3, ...), for its Content-ID.
+Leaf attachment_leaf(const Attachment& a, size_t number, const std::string& seed) {
     auto word = codec::encode_words(a.filename, "UTF-8", 'B');
     std::string name = word ? *word : a.filename;
     Leaf l;
     l.headers = "Content-Type: " + a.content_type + "; name=\"" + name + "\"\r\n" +
                 "Content-Transfer-Encoding: base64\r\n" + "Content-Disposition: " +
                 (a.inline_part ? "inline" : "attachment") + "; filename=\"" + name + "\"\r\n";
+    // msg-id = "<" id-left "@" id-right ">" (RFC 2045 §7 by RFC 5322 §3.6.4)
+    if (a.inline_part) l.headers += "Content-ID: <part" + std::to_string(number) + "." + seed + "@mailsim>\r\n";
+    if (!a.description.empty()) {
+        auto d = codec::encode_words(a.description, "UTF-8", 'Q');
+        append_folded_field(l.headers, "Content-Description", d ? *d : a.description);
+    }
     l.body = codec::base64_encode(a.data);
     return l;
 }
@@ -150,7 +157,8 @@ BuiltBody build_body(std::string_view text, std::string_view html, const std::ve
         if (!is_attachment_multipart(subtype)) subtype = "mixed";
         std::vector<Leaf> parts{content};
         for (const auto& a : attachments)
-            parts.push_back(a.content_type == "message/rfc822" ? message_leaf(a, subtype == "digest") : attachment_leaf(a));
+            parts.push_back(a.content_type == "message/rfc822" ? message_leaf(a, subtype == "digest")
+                                                               : attachment_leaf(a, parts.size() + 1, seed));
         Leaf outer;
         multipart(subtype, "=_" + std::string(subtype) + "_" + seed, parts, &outer);
         content = std::move(outer);

@@ -6,10 +6,12 @@
 // is not ASCII goes as quoted-printable (mostly ASCII) or base64; a lone text
 // body goes as 8bit (the SMTP client re-encodes it for a server without
 // 8BITMIME); attachments go as base64 with Content-Disposition and filename
-// (as an RFC 2047 word when it is not ASCII), except a message/rfc822
-// attachment (a forwarded message), which RFC 2046 §5.2.1 allows only as
-// 7bit or 8bit: it goes as it is. The text and the attachments go in
-// multipart/mixed, or parallel or digest when the mail asks.
+// (as an RFC 2047 word when it is not ASCII), an inline one with a
+// Content-ID (RFC 2045 §7) "<partN.SEED@mailsim>", and a Content-Description
+// (RFC 2045 §8) where one is given, except a message/rfc822 attachment (a
+// forwarded message), which RFC 2046 §5.2.1 allows only as 7bit or 8bit: it
+// goes as it is. The text and the attachments go in multipart/mixed, or
+// parallel or digest when the mail asks.
 #pragma once
 
 #include <string>
@@ -22,7 +24,8 @@ struct Attachment {
     std::string filename;
     std::string content_type = "application/octet-stream";
     std::string data;        // the bytes
-    bool inline_part = false;
+    bool inline_part = false;  // Content-Disposition: inline, with a Content-ID an HTML part can name (cid:)
+    std::string description;   // Content-Description (RFC 2045 §8), when given
 };
 
 struct BodySpec {

@@ -171,6 +171,8 @@ void parse_part(std::string_view raw, size_t begin, size_t end, Part& part, cons
         part.disposition = to_lower(trim(v.substr(0, v.find(';'))));
         part.filename = parameter(parse_parameters(v), "filename", &budget.damage, cd->span.begin);
     }
+    if (const HeaderField* id = part.header("Content-ID")) part.content_id = trim(id->value);
+    if (const HeaderField* d = part.header("Content-Description")) part.description = trim(d->value);
     if (part.filename.empty())
         part.filename = parameter(part.content_type.params, "name", &budget.damage, ct ? ct->span.begin : begin);
     if (part.content_type.type == "text") {

@@ -52,6 +52,8 @@ struct Part {
     std::string transfer_encoding = "7bit";  // lower-cased
     std::string disposition;                 // "inline", "attachment", or ""
     std::string filename;                    // from Content-Disposition filename= or Content-Type name=, RFC 2231 decoded
+    std::string content_id;                  // Content-ID (RFC 2045 §7): "<id@host>", what cid: URLs name
+    std::string description;                 // Content-Description (RFC 2045 §8), as written (RFC 2047 words kept)
     std::string charset;                     // text/*: the charset parameter (default us-ascii)
     std::vector<Span> boundaries;            // multipart: each delimiter line
     Span preamble, epilogue;                 // multipart

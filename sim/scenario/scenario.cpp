@@ -346,7 +346,8 @@ Scenario read(const json& root) {
         for (size_t i = 0; i < ms->size(); ++i) {
             std::string p = ji::index("mails", i);
             const json& o = (*ms)[i];
-            ji::check_keys(o, p, {"at", "from", "to", "cc", "bcc", "subject", "body", "html", "attachments", "multipart", "mode", "headers"});
+            ji::check_keys(o, p, {"at", "from", "to", "cc", "bcc", "subject", "body", "html", "attachments", "multipart", "mode",
+                                  "headers", "commands"});
             agents::OutgoingMail m;
             if (auto* at = ji::find(o, "at")) m.at = ji::as_duration(*at, ji::child(p, "at"));
             std::string from = address(ji::require(o, p, "from"), ji::child(p, "from"));
@@ -367,7 +368,7 @@ Scenario read(const json& root) {
                 for (size_t k = 0; k < as->size(); ++k) {
                     std::string ip = ji::index(ap, k);
                     const json& a = (*as)[k];
-                    ji::check_keys(a, ip, {"filename", "content_type", "text", "base64", "size", "inline"});
+                    ji::check_keys(a, ip, {"filename", "content_type", "text", "base64", "size", "inline", "description"});
                     message::Attachment att;
                     att.filename = one_line(ji::require(a, ip, "filename"), ji::child(ip, "filename"));
                     if (auto* ct = ji::find(a, "content_type")) {
@@ -391,6 +392,7 @@ Scenario read(const json& root) {
                         for (auto& ch : att.data) ch = static_cast<char>(gen.below(256));
                     }
                     if (auto* in = ji::find(a, "inline")) att.inline_part = ji::as_bool(*in, ji::child(ip, "inline"));
+                    if (auto* d = ji::find(a, "description")) att.description = one_line(*d, ji::child(ip, "description"));
                     m.attachments.push_back(std::move(att));
                 }
             }
@@ -419,6 +421,25 @@ Scenario read(const json& root) {
                         }))
                         ji::fail(hp, "expected a header field name such as X-Course (printable ASCII without spaces or colons)");
                     m.headers.emplace_back(name, one_line(value, hp));
+                }
+            }
+            if (auto* cs = ji::find(o, "commands")) {
+                // SMTP command lines sent before MAIL: any verb a student may try
+                // (VRFY, EXPN, HELP, NOOP, RSET, an unknown one for its 500), but
+                // none that moves the session on, which the client does itself.
+                static const std::set<std::string> own = {"HELO", "EHLO", "MAIL", "SEND", "SOML", "SAML", "RCPT",
+                                                          "DATA", "BDAT", "QUIT", "TURN", "STARTTLS"};
+                const std::string cp = ji::child(p, "commands");
+                ji::as_array(*cs, cp);
+                for (size_t k = 0; k < cs->size(); ++k) {
+                    std::string c = one_line((*cs)[k], ji::index(cp, k));
+                    const std::string verb = to_upper(c.substr(0, c.find(' ')));
+                    if (verb.empty())
+                        ji::fail(ji::index(cp, k), "expected one command line such as \"VRFY bob\", without CR or LF");
+                    if (own.count(verb))
+                        ji::fail(ji::index(cp, k), verb + " is sent by the client itself; commands are for VRFY, EXPN, HELP, "
+                                                          "NOOP, RSET and the like, sent before MAIL");
+                    m.commands.push_back(std::move(c));
                 }
             }
             s.mails.push_back(std::move(m));

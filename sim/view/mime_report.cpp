@@ -100,6 +100,8 @@ void write_part(JsonWriter& w, const message::Message& m, const message::Part& p
     w.open('{');
     w.key("charset");
     w.str_or_null(p.charset);
+    w.key("content_id");
+    w.str_or_null(p.content_id);
     w.key("content_type");
     w.str(p.content_type.full());
     if (damage) {
@@ -116,6 +118,8 @@ void write_part(JsonWriter& w, const message::Message& m, const message::Part& p
         }
         w.close(']', damage->empty());
     }
+    w.key("description");
+    w.str_or_null(p.description.empty() ? std::string{} : codec::decode_words(p.description));
     w.key("disposition");
     w.str_or_null(p.disposition);
     w.key("filename");
@@ -164,6 +168,8 @@ void print_tree(Out& out, const message::Part& p, const std::vector<Leaf>& leave
     line += "  " + p.transfer_encoding;
     if (!p.disposition.empty()) line += "  " + p.disposition;
     if (!p.filename.empty()) line += " \"" + codec::decode_words(p.filename) + "\"";
+    if (!p.content_id.empty()) line += "  " + p.content_id;
+    if (!p.description.empty()) line += "  (" + codec::decode_words(p.description) + ")";
     if (p.children.empty()) {
         const Leaf& l = leaves.at(leaf++);
         line += fmt::format("  {} bytes  sha256 {}", l.size, l.sha256.substr(0, 16));

@@ -1,6 +1,7 @@
 // transcript.cpp — one event, one or more lines of text.
 #include "view/transcript.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -121,13 +122,59 @@ std::vector<std::string_view> split_lines(std::string_view bytes) {
     return out;
 }
 
+// An event's text in the language asked. A trace records its texts in
+// English (args); a language with a template "event.<key>" fills it from
+// the event's detail (its strings and numbers, lists of strings joined,
+// times in seconds) and host. When the template names something the detail
+// lacks, or there is none, the English text stays.
+std::string event_text(const Event& e, const TranscriptOptions& o) {
+    if (o.lang == text::Lang::en || e.key.empty() || e.detail.empty()) return std::string(e.args);
+    const std::string key = "event." + std::string(e.key);
+    const auto tmpl = text::find(o.lang, key);
+    if (!tmpl) return std::string(e.args);
+    const auto j = nlohmann::json::parse(e.detail, nullptr, false);
+    if (!j.is_object()) return std::string(e.args);
+    text::Params params;
+    params.emplace_back("host", std::string(e.host));
+    params.emplace_back("peer", std::string(e.peer));
+    for (const auto& [name, v] : j.items()) {
+        std::string value;
+        if (v.is_string()) value = v.get<std::string>();
+        else if (v.is_number_integer() && (name == "next_attempt" || name == "arrived")) value = format_seconds(v.get<SimTime>());
+        else if (v.is_number_integer()) value = std::to_string(v.get<std::int64_t>());
+        else if (v.is_boolean()) value = v.get<bool>() ? "true" : "false";
+        else if (v.is_array()) {
+            for (const auto& x : v) {
+                if (!x.is_string()) {
+                    value.clear();
+                    break;
+                }
+                value += (value.empty() ? "" : ", ") + x.get<std::string>();
+            }
+            if (value.empty()) continue;
+        } else {
+            continue;
+        }
+        params.emplace_back(std::string_view(name), std::move(value));  // (the name lives in j)
+    }
+    // Every {placeholder} must be filled, or the English text stays.
+    for (size_t i = tmpl->find('{'); i != std::string_view::npos; i = tmpl->find('{', i + 1)) {
+        const size_t close = tmpl->find('}', i);
+        if (close == std::string_view::npos) break;
+        const std::string_view name = tmpl->substr(i + 1, close - i - 1);
+        if (std::none_of(params.begin(), params.end(), [&](const auto& p) { return p.first == name; }))
+            return std::string(e.args);
+    }
+    return text::get(o.lang, key, params);
+}
+
 }  // namespace
 
 std::string format_event(const Event& e, const TranscriptOptions& o) {
     std::string t = time_col(e);
     std::string c = conn_col(e);
     // A trace from a file, or a peer, can put any byte here: none reaches the terminal raw.
-    const std::string host = visible(e.host), peer = visible(e.peer), args = visible(e.args);
+    const std::string host = visible(e.host), peer = visible(e.peer), args = visible(e.kind == EventKind::bytes ? std::string(e.args) : event_text(e, o));
     switch (e.kind) {
         case EventKind::connect:
             return fmt::format("{}  {}{}\n", t, c,

@@ -38,8 +38,8 @@ const catalog::CommandRow* command_row(std::string_view verb) {
 }  // namespace
 
 std::string_view ClientSession::state_name(State s) {
-    static constexpr std::string_view names[] = {"Connect", "Ehlo", "Helo", "Ready", "Mail", "Rcpt",
-                                                 "Data",    "Body", "Rset", "Turn",  "Quit", "Done"};
+    static constexpr std::string_view names[] = {"Connect", "Ehlo", "Helo", "Ready", "Command", "Mail", "Rcpt",
+                                                 "Data",    "Body", "Rset", "Turn",  "Quit",    "Done"};
     static_assert(std::size(names) == static_cast<size_t>(State::Done) + 1);
     return names[static_cast<size_t>(s)];
 }
@@ -100,6 +100,7 @@ void ClientSession::on_reply(const Reply& r) {
         case State::Connect: on_greeting(r); break;
         case State::Ehlo: on_ehlo_reply(r); break;
         case State::Helo: on_helo_reply(r); break;
+        case State::Command: on_command_reply(r); break;
         case State::Mail: on_mail_reply(r); break;
         case State::Rcpt: on_rcpt_reply(r); break;
         case State::Data: on_data_reply(r); break;
@@ -209,15 +210,51 @@ void ClientSession::next_transaction() {
     }
     active_ = std::move(queue_.front());
     queue_.pop_front();
-    if (settings_.to_7bit && !ext_.eightbitmime && has_8bit(*active_->content))
-        active_->content = std::make_shared<const std::string>(settings_.to_7bit(*active_->content));
     result_ = TransactionResult{};
     result_.id = active_->id;
     for (const auto& m : active_->recipients) result_.recipients.push_back({m, RecipientResult::Outcome::transient, {}, ""});
+    if (settings_.to_7bit && !ext_.eightbitmime && has_8bit(*active_->content)) {
+        auto seven = settings_.to_7bit(*active_->content);
+        if (!seven) {
+            // RFC 6152 §3: not convertible, so returned as undeliverable; the next one goes on.
+            fail_pending_recipients(Reply(554, "5.6.3", "Conversion required but not supported: " + seven.error().what),
+                                    "8BITMIME");
+            finish_active();
+            next_transaction();
+            return;
+        }
+        active_->content = std::make_shared<const std::string>(std::move(*seven));
+    }
     next_rcpt_ = 0;
     accepted_ = 0;
     mail_ok_ = false;
     pipelined_ = settings_.use_pipelining && ext_.pipelining;
+    next_command_ = 0;
+    if (!active_->commands.empty()) {
+        send_line(active_->commands.front());
+        set_state(State::Command);
+        return;
+    }
+    send_envelope();
+}
+
+// A scenario's command line as it was written: its verb labels it.
+void ClientSession::send_line(std::string_view line) {
+    const size_t sp = line.find(' ');
+    send_command(line.substr(0, sp), sp == std::string_view::npos ? std::string_view{} : line.substr(sp + 1));
+}
+
+void ClientSession::on_command_reply(const Reply& r) {
+    if (closed_by_421(r, "MAIL")) return;
+    if (++next_command_ < active_->commands.size()) {
+        send_line(active_->commands[next_command_]);
+        return;
+    }
+    send_envelope();
+}
+
+// MAIL (with PIPELINING, every RCPT and DATA too).
+void ClientSession::send_envelope() {
     send_mail_command();
     if (pipelined_) {
         for (const auto& m : active_->recipients) send_command("RCPT", {"TO:<", m, ">"});

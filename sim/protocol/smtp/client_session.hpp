@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "protocol/line_framer.hpp"
 #include "protocol/outbox.hpp"
 #include "protocol/smtp/reply.hpp"
@@ -38,6 +39,13 @@ struct Transaction {
     // Header + body, CRLF line ends, not dot-stuffed. Shared, not copied: the
     // same text waits in a queue or an outbox while a session carries it.
     std::shared_ptr<const std::string> content = std::make_shared<const std::string>();
+    // Command lines sent before MAIL, one at a time, each after the reply to
+    // the one before ("VRFY bob", "EXPN staff", "HELP", "NOOP"): a scenario's
+    // way to show RFC 821's other commands and the replies they get (250,
+    // 251, 252, 211, 214, 500, 502, 550...). Whatever they get, MAIL follows;
+    // a 421 ends the session as anywhere else. None may change the session's
+    // state (HELO, MAIL, RCPT, DATA, QUIT, TURN...): the scenario checks.
+    std::vector<std::string> commands;
 };
 
 struct RecipientResult {
@@ -60,14 +68,17 @@ struct ClientSettings {
     bool turn = false;             // RFC 821: ask to TURN when done (server must be in RFC 821 mode)
     // RFC 6152 §3: 8-bit text may go only to a server that offers 8BITMIME.
     // When it does not, a message with 8-bit bytes is passed through this
-    // (a user agent re-encodes it as quoted-printable or base64); without
-    // it the message is sent as it is, and the server may refuse it.
-    std::function<std::string(const std::string& content)> to_7bit;
+    // (a user agent or a relay re-encodes it as quoted-printable or base64,
+    // message/seven_bit.hpp); when it cannot be re-encoded, the Error says
+    // why and every recipient of it fails for good with 554 5.6.3, at stage
+    // "8BITMIME", without being sent. Without it the message is sent as it
+    // is, and the server may refuse it.
+    std::function<Result<std::string>(const std::string& content)> to_7bit;
 };
 
 class ClientSession {
 public:
-    enum class State { Connect, Ehlo, Helo, Ready, Mail, Rcpt, Data, Body, Rset, Turn, Quit, Done };
+    enum class State { Connect, Ehlo, Helo, Ready, Command, Mail, Rcpt, Data, Body, Rset, Turn, Quit, Done };
 
     struct SessionEvent {
         enum class Type { state_change, transaction_done, turned, closed } type;
@@ -115,6 +126,9 @@ private:
     void on_greeting(const Reply& r);
     void on_ehlo_reply(const Reply& r);
     void on_helo_reply(const Reply& r);
+    void on_command_reply(const Reply& r);
+    void send_line(std::string_view line);
+    void send_envelope();
     void on_mail_reply(const Reply& r);
     void on_rcpt_reply(const Reply& r);
     void on_data_reply(const Reply& r);
@@ -138,6 +152,7 @@ private:
     std::deque<Transaction> queue_;
     std::optional<Transaction> active_;
     TransactionResult result_;
+    size_t next_command_ = 0;   // next of the transaction's commands whose reply is awaited
     size_t next_rcpt_ = 0;      // next recipient whose RCPT reply is awaited
     size_t accepted_ = 0;
     bool pipelined_ = false;    // current transaction sent MAIL+RCPT+DATA at once

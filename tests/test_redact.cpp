@@ -1,0 +1,108 @@
+// test_redact.cpp — passwords, logins and session cookies never reach a
+// simulated trace in clear unless asked (issue 16, point 6), and the wire
+// still carries them (the logins still succeed).
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "core/trace_json.hpp"
+#include "protocol/annotate.hpp"
+#include "protocol/redact.hpp"
+#include "scenario/scenario.hpp"
+#include "support.hpp"
+
+using namespace mailsim;
+
+namespace redact_test {
+
+std::unique_ptr<agents::World> run_default(bool keep_secrets) {
+    auto s = scenario::parse_scenario(scenario::default_scenario_json());
+    REQUIRE(s);
+    auto w = scenario::build_world(*s, true);
+    w->set_keep_secrets(keep_secrets);
+    w->run(30 * kDay);
+    return w;
+}
+
+}  // namespace redact_test
+
+TEST_CASE("a command line's secrets are redacted as live mode redacts them") {
+    using protocol::redact_secrets;
+    CHECK(redact_secrets("pop3", "PASS", "pop3.cmd.PASS", "PASS secret\r\n", true) == "PASS [redacted]\r\n");
+    CHECK(redact_secrets("pop3", "APOP", "pop3.cmd.APOP", "APOP bob c4c9334bac560ecc979e58001b3e22fb\r\n", true) ==
+          "APOP bob [redacted]\r\n");
+    CHECK(redact_secrets("imap", "LOGIN", "imap.cmd.LOGIN", "A001 LOGIN bob secret\r\n", true) ==
+          "A001 LOGIN [redacted] [redacted]\r\n");
+    CHECK(redact_secrets("imap", "AUTHENTICATE", "imap.cmd.AUTHENTICATE", "A1 AUTHENTICATE PLAIN AGJvYgBzZWNyZXQ=\r\n", true) ==
+          "A1 AUTHENTICATE PLAIN [redacted]\r\n");
+    CHECK(redact_secrets("smtp", "AUTH", "smtp.cmd.AUTH", "AUTH PLAIN AGJvYgBzZWNyZXQ=\r\n", true) == "AUTH PLAIN [redacted]\r\n");
+    CHECK(redact_secrets("smtp", "", "smtp.auth.response", "AGJvYgBzZWNyZXQ=\r\n", true) == "[redacted]\r\n");
+    // Nothing to hide: no copy.
+    CHECK_FALSE(redact_secrets("pop3", "USER", "pop3.cmd.USER", "USER bob\r\n", true));
+    CHECK_FALSE(redact_secrets("smtp", "AUTH", "smtp.cmd.AUTH", "AUTH LOGIN\r\n", true));
+    CHECK_FALSE(redact_secrets("pop3", "+OK", "pop3.reply.+OK", "+OK PASS secret\r\n", false));
+}
+
+TEST_CASE("an HTTP login form and its session cookies are redacted and the request still parses") {
+    const std::string post =
+        "POST /login HTTP/1.1\r\nHost: mail.hamburger.edu\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        "Content-Length: 24\r\n\r\nuser=bob&password=secret";
+    auto r = protocol::redact_secrets("http", "POST", "http.method.POST", post, true);
+    REQUIRE(r);
+    CHECK(r->find("secret") == std::string::npos);
+    CHECK(r->find("\r\n\r\nuser=bob&password=[redacted]") != std::string::npos);
+    CHECK(r->find("Content-Length: 28\r\n") != std::string::npos);  // the body as recorded
+    protocol::Annotator a("http");
+    auto units = a.feed(Direction::to_server, *r);
+    REQUIRE(units.size() == 1);
+    CHECK(units[0].bytes == *r);
+
+    auto set = protocol::redact_secrets("http", "303", "http.status.303",
+                                        "HTTP/1.1 303 See Other\r\nSet-Cookie: session=bob.ceb38f69; Path=/; HttpOnly\r\n"
+                                        "Content-Length: 0\r\n\r\n",
+                                        false);
+    REQUIRE(set);
+    CHECK(set->find("Set-Cookie: session=[redacted]; Path=/; HttpOnly\r\n") != std::string::npos);
+    auto cookie = protocol::redact_secrets("http", "GET", "http.method.GET",
+                                           "GET /inbox HTTP/1.1\r\nCookie: session=bob.ceb38f69; theme=dark\r\n\r\n", true);
+    REQUIRE(cookie);
+    CHECK(cookie->find("Cookie: session=[redacted]; theme=[redacted]\r\n") != std::string::npos);
+    // A logout's empty cookie has nothing to hide.
+    CHECK_FALSE(protocol::redact_secrets("http", "303", "http.status.303",
+                                         "HTTP/1.1 303 See Other\r\nSet-Cookie: session=; Path=/; Max-Age=0\r\n\r\n", false));
+}
+
+TEST_CASE("a simulated trace carries no password or session cookie unless secrets are kept") {
+    auto w = redact_test::run_default(false);
+    const Trace& t = w->trace();
+    size_t redacted = 0;
+    for (size_t i = 0; i < t.size(); ++i) {
+        const Event e = t.at(i);
+        if (e.kind != EventKind::bytes) continue;
+        INFO("#" << i << ": " << std::string(e.bytes.substr(0, 120)));
+        CHECK(e.bytes.find("PASS secret") == std::string_view::npos);
+        CHECK(e.bytes.find("LOGIN bob secret") == std::string_view::npos);
+        CHECK(e.bytes.find("password=secret") == std::string_view::npos);
+        CHECK(e.bytes.find("session=bob.") == std::string_view::npos);
+        CHECK(e.args.find("secret") == std::string_view::npos);
+        if (e.detail == R"({"redacted":true})") {
+            ++redacted;
+            CHECK(e.bytes.find("[redacted]") != std::string_view::npos);
+        }
+    }
+    // POP3 PASS, two IMAP LOGINs, the webmail's form, its Set-Cookie and every request with the cookie.
+    CHECK(redacted >= 6);
+    // The wire still carried the passwords: every login worked, the same mail was read.
+    auto kept = redact_test::run_default(true);
+    CHECK(kept->trace().size() == t.size());
+    const std::string clear = trace_to_json(kept->trace());
+    CHECK(clear.find("PASS secret\\r\\n") != std::string::npos);
+    CHECK(clear.find("A001 LOGIN bob secret") != std::string::npos);
+    CHECK(clear.find("password=secret") != std::string::npos);
+    CHECK(clear.find(R"("redacted":true)") == std::string::npos);
+    for (size_t i = 0; i < t.size(); ++i) {
+        INFO("#" << i);
+        CHECK(t.at(i).verb == kept->trace().at(i).verb);
+        CHECK(t.at(i).key == kept->trace().at(i).key);
+    }
+}
