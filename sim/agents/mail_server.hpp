@@ -88,6 +88,9 @@ public:
     // fixed "mailsim", the same for everyone); the first call notes that in
     // the trace. Outside a simulation HttpSettings draws a random one.
     const std::string& webmail_secret();
+    // A secret of the caller's (serve mode's random one: real clients are
+    // served, and the seed is no secret).
+    void set_webmail_secret(std::string secret) { webmail_secret_ = std::move(secret); }
     std::string new_queue_id();
 
     // The Deliverer reports what happened to one recipient of one message.

@@ -43,6 +43,7 @@ int cmd_serve(const ServeOptions& o, const CommonOptions& c) {
     }
     so.play = o.play;
     so.record = !o.no_record;
+    so.keep_secrets = o.keep_secrets;
     so.limits.max_connections = o.max_connections;
     so.limits.max_per_address = o.max_per_address;
     so.limits.idle_timeout_s = o.idle_timeout;

@@ -86,6 +86,7 @@ struct ServeOptions {
     bool no_tls = false;
     bool play = false;
     bool no_record = false;
+    bool keep_secrets = false;
     bool quiet = false;
     double seconds = 0;         // stop after this long (0: at Ctrl-C or end of input)
     std::string ready_file;     // written (atomically) with the bound ports once listening

@@ -154,6 +154,7 @@ int main(int argc, char** argv) {
     serve_cmd->add_flag("--no-tls", serve.no_tls, "offer no STARTTLS and serve no implicit-TLS port");
     serve_cmd->add_flag("--play", serve.play, "also send the scenario's own mails and fetches, in real time");
     serve_cmd->add_flag("--no-record", serve.no_record, "record no trace (for throughput measurements)");
+    serve_cmd->add_flag("--keep-secrets", serve.keep_secrets, "keep passwords and cookies in the trace (redacted by default)");
     serve_cmd->add_flag("--quiet", serve.quiet, "print only the listening ports and the summary");
     serve_cmd->add_option("--seconds", serve.seconds, "stop after this many seconds (default: at Ctrl-C)")->check(CLI::Range(0.0, 1e7));
     serve_cmd->add_option("--ready-file", serve.ready_file, "write the bound ports to this file once listening (for scripts)");

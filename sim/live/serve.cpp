@@ -15,10 +15,12 @@
 #include <ctime>
 
 #include <fmt/format.h>
+#include <openssl/rand.h>
 
 #include "agents/mail_server.hpp"
 #include "core/str_cat.hpp"
 #include "protocol/annotate.hpp"
+#include "protocol/redact.hpp"
 
 namespace mailsim::live {
 
@@ -151,6 +153,16 @@ bool Server::open(std::string* error) {
     t.source.kind = "serve";
     t.source.clock = "wall";
     start_ns_ = steady_ns();
+    // Real clients log in to the webmail: its cookies are signed with a
+    // random secret, not one derived from the scenario's seed.
+    for (const auto& ms : world_->servers()) {
+        unsigned char key[32];
+        RAND_bytes(key, sizeof key);
+        static constexpr char hex[] = "0123456789abcdef";
+        std::string secret;
+        for (unsigned char b : key) secret += {hex[b >> 4], hex[b & 15]};
+        ms->set_webmail_secret(std::move(secret));
+    }
     // Clients of a loopback address come from this machine: their host is
     // on the map from the start.
     if (opts_.bind.starts_with("127.")) client_host("127.0.0.1");
@@ -329,12 +341,27 @@ void Server::queue_out(Conn& c, std::string_view plain) {
     }
 }
 
+// A command from the client to the simulated server: its bytes as sent, and
+// in the trace with any password taken out (protocol/redact.hpp) unless the
+// session keeps secrets.
+void Server::record(Conn& c, protocol::Unit u) {
+    std::optional<std::string> redacted;
+    if (!opts_.keep_secrets) redacted = protocol::redact_secrets(c.protocol, u.a.verb, u.a.key, u.bytes, u.a.from_client);
+    Network& net = world_->network();
+    if (!redacted) {
+        net.send(c.id, Side::client, std::move(u.bytes), Annotation{c.protocol, u.a.verb, u.a.args, u.a.key, nullptr, {}});
+        return;
+    }
+    const std::string args = protocol::unit_args(*redacted, u.a.verb);
+    net.send(c.id, Side::client, std::move(u.bytes),
+             Annotation{c.protocol, u.a.verb, args, u.a.key, &*redacted, R"({"redacted":true})"});
+}
+
 void Server::client_bytes(Conn& c, std::string_view plain) {
     if (c.tls_asked) {  // RFC 3207 §4.2: nothing before the handshake counts
         c.discarded += plain.size();
         return;
     }
-    Network& net = world_->network();
     for (auto& u : c.ann.feed(Direction::to_server, plain)) {
         if (c.tls_asked) {
             c.discarded += u.bytes.size();
@@ -343,8 +370,7 @@ void Server::client_bytes(Conn& c, std::string_view plain) {
         ++c.commands;
         const bool starttls = u.a.verb == "STARTTLS" || (c.protocol == "pop3" && u.a.verb == "STLS");
         const std::string tag = c.protocol == "imap" ? u.bytes.substr(0, u.bytes.find(' ')) : std::string();
-        const Annotation a{c.protocol, u.a.verb, u.a.args, u.a.key};
-        net.send(c.id, Side::client, std::move(u.bytes), a);
+        record(c, std::move(u));
         if (starttls && cert_) {
             c.tls_asked = true;
             c.tls_command = c.commands;
@@ -412,7 +438,7 @@ void Server::cut_off(Conn& c, std::string_view why, std::string_view key) {
     Network& net = world_->network();
     if (net.is_open(c.id, Side::server)) {
         const protocol::Annotation a = protocol::annotate_reply(c.protocol, line);
-        net.send(c.id, Side::server, line, Annotation{c.protocol, a.verb, a.args, a.key});
+        net.send(c.id, Side::server, line, Annotation{c.protocol, a.verb, a.args, a.key, nullptr, {}});
         net.close(c.id, Side::server);
     } else {
         queue_out(c, line);
@@ -424,10 +450,7 @@ void Server::client_closed(Conn& c) {
     Network& net = world_->network();
     if (!net.is_open(c.id, Side::client)) return;
     if (!c.tls_asked)
-        for (auto& u : c.ann.finish(Direction::to_server)) {
-            const Annotation a{c.protocol, u.a.verb, u.a.args, u.a.key};
-            net.send(c.id, Side::client, std::move(u.bytes), a);
-        }
+        for (auto& u : c.ann.finish(Direction::to_server)) record(c, std::move(u));
     net.close(c.id, Side::client);
 }
 

@@ -38,6 +38,7 @@
 #include "agents/world.hpp"
 #include "core/error.hpp"
 #include "live/tls_server.hpp"
+#include "protocol/annotate.hpp"
 #include "scenario/scenario.hpp"
 
 namespace mailsim::live {
@@ -107,6 +108,7 @@ private:
     void refuse(int fd, const ServePort& port, const std::string& address, std::string_view why, std::string_view key);
     void read_from(Conn& c);
     void client_bytes(Conn& c, std::string_view plain);
+    void record(Conn& c, protocol::Unit u);
     void server_bytes(Conn& c, std::string_view bytes);
     void start_tls(Conn& c);
     void write_to(Conn& c);

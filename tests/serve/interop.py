@@ -164,6 +164,13 @@ def clients():
     check(len(hs) >= 3, "the trace has a TLS handshake event for STARTTLS, STLS and IMAPS (%d)" % len(hs))
     texts = [e for e in events if e.get("key") == "smtp.message"]
     check(len(texts) == 3, "the trace shows the 3 DATA texts as messages")
+    passes = [e for e in events if e.get("verb") == "PASS"]
+    check(passes and all(e["bytes"] == "PASS [redacted]\r\n" and e.get("detail", {}).get("redacted") for e in passes),
+          "POP3 PASS is recorded as [redacted] (%d)" % len(passes))
+    check(not [e for e in events if e.get("dir") == "c2s" and "secret" in e.get("bytes", "")],
+          "no password in clear in anything a client sent, as recorded")
+    check(not [e for e in events if e.get("key") == "agent.http.secret_from_seed"],
+          "the webmail's cookies are signed with a random secret, not the seed's")
     conns = {e["conn"] for e in events if e.get("kind") == "connect"}
     check(len(conns) >= 8, "the trace has every connection (%d)" % len(conns))
 
