@@ -74,6 +74,12 @@ struct ConnectOptions {
     int timeout_seconds = 30;
 };
 
+struct ImportOptions {
+    std::string file;       // a capture (pcap, pcapng) or a transcript log (swaks, curl -v)
+    std::string trace_out;
+};
+
+int cmd_import(const ImportOptions& o, const CommonOptions& c);
 int cmd_connect(const ConnectOptions& o, const CommonOptions& c);
 int cmd_mime(const MimeOptions& o, const CommonOptions& c);
 int cmd_lesson(const LessonOptions& o, const CommonOptions& c);

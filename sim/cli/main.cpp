@@ -7,6 +7,7 @@
 //   mailsim encode|decode base64|qp|word [--charset CS] [--explain] (TEXT | --file F)
 //   mailsim mime FILE [--json]
 //   mailsim lesson FILE [--teacher] [--results OUT.json] | mailsim lesson check FILE…
+//   mailsim import FILE [--trace OUT.json]
 //
 // Every subcommand has --help. Exit status: 0 done, 1 bad input (the error
 // names the file, the place and what was expected), 2 bad usage.
@@ -116,6 +117,15 @@ int main(int argc, char** argv) {
     connect_cmd->add_option("--timeout", connect.timeout_seconds, "seconds to wait for a reply")->check(CLI::Range(1, 3600));
     add_common(connect_cmd);
 
+    ImportOptions import_options;
+    auto* import_cmd = app.add_subcommand(
+        "import", "replay a capture (pcap, pcapng) or a transcript log (swaks, curl -v) as a trace");
+    import_cmd->add_option("file", import_options.file, "the capture or log; what it is comes from its bytes")
+        ->required()
+        ->check(CLI::ExistingFile);
+    import_cmd->add_option("--trace", import_options.trace_out, "save the trace to this file (JSON, written atomically)");
+    add_common(import_cmd);
+
     CLI11_PARSE(app, argc, argv);
     common.color = !common.no_color && ::isatty(STDOUT_FILENO);
     try {
@@ -130,6 +140,7 @@ int main(int argc, char** argv) {
             return cmd_lesson(lesson, common);
         }
         if (*connect_cmd) return cmd_connect(connect, common);
+        if (*import_cmd) return cmd_import(import_options, common);
     } catch (const std::exception& e) {
         // Our own misuse, never the user's input: say so plainly.
         std::fprintf(stderr, "mailsim: internal error: %s\n", e.what());
