@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -17,6 +18,7 @@
 
 #include <imgui.h>
 
+#include "model/import_job.hpp"
 #include "model/session.hpp"
 #include "text/text.hpp"
 
@@ -76,6 +78,7 @@ struct App {
     std::string select_part;             // a MIME part path ("1.2") the Message panel is to select
     bool part_to_lab = false;            // ...and open in the encoding lab
     LessonProgress progress;             // the open lesson's answers
+    std::unique_ptr<ImportJob> import_job;  // a capture or log being read, with its progress bar
 };
 
 // The text of a key in the app's language; the key itself when missing (a

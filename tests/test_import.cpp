@@ -21,7 +21,7 @@
 #include "protocol/annotate.hpp"
 
 using namespace mailsim;
-using capture::Conversation;
+
 
 // Named, not anonymous: the tests are compiled as a unity build.
 namespace import_test {
@@ -51,7 +51,7 @@ std::vector<std::pair<bool, std::string>> smtp_session() {
 }
 
 // The whole session as frames in order: handshake, each unit in `mss`-byte segments, FINs.
-std::vector<std::string> frames_of(Conversation& c, const std::vector<std::pair<bool, std::string>>& units, size_t mss = 1460) {
+std::vector<std::string> frames_of(capture::Conversation& c, const std::vector<std::pair<bool, std::string>>& units, size_t mss = 1460) {
     std::vector<std::string> f = c.handshake();
     for (const auto& [client, bytes] : units)
         for (auto& s : c.send(client, bytes, mss)) f.push_back(std::move(s));
@@ -60,8 +60,8 @@ std::vector<std::string> frames_of(Conversation& c, const std::vector<std::pair<
     return f;
 }
 
-Conversation smtp_conversation() {
-    Conversation c;
+capture::Conversation smtp_conversation() {
+    capture::Conversation c;
     c.client = capture::v4(192, 0, 2, 10);
     c.server = capture::v4(198, 51, 100, 25);
     return c;
@@ -113,7 +113,7 @@ void times_never_go_back(const Trace& t) {
 using namespace import_test;
 
 TEST_CASE("an SMTP session in a pcap replays with its exact bytes, labels and capture times") {
-    Conversation c = smtp_conversation();
+    capture::Conversation c = smtp_conversation();
     const auto units = smtp_session();
     auto r = import_bytes(capture::pcap(capture::timed(frames_of(c, units))));
     const Trace& t = r.trace;
@@ -162,7 +162,7 @@ TEST_CASE("reordered, repeated and overlapping segments give the same bytes as t
     std::mt19937 rng(14);
     for (int round = 0; round < 8; ++round) {
         INFO("round " << round);
-        Conversation c = smtp_conversation();
+        capture::Conversation c = smtp_conversation();
         c.client_isn = 0xFFFFFF00;  // the sequence numbers wrap in the middle of the session
         std::vector<std::string> all = c.handshake();
         std::vector<std::string> previous;
@@ -194,7 +194,7 @@ TEST_CASE("reordered, repeated and overlapping segments give the same bytes as t
 }
 
 TEST_CASE("a segment the capture missed is a gap event, and the bytes around it are never joined") {
-    Conversation c = smtp_conversation();
+    capture::Conversation c = smtp_conversation();
     auto units = smtp_session();
     std::vector<std::string> f = c.handshake();
     std::string dropped;
@@ -235,7 +235,7 @@ TEST_CASE("a segment the capture missed is a gap event, and the bytes around it 
 }
 
 TEST_CASE("an IPv6 POP3 session on raw IP frames replays with IPv6 host names") {
-    Conversation c;
+    capture::Conversation c;
     c.client = capture::v6(10);
     c.server = capture::v6(110);
     c.server_port = 110;
@@ -254,8 +254,8 @@ TEST_CASE("an IPv6 POP3 session on raw IP frames replays with IPv6 host names") 
 }
 
 TEST_CASE("a pcapng with two interfaces, one in nanoseconds, gives both connections in time order") {
-    Conversation smtp = smtp_conversation();
-    Conversation imap;
+    capture::Conversation smtp = smtp_conversation();
+    capture::Conversation imap;
     imap.client = capture::v4(192, 0, 2, 11);
     imap.server = capture::v4(198, 51, 100, 143);
     imap.client_port = 40001;
@@ -284,7 +284,7 @@ TEST_CASE("a pcapng with two interfaces, one in nanoseconds, gives both connecti
 }
 
 TEST_CASE("interfaces of different link types in one pcapng are refused with libpcap's reason") {
-    Conversation c = smtp_conversation();
+    capture::Conversation c = smtp_conversation();
     auto packets = capture::timed(frames_of(c, smtp_session()));
     auto r = import::import_capture("mixed.pcapng", {}, capture::pcapng(packets, {{capture::kEthernet, 6}, {capture::kRaw, 6}}));
     // libpcap reads such a file only up to the second interface's block.
@@ -296,14 +296,14 @@ TEST_CASE("interfaces of different link types in one pcapng are refused with lib
 }
 
 TEST_CASE("greetings on unknown ports are found by their bytes, and other streams are left out") {
-    Conversation smtp = smtp_conversation();
+    capture::Conversation smtp = smtp_conversation();
     smtp.server_port = 10025;
-    Conversation pop;
+    capture::Conversation pop;
     pop.client = capture::v4(192, 0, 2, 12);
     pop.server = capture::v4(198, 51, 100, 7);
     pop.client_port = 40002;
     pop.server_port = 7777;
-    Conversation ssh;
+    capture::Conversation ssh;
     ssh.client = capture::v4(192, 0, 2, 13);
     ssh.server = capture::v4(198, 51, 100, 22);
     ssh.client_port = 40003;
@@ -331,7 +331,7 @@ TEST_CASE("greetings on unknown ports are found by their bytes, and other stream
 }
 
 TEST_CASE("after STARTTLS the stream is counted as TLS records, never shown as text") {
-    Conversation c = smtp_conversation();
+    capture::Conversation c = smtp_conversation();
     c.server_port = 587;
     auto record = [](std::uint8_t type, size_t n) {
         std::string r;
@@ -364,7 +364,7 @@ TEST_CASE("after STARTTLS the stream is counted as TLS records, never shown as t
 }
 
 TEST_CASE("a capture cut short imports what it can and names the byte where it stopped") {
-    Conversation c = smtp_conversation();
+    capture::Conversation c = smtp_conversation();
     const std::string whole = capture::pcap(capture::timed(frames_of(c, smtp_session())));
     // Cut in the middle of the 8th record: the records before it are whole.
     size_t at = 24;
@@ -388,16 +388,16 @@ TEST_CASE("a capture cut short imports what it can and names the byte where it s
 }
 
 TEST_CASE("segments of one byte each give the same units as whole ones") {
-    Conversation c = smtp_conversation();
+    capture::Conversation c = smtp_conversation();
     auto whole = import_bytes(capture::pcap(capture::timed(frames_of(c, smtp_session()))));
-    Conversation d = smtp_conversation();
+    capture::Conversation d = smtp_conversation();
     auto trickle = import_bytes(capture::pcap(capture::timed(frames_of(d, smtp_session(), 1))));
     REQUIRE(verbs(trickle.trace) == verbs(whole.trace));
     REQUIRE(stream(trickle.trace, Direction::to_server) == stream(whole.trace, Direction::to_server));
 }
 
 TEST_CASE("an imported trace saves and loads again, and import finds the format by content") {
-    Conversation c = smtp_conversation();
+    capture::Conversation c = smtp_conversation();
     const auto dir = std::filesystem::temp_directory_path() / ("mailsim-import-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const std::string path = (dir / "lab.dat").string();  // no telling name
