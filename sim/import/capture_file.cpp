@@ -56,6 +56,8 @@ bool CaptureFile::start(std::FILE* f) {
     }
     pcap_ = p;
     file_ = f;  // pcap_close closes it
+    next_record_ = offset();  // after the file header
+    pcapng_ = pcap_major_version(p) != 2 || next_record_ != 24;
     link_type_ = pcap_datalink(p);
     return true;
 }
@@ -72,7 +74,10 @@ std::uint64_t CaptureFile::offset() const {
 
 std::optional<CapturedPacket> CaptureFile::next() {
     if (!pcap_ || !error_.empty()) return std::nullopt;
-    const std::uint64_t record = offset();
+    // A pcap record is its 16-byte header and the bytes captured, so where
+    // each starts is counted; a pcapng file has other blocks between, so
+    // there the stream is asked.
+    const std::uint64_t record = pcapng_ ? offset() : next_record_;
     pcap_pkthdr* header = nullptr;
     const u_char* data = nullptr;
     const int rc = pcap_next_ex(handle(pcap_), &header, &data);
@@ -81,6 +86,7 @@ std::optional<CapturedPacket> CaptureFile::next() {
         p.time_us = static_cast<std::int64_t>(header->ts.tv_sec) * 1000000 + header->ts.tv_usec;
         p.data = {reinterpret_cast<const char*>(data), header->caplen};
         p.wire_len = header->len;
+        next_record_ = record + 16 + header->caplen;
         return p;
     }
     if (rc == PCAP_ERROR) {

@@ -49,6 +49,8 @@ private:
     void* pcap_ = nullptr;  // pcap_t*
     std::FILE* file_ = nullptr;
     int link_type_ = 0;
+    bool pcapng_ = false;
+    std::uint64_t next_record_ = 0;  // pcap: where the next record starts
     std::string error_;
     std::uint64_t error_offset_ = 0;
 };

@@ -390,13 +390,14 @@ void PacketImporter::units(ConnectionState& c, int half, std::string_view bytes)
 }
 
 void PacketImporter::flush_batch(ConnectionState& c, int half) {
-    std::string bytes = std::move(c.batch[half]);
-    c.batch[half].clear();
-    if (bytes.empty() || !c.annotator) return;
-    const SimTime now = now_;
-    now_ = c.batch_time[half];
-    feed_units(c, half, bytes);
-    now_ = now;
+    std::string& bytes = c.batch[half];  // kept, with its capacity, for the next batch
+    if (!bytes.empty() && c.annotator) {
+        const SimTime now = now_;
+        now_ = c.batch_time[half];
+        feed_units(c, half, bytes);
+        now_ = now;
+    }
+    bytes.clear();
 }
 
 void PacketImporter::feed_units(ConnectionState& c, int half, std::string_view bytes) {
@@ -619,9 +620,10 @@ Result<ImportResult> import_capture(const std::string& path, const ImportOptions
     {
         PacketImporter importer(r.trace);
         std::uint64_t reported = 0;
+        std::uint64_t packets = 0;
         while (auto p = file.next()) {
             importer.packet(p->time_us, file.link_type(), p->data);
-            if (options.progress && file.offset() - reported >= (1u << 20)) {
+            if (options.progress && (++packets & 255) == 0 && file.offset() - reported >= (1u << 20)) {
                 reported = file.offset();
                 if (!options.progress(reported, total)) {
                     r.cancelled = true;

@@ -12,7 +12,7 @@
 // its own:
 //
 //   import, streaming   sim/import's PacketImporter over the file, the
-//                       trace's events counted and dropped every 64 MiB
+//                       trace's events counted and dropped every 4 MiB
 //                       (what the importer itself holds: reassembly and
 //                       the unit being gathered)
 //   import, whole trace import_capture as `mailsim import` and the GUI run
@@ -243,7 +243,7 @@ int main(int argc, char** argv) {
                    mailsim::import::PacketImporter importer(trace);
                    while (auto p = file.next()) {
                        importer.packet(p->time_us, file.link_type(), p->data);
-                       if (trace.memory_bytes() > (64u << 20)) {
+                       if (trace.memory_bytes() > (4u << 20)) {
                            events += trace.size();
                            trace.clear();
                        }
