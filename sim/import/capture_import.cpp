@@ -199,6 +199,14 @@ ConnectionState* PacketImporter::connection_for(const TcpSegment& s) {
     const auto key = ordered ? std::make_pair(s.src, s.dst) : std::make_pair(s.dst, s.src);
     const bool syn_only = (s.flags & (kSyn | kAck)) == kSyn;
     auto it = live_.find(key);
+    if (it == live_.end()) {
+        // A connection that ended: its last ACKs and retransmissions are no new connection.
+        auto ended = ended_.find(key);
+        if (ended != ended_.end()) {
+            if (!syn_only) return nullptr;
+            ended_.erase(ended);
+        }
+    }
     if (it != live_.end()) {
         ConnectionState& c = *it->second;
         // A new SYN on a connection that ended (the port used again): a new connection.
@@ -282,9 +290,11 @@ void PacketImporter::segment(const TcpSegment& s) {
             e.args = "RST";
             emit(&c, e);
             if (c.fate == ConnectionState::Fate::undecided) leave_out(c);
+            retire(s);
             return;
         }
         close_connection(c, half, "RST");
+        retire(s);
         return;
     }
     if (c.closed[half]) return;
@@ -292,6 +302,22 @@ void PacketImporter::segment(const TcpSegment& s) {
     mine.segment(data_seq, s.payload, sink);
     if (s.flags & kFin) mine.fin(data_seq, s.payload_len);
     if (mine.finished()) close_connection(c, half, "FIN");
+    if (c.closed[0] && c.closed[1]) retire(s);
+}
+
+void PacketImporter::retire(const TcpSegment& s) {
+    const auto key = s.src < s.dst ? std::make_pair(s.src, s.dst) : std::make_pair(s.dst, s.src);
+    auto it = live_.find(key);
+    if (it == live_.end()) return;
+    end_connection(*it->second);
+    live_.erase(it);
+    // Remembered for a while, so that the stragglers of the close are not taken for a new connection.
+    ended_.insert(key);
+    ended_order_.push_back(key);
+    if (ended_order_.size() > 65536) {
+        ended_.erase(ended_order_.front());
+        ended_order_.pop_front();
+    }
 }
 
 void PacketImporter::stream_data(ConnectionState& c, int half, std::string_view bytes) {
@@ -390,14 +416,13 @@ void PacketImporter::units(ConnectionState& c, int half, std::string_view bytes)
 }
 
 void PacketImporter::flush_batch(ConnectionState& c, int half) {
-    std::string& bytes = c.batch[half];  // kept, with its capacity, for the next batch
-    if (!bytes.empty() && c.annotator) {
-        const SimTime now = now_;
-        now_ = c.batch_time[half];
-        feed_units(c, half, bytes);
-        now_ = now;
-    }
-    bytes.clear();
+    std::string bytes = std::move(c.batch[half]);
+    c.batch[half].clear();
+    if (bytes.empty() || !c.annotator) return;
+    const SimTime now = now_;
+    now_ = c.batch_time[half];
+    feed_units(c, half, bytes);
+    now_ = now;
 }
 
 void PacketImporter::feed_units(ConnectionState& c, int half, std::string_view bytes) {
@@ -536,6 +561,7 @@ void PacketImporter::end_connection(ConnectionState& c) {
     if (c.tls) tls_flights(c);
     finish_units(c, kToServer);
     finish_units(c, kToClient);
+    c.annotator.reset();
 }
 
 void PacketImporter::emit(ConnectionState* c, Event e) {

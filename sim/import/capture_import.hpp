@@ -28,9 +28,11 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -91,6 +93,8 @@ private:
     void tls_flight(ConnectionState& c, int half);
     void close_connection(ConnectionState& c, int half, std::string_view why);
     void end_connection(ConnectionState& c);
+    // Both ends closed: the connection's events are out, its memory goes.
+    void retire(const TcpSegment& s);
 
     void emit(ConnectionState* c, Event e);  // e's strings are copied when it must wait
     void flush_staged();
@@ -104,6 +108,8 @@ private:
     std::uint32_t next_conn_id_ = 1;
     // Open connections by their two ends (the lower first).
     std::map<std::pair<Endpoint, Endpoint>, std::unique_ptr<ConnectionState>> live_;
+    std::set<std::pair<Endpoint, Endpoint>> ended_;  // lately ended, oldest first in ended_order_
+    std::deque<std::pair<Endpoint, Endpoint>> ended_order_;
     // Host names of connections shown: (client, server, protocol), for the hosts and links.
     std::vector<std::array<std::string, 3>> pairs_;
     std::vector<Staged> staged_;  // events waiting behind a connection not yet known, in time order
