@@ -561,3 +561,14 @@ TEST_CASE("the sample swaks and curl logs, made against aiosmtpd, import with th
     REQUIRE(count_key(curl->trace, "import.log.unshown") == 1);
     REQUIRE(curl->trace.at(1).time == 27480);  // 16:23:24.766939 less the first line's 16:23:24.739459
 }
+
+TEST_CASE("a capture whose clock goes back gives a trace whose times never decrease and that loads again") {
+    capture::Conversation c = smtp_conversation();
+    c.server_port = 10025;  // held back until the greeting: its events wait, then take their place
+    auto packets = capture::timed(frames_of(c, smtp_session()));
+    packets[1].time_us = packets[0].time_us - 5000000;  // the SYN+ACK stamped 5 s before the SYN
+    auto r = import_bytes(capture::pcap(packets));
+    times_never_go_back(r.trace);
+    REQUIRE(trace_from_json(trace_to_json(r.trace), "back.json").ok());
+    REQUIRE(stream(r.trace, Direction::to_server) == joined(smtp_session(), true));
+}

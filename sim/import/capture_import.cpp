@@ -178,11 +178,14 @@ PacketImporter::~PacketImporter() = default;
 
 void PacketImporter::packet(std::int64_t time_us, int dlt, std::string_view frame) {
     ++stats_.packets;
+    time_us = std::max<std::int64_t>(time_us, 0);  // a broken record's time before 1970: the epoch
     if (epoch_us_ < 0) {
         epoch_us_ = time_us - ((time_us % 1000000) + 1000000) % 1000000;
         out_.source.start_epoch = epoch_us_ / 1000000;
     }
-    now_ = std::max(last_time_, time_us - epoch_us_);
+    // The capture clock never goes back here, even where the file's does
+    // (interfaces merged, a clock stepped): events keep their order.
+    now_ = std::max(now_, time_us - epoch_us_);
     TcpSegment s;
     switch (decode_frame(dlt, frame, s)) {
     case Decoded::tcp: ++stats_.tcp_segments; segment(s); break;
