@@ -163,6 +163,11 @@ void place_next(const App& app, PanelId id, float top, float bottom) {
 }
 
 void open_file(App& app, const std::string& path) {
+    // A capture or a transcript log is read on a worker (import_progress shows it).
+    if (is_importable(path)) {
+        app.import_job = std::make_unique<ImportJob>(path);
+        return;
+    }
     if (auto err = app.session.open(path)) {
         app.status = err->message();
         std::fprintf(stderr, "mailsim-gui: %s\n", app.status.c_str());
@@ -170,6 +175,43 @@ void open_file(App& app, const std::string& path) {
         app.status = TF(app, "gui.status.opened", {{"path", path}, {"events", std::to_string(app.session.trace().size())}});
         app.lab_rows_loaded = false;
     }
+}
+
+// While a capture or log is imported: a window with its progress and a
+// Cancel button; when it is done, its trace is opened like a saved one.
+void import_progress(App& app) {
+    ImportJob& job = *app.import_job;
+    const std::string name = fs::path(job.path()).filename().string();
+    if (job.finished()) {
+        auto r = job.take();
+        if (job.cancelled()) {
+            app.status = TF(app, "gui.import.cancelled", {{"path", name}});
+        } else if (!r) {
+            app.status = r.error().message();
+            std::fprintf(stderr, "mailsim-gui: %s\n", app.status.c_str());
+        } else {
+            const std::string stopped = r->stopped, at = std::to_string(r->stopped_at);
+            const std::string title = r->trace.source.name.empty() ? name : r->trace.source.name;
+            app.session.follow(std::make_unique<WholeTrace>(std::move(r->trace)), title, job.path());
+            app.session.set_cursor(0);
+            app.lab_rows_loaded = false;
+            app.status = stopped.empty()
+                             ? TF(app, "gui.status.opened", {{"path", job.path()}, {"events", std::to_string(app.session.trace().size())}})
+                             : TF(app, "gui.import.stopped", {{"path", name}, {"offset", at}, {"reason", stopped}});
+        }
+        app.import_job.reset();
+        return;
+    }
+    const ImVec2 d = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos({d.x * 0.5f, d.y * 0.4f}, ImGuiCond_Always, {0.5f, 0.5f});
+    ImGui::SetNextWindowSize({std::min(d.x * 0.8f, 520.0f), 0});
+    ImGui::Begin(T(app, "gui.import.title"), nullptr,
+                 ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings);
+    ImGui::TextUnformatted(name.c_str());
+    const std::string read = TF(app, "gui.import.read", {{"mib", std::to_string(job.bytes_read() >> 20)}});
+    ImGui::ProgressBar(job.progress(), {-1, 0}, read.c_str());
+    if (ImGui::Button(T(app, "gui.import.cancel"))) job.cancel();
+    ImGui::End();
 }
 
 void drop_callback(GLFWwindow* window, int count, const char** paths) {
@@ -181,7 +223,7 @@ std::vector<std::string> files_in(const char* dir) {
     std::vector<std::string> out;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(dir, ec))
-        if (e.path().extension() == ".json") out.push_back(e.path().string());
+        if (e.path().extension() == ".json" || (e.is_regular_file() && is_importable(e.path().string()))) out.push_back(e.path().string());
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -441,7 +483,7 @@ int run_app(const Options& options) {
         }
     } else if (!options.file.empty()) {
         open_file(app, options.file);
-        if (app.session.trace().empty() && app.session.title().empty()) app.session.open_default();
+        if (!app.import_job && app.session.trace().empty() && app.session.title().empty()) app.session.open_default();
     } else {
         app.session.open_default();
     }
@@ -476,6 +518,7 @@ int run_app(const Options& options) {
         const float bottom = app.timeline_height > 0 ? app.timeline_height : Px(app, 96.0f);
         draw_panels(app, top, bottom);
         AuditCutContent(app);
+        if (app.import_job) import_progress(app);
         // The timeline asked for another height: the panels take their places again next frame.
         app.relayout = app.timeline_height > 0 && app.timeline_height != bottom;
         ImGui::Render();
@@ -498,7 +541,8 @@ int run_app(const Options& options) {
         ++frame;
         // Script actions run one a frame, after the frame that shows the last one.
         std::string shot;
-        if (!script.empty() && !script.run_next(app, shot, exit_code)) app.want_quit = true;
+        // (A script waits while a capture is being imported.)
+        if (!script.empty() && !app.import_job && !script.run_next(app, shot, exit_code)) app.want_quit = true;
         if (!shot.empty()) {
             if (!write_png(shot, w, h)) {
                 std::fprintf(stderr, "mailsim-gui: cannot write %s\n", shot.c_str());

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -18,6 +19,7 @@
 #include <imgui.h>
 
 #include "model/label_fit.hpp"
+#include "model/import_job.hpp"
 #include "model/session.hpp"
 #include "text/text.hpp"
 
@@ -104,6 +106,7 @@ struct App {
     bool part_to_lab = false;            // ...and open in the encoding lab
     LessonProgress progress;             // the open lesson's answers
     LiveState live;
+    std::unique_ptr<ImportJob> import_job;  // a capture or log being read, with its progress bar
 };
 
 // The text of a key in the app's language; the key itself when missing (a

@@ -24,7 +24,7 @@ namespace {
 std::set<std::string> keys_in_sources() {
     std::set<std::string> keys;
     static const std::string_view prefixes[] = {"cli.",  "agent.", "fault.", "smtp.",      "gui.",       "codec.",
-                                                "pop3.", "imap.",  "http.",  "dns.query.", "dns.answer."};
+                                                "pop3.", "imap.",  "http.",  "dns.query.", "dns.answer.", "import."};
     auto is_key_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; };
     for (const char* dir : {"sim", "gui"}) {
         std::filesystem::path root = std::filesystem::path(MAILSIM_SOURCE_DIR) / dir;

@@ -92,6 +92,11 @@ void TraceIndex::add(const Event& e) {
         c.lines.push_back({seq, 0, 0, LineClass::tcp, false});
         break;
     case EventKind::close: c.lines.push_back({seq, 0, 0, LineClass::tcp, e.dir != Direction::to_client}); break;
+    case EventKind::note:
+        // An imported connection's own notes (a gap in the capture, TLS
+        // records) stand in its transcript where they happened.
+        if (e.key.starts_with("import.")) c.lines.push_back({seq, 0, 0, LineClass::tcp, e.dir != Direction::to_client});
+        break;
     case EventKind::bytes: {
         if (c.protocol == "tcp" && !e.protocol.empty()) c.protocol = std::string(e.protocol);
         auto& annotator = annotators_[it->second];

@@ -95,6 +95,12 @@ struct ServeOptions {
 };
 
 int cmd_serve(const ServeOptions& o, const CommonOptions& c);
+struct ImportOptions {
+    std::string file;       // a capture (pcap, pcapng) or a transcript log (swaks, curl -v)
+    std::string trace_out;
+};
+
+int cmd_import(const ImportOptions& o, const CommonOptions& c);
 int cmd_connect(const ConnectOptions& o, const CommonOptions& c);
 int cmd_mime(const MimeOptions& o, const CommonOptions& c);
 int cmd_lesson(const LessonOptions& o, const CommonOptions& c);

@@ -7,6 +7,7 @@
 //   mailsim encode|decode base64|qp|word [--charset CS] [--explain] (TEXT | --file F)
 //   mailsim mime FILE [--json]
 //   mailsim lesson FILE [--teacher] [--results OUT.json] | mailsim lesson check FILE…
+//   mailsim import FILE [--trace OUT.json]
 //
 // Every subcommand has --help. Exit status: 0 done, 1 bad input (the error
 // names the file, the place and what was expected), 2 bad usage.
@@ -166,6 +167,15 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 86400));
     add_common(serve_cmd);
 
+    ImportOptions import_options;
+    auto* import_cmd = app.add_subcommand(
+        "import", "replay a capture (pcap, pcapng) or a transcript log (swaks, curl -v) as a trace");
+    import_cmd->add_option("file", import_options.file, "the capture or log; what it is comes from its bytes")
+        ->required()
+        ->check(input_file);
+    import_cmd->add_option("--trace", import_options.trace_out, "save the trace to this file (JSON, written atomically)");
+    add_common(import_cmd);
+
     // Exit status as the README says: 0 done (--help, --version too), 2 bad
     // usage (an unknown option, a missing argument, a value out of range),
     // not CLI11's own codes (105-109).
@@ -192,6 +202,7 @@ int main(int argc, char** argv) {
         }
         if (*connect_cmd) return cmd_connect(connect, common);
         if (*serve_cmd) return cmd_serve(serve, common);
+        if (*import_cmd) return cmd_import(import_options, common);
     } catch (const std::exception& e) {
         // Our own misuse, never the user's input: say so plainly.
         std::fprintf(stderr, "mailsim: internal error: %s\n", e.what());

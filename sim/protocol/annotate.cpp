@@ -97,9 +97,12 @@ std::vector<Unit> Annotator::feed(Direction dir, std::string_view bytes) {
         held.assign(cut(dir, bytes, false, out));
         return out;
     }
-    std::string joined = std::move(held);
-    joined.append(bytes);
-    held.assign(cut(dir, joined, false, out));
+    // The unit being gathered grows in place (a message of megabytes comes a
+    // segment at a time): no new buffer for each piece.
+    held.append(bytes);
+    const size_t left = cut(dir, held, false, out).size();
+    held.erase(0, held.size() - left);
+    if (held.capacity() > (1u << 20) && held.size() < held.capacity() / 4) held.shrink_to_fit();
     return out;
 }
 
