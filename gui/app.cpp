@@ -272,6 +272,7 @@ void menu_bar(App& app) {
         }
         if (ImGui::MenuItem(T(app, "gui.menu.reset_layout"))) {
             app.open.fill(true);
+            app.open[static_cast<size_t>(PanelId::live)] = false;  // View ▸ Live opens it
             app.solo = -1;
             app.relayout = true;
         }
@@ -335,9 +336,13 @@ void lesson_or_lab(App& app) {
         app.open[static_cast<size_t>(PanelId::replylab)] = !live && !has;
         had_live = live;
     }
+    if (has && !had_lesson && live) {  // a lesson opened: it takes the place the Live panel had
+        app.open[static_cast<size_t>(PanelId::live)] = false;
+        had_live = false;
+    }
     if (has != had_lesson || app.relayout) {
         app.open[static_cast<size_t>(PanelId::lesson)] = has;
-        app.open[static_cast<size_t>(PanelId::replylab)] = !has && !live;
+        app.open[static_cast<size_t>(PanelId::replylab)] = !has && !app.open[static_cast<size_t>(PanelId::live)];
         if (has != had_lesson) {
             app.relayout = true;  // the panels move to the lesson's places, or back
             lower_middle = -1;
@@ -430,6 +435,7 @@ int run_app(const Options& options) {
     const auto t0 = Clock::now();
     App app;
     app.open.fill(true);
+    app.open[static_cast<size_t>(PanelId::live)] = false;  // View ▸ Live, or a script's `serve`, opens it
     if (auto l = text::parse_lang(options.lang)) app.lang = *l;
     else {
         std::fprintf(stderr, "mailsim-gui: --lang: expected en or zh, found \"%s\"\n", options.lang.c_str());

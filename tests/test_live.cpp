@@ -213,6 +213,28 @@ TEST_CASE("mailsim connect sends a message through a real SMTP server over START
     CHECK(with_key(t, "smtp.reply.221").size() == 1);
 }
 
+TEST_CASE("mailsim connect --send: its own SMTP client engine sends a message over STARTTLS, as the simulated agents do", "[live]") {
+    Lab lab;
+    write(lab.dir / "msg.eml", "From: alice@crepes.fr\nTo: bob@localhost\nSubject: =?UTF-8?B?5rWL6K+V?=\n\n.starts with a dot\nbody\n");
+    int st = -1;
+    const std::string out = sh(std::string(MAILSIM_CLI) + " connect smtp://localhost:" + std::to_string(lab.smtp) +
+                                   " --starttls" + lab.ca() + " --send " + (lab.dir / "msg.eml").string() +
+                                   " --from alice@crepes.fr --to bob@localhost --trace " + (lab.dir / "send.json").string(),
+                               &st);
+    INFO(out);
+    REQUIRE(st == 0);
+    CHECK(out.find("bob@localhost: accepted") != std::string::npos);
+    // CRLF line ends; the leading dot stuffed on the wire and unstuffed by the server.
+    CHECK(slurp(lab.dir / "out/1.eml") ==
+          "From: alice@crepes.fr\r\nTo: bob@localhost\r\nSubject: =?UTF-8?B?5rWL6K+V?=\r\n\r\n.starts with a dot\r\nbody\r\n");
+    Trace t = lab.trace("send");
+    CHECK(with_key(t, "smtp.cmd.EHLO").size() == 2);  // before STARTTLS, and again inside TLS (RFC 3207 §4.2)
+    CHECK(with_key(t, "smtp.cmd.MAIL").size() == 1);
+    CHECK(with_key(t, "smtp.message").size() == 1);
+    CHECK(with_key(t, "smtp.reply.221").size() == 1);
+    CHECK(with_key(t, "live.tls.handshake").size() == 1);
+}
+
 TEST_CASE("credentials never reach the trace unless --keep-secrets, and the redaction shows", "[live]") {
     Lab lab;
     int st = -1;

@@ -100,6 +100,44 @@ int cmd_connect(const ConnectOptions& o, const CommonOptions& c) {
         save();
         return 1;
     }
+    if (!o.send_file.empty()) {
+        // A standard session: mailsim's own SMTP client engine sends the message.
+        if (target->protocol != "smtp" || o.from.empty() || o.to.empty() || !o.script.empty()) {
+            std::fprintf(stderr, "mailsim: --send goes with an smtp:// or smtps:// address, --from and at least one --to, and no --script\n");
+            session.close();
+            return 2;
+        }
+        auto text = read_file(o.send_file);
+        if (!text) {
+            std::fprintf(stderr, "mailsim: %s\n", text.error().message().c_str());
+            session.close();
+            return 1;
+        }
+        // RFC 5322 lines end in CRLF; a file written on Unix has LF alone.
+        std::string content;
+        for (size_t i = 0; i < text->size(); ++i) {
+            if ((*text)[i] == '\n' && (i == 0 || (*text)[i - 1] != '\r')) content += '\r';
+            content += (*text)[i];
+        }
+        if (!content.ends_with("\r\n")) content += "\r\n";
+        auto result = session.send_message(o.from, o.to, content);
+        session.close();
+        int status = 0;
+        if (!result) {
+            std::fprintf(stderr, "mailsim: %s\n", session.error().c_str());
+            status = 1;
+        } else {
+            for (const auto& r : result->recipients) {
+                const bool ok = r.outcome == smtp::RecipientResult::Outcome::accepted;
+                out(fmt::format("{} {}: {} ({} at {})\n", ok ? "✓" : "✗", r.mailbox,
+                                ok ? "accepted" : r.outcome == smtp::RecipientResult::Outcome::transient ? "refused for now" : "refused",
+                                r.reply.summary(), r.stage));
+                if (!ok) status = 1;
+            }
+        }
+        const int saved = save();
+        return status ? status : saved;
+    }
     const bool interactive = o.script.empty();
     const bool prompt = interactive && ::isatty(STDIN_FILENO);
     size_t next = 0;

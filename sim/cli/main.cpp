@@ -132,6 +132,11 @@ int main(int argc, char** argv) {
     connect_cmd->add_flag("--insecure", connect.insecure, "go on when the certificate does not verify (a warning is recorded)");
     connect_cmd->add_flag("--keep-secrets", connect.keep_secrets, "keep passwords and AUTH lines in the trace (redacted by default)");
     connect_cmd->add_option("--timeout", connect.timeout_seconds, "seconds to wait for a reply")->check(CLI::Range(1, 3600));
+    connect_cmd->add_option("--send", connect.send_file,
+                            "SMTP: send this message (RFC 5322 text) with mailsim's own client engine, then QUIT")
+        ->check(input_file);
+    connect_cmd->add_option("--from", connect.from, "with --send: the envelope's sender (MAIL FROM)");
+    connect_cmd->add_option("--to", connect.to, "with --send: a recipient (RCPT TO); give it once a recipient");
     add_common(connect_cmd);
 
     ServeOptions serve;

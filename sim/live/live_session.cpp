@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/ascii.hpp"
+#include "message/seven_bit.hpp"
 #include "protocol/redact.hpp"
 
 namespace mailsim::live {
@@ -118,6 +119,7 @@ std::string LiveSession::redact(const protocol::Unit& u, bool* redacted) const {
 }
 
 void LiveSession::record(const protocol::Unit& u) {
+    if (u.a.dir == Direction::to_client && greeting_.empty()) greeting_ = u.bytes;
     bool redacted = false;
     const std::string bytes = redact(u, &redacted);
     const std::string args = redacted ? protocol::unit_args(bytes, u.a.verb) : u.a.args;
@@ -193,6 +195,61 @@ bool LiveSession::command(const std::string& line) {
     const std::string verb = to_upper(w.empty() ? std::string_view{} : w[target_.protocol == "imap" && w.size() > 1 ? 1 : 0]);
     if ((verb == "STARTTLS" || verb == "STLS") && last_positive_) return upgrade(true);
     return true;
+}
+
+std::optional<smtp::TransactionResult> LiveSession::send_message(const std::string& from, const std::vector<std::string>& to,
+                                                                 const std::string& content) {
+    if (!link_ || target_.protocol != "smtp") {
+        error_ = link_ ? "a message is sent over SMTP only" : "not connected";
+        return std::nullopt;
+    }
+    smtp::ClientSettings cs;
+    cs.helo_name = options_.client_name;
+    cs.to_7bit = [](const std::string& c) -> Result<std::string> {
+        auto r = message::to_seven_bit(c);
+        if (!r) return r.error();
+        return std::move(r->content);
+    };
+    smtp::ClientSession engine(std::move(cs));
+    smtp::Transaction t;
+    t.id = 1;
+    t.reverse_path = from;
+    t.recipients = to;
+    t.content = std::make_shared<const std::string>(content);
+    engine.add(std::move(t));
+    // The engine starts from the greeting; after STARTTLS it says EHLO again,
+    // as RFC 3207 §4.2 asks.
+    engine.receive(greeting_);
+    std::optional<smtp::TransactionResult> result;
+    for (;;) {
+        for (auto& o : engine.take_output()) {
+            for (const auto& u : annotator_.feed(Direction::to_server, o.bytes)) record(u);
+            if (!link_->send(o.bytes)) {
+                error_ = "the connection is gone";
+                return result;
+            }
+        }
+        while (auto e = engine.next_event())
+            if (e->type == smtp::ClientSession::SessionEvent::Type::transaction_done) result = std::move(e->result);
+        if (engine.wants_close()) {
+            close();
+            return result;
+        }
+        auto got = link_->receive(options_.timeout_ms);
+        if (!got) {
+            error_ = fmt::format("no reply within {} s", options_.timeout_ms / 1000);
+            return result;
+        }
+        if (got->empty()) {
+            for (const auto& u : annotator_.finish(Direction::to_client)) record(u);
+            tcp_event(EventKind::close, false, "FIN");
+            link_.reset();
+            if (!result) error_ = "the server closed the connection";
+            return result;
+        }
+        for (const auto& u : annotator_.feed(Direction::to_client, *got)) record(u);
+        engine.receive(*got);
+    }
 }
 
 bool LiveSession::upgrade(bool after_command) {

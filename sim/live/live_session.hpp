@@ -15,9 +15,9 @@
 // every line answering a 334 or "+" challenge are replaced by "[redacted]",
 // and the event says so in its detail.
 //
-// Not done yet: the standard sessions run by our own client engines (send
-// a message; list and fetch mail) — commands are the user's or a script's;
-// pipelining several commands at once.
+// A standard SMTP session (send a message) is run by mailsim's own client
+// engine, the one the simulated agents use (send_message). Not done yet:
+// standard POP3 and IMAP sessions (list and fetch mail) by their engines.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +30,7 @@
 #include "core/trace.hpp"
 #include "live/link.hpp"
 #include "protocol/annotate.hpp"
+#include "protocol/smtp/client_session.hpp"
 
 namespace mailsim::live {
 
@@ -68,6 +69,14 @@ public:
     bool command(const std::string& line);
     // Closes and records the close.
     void close();
+    // After open(), on an SMTP connection: mailsim's own SMTP client engine
+    // sends `content` (header, empty line, body; CRLF line ends) from `from`
+    // to each of `to` (EHLO, MAIL, RCPT, DATA, pipelined where the server
+    // offers PIPELINING; re-encoded to 7 bits for a server without
+    // 8BITMIME), then QUIT. Each recipient's fate as the engine saw it, or
+    // nullopt with error() set when the connection failed first.
+    std::optional<smtp::TransactionResult> send_message(const std::string& from, const std::vector<std::string>& to,
+                                                        const std::string& content);
 
     bool connected() const { return link_ != nullptr; }
     // SMTP after 354: the lines sent are message text (blank lines included).
@@ -100,6 +109,7 @@ private:
     bool last_positive_ = false;
     std::string last_verb_;
     bool in_text_ = false;         // SMTP after 354: lines are message text up to "."
+    std::string greeting_;         // the server's first reply, for an engine that starts after open()
 };
 
 }  // namespace mailsim::live
