@@ -331,7 +331,8 @@ Result<ImportResult> import_log(std::string_view text, const std::string& name) 
         }
     }
     b.close("FIN");
-    for (const auto& [client, server] : b.pairs) {
+    for (const auto& pair : b.pairs) {
+        const std::string& server = pair.second;  // (a lambda cannot name a structured binding in clang 14)
         const bool known = std::any_of(t.hosts.begin(), t.hosts.end(), [&](const TraceHost& h) { return h.name == server; });
         if (!known) t.hosts.push_back({server, b.protocol_ == "http" ? "server" : "mail-server", server, ""});
     }
