@@ -24,6 +24,10 @@ template <class Event>
 class Outbox {
 public:
     void send(Outgoing&& o) { out_.push_back(std::move(o)); }
+    // Labels the last output with a verb that outlives it (one the caller owns).
+    void relabel_last(std::string_view verb) {
+        if (!out_.empty()) out_.back().verb = verb;
+    }
     void report(Event&& e) { events_.push_back(std::move(e)); }
 
     // Moves `state` to `to` and reports the change, unless it is `to`

@@ -242,6 +242,10 @@ void ClientSession::next_transaction() {
 void ClientSession::send_line(std::string_view line) {
     const size_t sp = line.find(' ');
     send_command(line.substr(0, sp), sp == std::string_view::npos ? std::string_view{} : line.substr(sp + 1));
+    // A verb no catalog row knows (a student's XYZZY) is labelled by its own
+    // word, as the annotator labels it; the line lives in the transaction,
+    // which outlives the output that names it.
+    if (!command_row(line.substr(0, sp))) outbox_.relabel_last(line.substr(0, sp));
 }
 
 void ClientSession::on_command_reply(const Reply& r) {
