@@ -44,7 +44,9 @@ std::string openssl_error() {
     return buf;
 }
 
-std::string name_line(X509_NAME* name) {
+}  // namespace
+
+std::string x509_name_line(X509_NAME* name) {
     if (!name) return {};
     BIO* b = BIO_new(BIO_s_mem());
     X509_NAME_print_ex(b, name, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
@@ -55,7 +57,6 @@ std::string name_line(X509_NAME* name) {
     return out;
 }
 
-}  // namespace
 
 Link::~Link() = default;
 
@@ -192,8 +193,8 @@ bool Link::start_tls(const std::string& server_name, const TlsOptions& options, 
     facts_.cipher = SSL_CIPHER_get_name(SSL_get_current_cipher(m.ssl));
     X509* cert = SSL_get1_peer_certificate(m.ssl);
     if (cert) {
-        facts_.subject = name_line(X509_get_subject_name(cert));
-        facts_.issuer = name_line(X509_get_issuer_name(cert));
+        facts_.subject = x509_name_line(X509_get_subject_name(cert));
+        facts_.issuer = x509_name_line(X509_get_issuer_name(cert));
         X509_free(cert);
     }
     const long v = SSL_get_verify_result(m.ssl);

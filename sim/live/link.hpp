@@ -19,7 +19,13 @@
 #include <optional>
 #include <string>
 
+typedef struct X509_name_st X509_NAME;
+
 namespace mailsim::live {
+
+// An X.509 name on one line ("O = mailsim serve, CN = localhost"), as the
+// trace shows a certificate's subject and issuer; "" for none.
+std::string x509_name_line(X509_NAME* name);
 
 struct TlsOptions {
     std::string cafile;     // trust this CA (a lab's) instead of the system's store

@@ -31,17 +31,6 @@ std::string openssl_reason(std::string_view fallback) {
     return buf;
 }
 
-std::string one_line(X509_NAME* name) {
-    if (!name) return {};
-    BIO* b = BIO_new(BIO_s_mem());
-    X509_NAME_print_ex(b, name, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
-    char* data = nullptr;
-    const long n = BIO_get_mem_data(b, &data);
-    std::string out(data, static_cast<size_t>(n > 0 ? n : 0));
-    BIO_free(b);
-    return out;
-}
-
 std::string fingerprint_of(X509* cert) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
@@ -158,7 +147,7 @@ Result<ServerCertificate> ServerCertificate::load(const std::string& cert_file, 
         return Error{key_file, "this key does not belong to the certificate " + cert_file};
     X509* cert = SSL_CTX_get0_certificate(raw);
     c.cert_file_ = cert_file;
-    c.subject_ = one_line(X509_get_subject_name(cert));
+    c.subject_ = x509_name_line(X509_get_subject_name(cert));
     c.fingerprint_ = fingerprint_of(cert);
     return c;
 }
@@ -183,8 +172,8 @@ ServerTls::ServerTls(const ServerCertificate& cert) {
     SSL_set_bio(ssl_, rbio_, wbio_);
     SSL_set_accept_state(ssl_);
     X509* ours = SSL_get_certificate(ssl_);
-    facts_.subject = one_line(X509_get_subject_name(ours));
-    facts_.issuer = one_line(X509_get_issuer_name(ours));
+    facts_.subject = x509_name_line(X509_get_subject_name(ours));
+    facts_.issuer = x509_name_line(X509_get_issuer_name(ours));
 }
 
 ServerTls::~ServerTls() {
