@@ -502,6 +502,7 @@ TEST_CASE("a capture on loopback of smtplib talking to aiosmtpd replays byte for
         REQUIRE(WIFEXITED(st));
         REQUIRE(WEXITSTATUS(st) == 0);
     }
+    INFO("the capture script said: " << out);
     auto slurp = [&](const char* name) {
         std::ifstream in(dir / name, std::ios::binary);
         return std::string(std::istreambuf_iterator<char>(in), {});
@@ -515,12 +516,12 @@ TEST_CASE("a capture on loopback of smtplib talking to aiosmtpd replays byte for
     for (size_t i = 0; i < r->trace.size(); ++i)
         if (r->trace.at(i).kind == EventKind::connect && r->trace.at(i).host == client) conn = r->trace.at(i).conn;
     REQUIRE(conn != 0);
+    REQUIRE(r->stats.gaps == 0);
     REQUIRE(stream(r->trace, Direction::to_server, conn) == slurp("sent"));
     REQUIRE(stream(r->trace, Direction::to_client, conn) == slurp("received"));
     const auto v = verbs(r->trace, conn);
     REQUIRE(std::count(v.begin(), v.end(), "DATA") == 2);
     REQUIRE(std::count(v.begin(), v.end(), "") == 2);  // the two messages' text
-    REQUIRE(r->stats.gaps == 0);
     // The CLI prints the same session.
     FILE* p = ::popen((std::string(MAILSIM_CLI) + " import --no-color " + (dir / "capture.pcap").string() + " 2>&1").c_str(), "r");
     std::string cli;
