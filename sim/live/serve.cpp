@@ -395,7 +395,8 @@ void Server::read_from(Conn& c) {
     size_t budget = opts_.limits.read_chunk;
     std::string plain;
     while (budget > 0 && !c.client_gone) {
-        const ssize_t n = ::recv(c.fd, buf, std::min(sizeof buf, budget), 0);
+        const size_t want = std::min(sizeof buf, budget);
+        const ssize_t n = ::recv(c.fd, buf, want, 0);
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) break;
         if (n <= 0) {
             c.client_gone = true;
@@ -403,6 +404,10 @@ void Server::read_from(Conn& c) {
         }
         budget -= static_cast<size_t>(n);
         c.last_heard_ns = steady_ns();
+        // A short read took everything the socket had: asking again would
+        // only hear EAGAIN (a system call a message wasted); poll() says
+        // when there is more.
+        if (static_cast<size_t>(n) < want) budget = 0;
         if (!c.tls) {
             plain.append(buf, static_cast<size_t>(n));
             continue;
