@@ -12,21 +12,12 @@
 #include "model/label_fit.hpp"
 #include "model/session.hpp"
 #include "model/topology.hpp"
+#include "support.hpp"
 
 using namespace mailsim;
 using namespace mailsim::gui;
 
 namespace {
-
-std::string run_command(const std::string& cmd, int* status) {
-    std::string out;
-    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-    REQUIRE(p);
-    char buf[4096];
-    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    *status = ::pclose(p);
-    return out;
-}
 
 // Ten pixels a character (a UTF-8 lead byte or ASCII), whatever its width.
 float ten_a_char(std::string_view s) {
@@ -38,7 +29,7 @@ float ten_a_char(std::string_view s) {
 
 bool have_xvfb() {
     int status = 0;
-    run_command("command -v xvfb-run", &status);
+    test::run_command("command -v xvfb-run", &status);
     return status == 0;
 }
 
@@ -46,7 +37,7 @@ bool have_xvfb() {
 std::string thousand_hosts() {
     const std::string out = (std::filesystem::temp_directory_path() / "mailsim-thousand-hosts.json").string();
     int status = 0;
-    const std::string log = run_command("python3 " + std::string(MAILSIM_SOURCE_DIR) + "/gui/screenshots/thousand_hosts.py " + out, &status);
+    const std::string log = test::run_command("python3 " + std::string(MAILSIM_SOURCE_DIR) + "/gui/screenshots/thousand_hosts.py " + out, &status);
     INFO(log);
     REQUIRE(status == 0);
     return out;
@@ -134,13 +125,13 @@ TEST_CASE("topology: a thousand hosts are grouped by domain, each inside its fra
 
 TEST_CASE("mailsim-gui refuses a scale out of range, in --scale and in a script", "[gui]") {
     int status = 0;
-    std::string out = run_command(std::string(MAILSIM_GUI_BIN) + " --scale 5", &status);
+    std::string out = test::run_command(std::string(MAILSIM_GUI_BIN) + " --scale 5", &status);
     CHECK(WEXITSTATUS(status) != 0);
     CHECK(out.find("--scale") != std::string::npos);
-    out = run_command(std::string(MAILSIM_GUI_BIN) + " --script 'scale huge; quit'", &status);
+    out = test::run_command(std::string(MAILSIM_GUI_BIN) + " --script 'scale huge; quit'", &status);
     CHECK(WEXITSTATUS(status) == 2);
     CHECK(out.find("action 1: expected scale F with F from 0.5 to 3, found \"huge\"") != std::string::npos);
-    out = run_command(std::string(MAILSIM_GUI_BIN) + " --script 'topology-zoom 0.2; quit'", &status);
+    out = test::run_command(std::string(MAILSIM_GUI_BIN) + " --script 'topology-zoom 0.2; quit'", &status);
     CHECK(WEXITSTATUS(status) == 2);
     CHECK(out.find("action 1: expected topology-zoom Z [X Y]") != std::string::npos);
 }
@@ -163,7 +154,7 @@ TEST_CASE("GUI: at 1280x800, scale 1 and 1.5, English and Chinese, no label is c
     script += "; open " + thousand_hosts() + "; step 40; wait 2; check-labels";
     script += "; scale 1.5; lang zh; topology-zoom 6 0.3 0.3; wait 2; check-labels; quit";
     int status = 0;
-    const std::string out = run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " +
+    const std::string out = test::run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " +
                                             std::string(MAILSIM_GUI_BIN) + " --width 1280 --height 800 --script '" + script + "'",
                                         &status);
     INFO(out);
