@@ -13,6 +13,12 @@
 // the run when a label was cut without an ellipsis and a tooltip.
 // `topology-zoom 4 0.3 0.6` zooms the topology four times about the
 // picture's point (0.3, 0.6); `topology-zoom 1` shows it whole.
+// `type-command VRFY bob` types a line into the transcript's box of the SMTP
+// connection whose tab is shown (`tab 2` first); `expect-typed 250` fails the
+// run unless the box's last line, as drawn, begins with the text.
+// `key ctrl =` presses keys for a frame through ImGui's IO, as a keyboard
+// would (modifiers ctrl shift alt; = - 0-9 kp+ kp- kp0 left right home end
+// space enter); `expect-scale 1.25` fails the run unless the UI scale is that.
 // A mistake is reported with the action's number before any window opens.
 #pragma once
 
