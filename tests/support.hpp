@@ -215,4 +215,11 @@ inline std::string run_command(const std::string& cmd, int* status) {
     return out;
 }
 
+// Whether xvfb-run is here: the GUI tests run mailsim-gui under it, or say they are skipped.
+inline bool have_xvfb() {
+    int status = 0;
+    run_command("command -v xvfb-run", &status);
+    return status == 0;
+}
+
 }  // namespace test

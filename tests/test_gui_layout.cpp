@@ -27,12 +27,6 @@ float ten_a_char(std::string_view s) {
     return w;
 }
 
-bool have_xvfb() {
-    int status = 0;
-    test::run_command("command -v xvfb-run", &status);
-    return status == 0;
-}
-
 // The 1,000-host scenario, made by the screenshots' generator.
 std::string thousand_hosts() {
     const std::string out = (std::filesystem::temp_directory_path() / "mailsim-thousand-hosts.json").string();
@@ -137,7 +131,7 @@ TEST_CASE("mailsim-gui refuses a scale out of range, in --scale and in a script"
 }
 
 TEST_CASE("GUI: at 1280x800, scale 1 and 1.5, English and Chinese, no label is cut without an ellipsis and a tooltip (Xvfb)", "[gui]") {
-    if (!have_xvfb()) {
+    if (!test::have_xvfb()) {
         WARN("xvfb-run is not installed: the label check is skipped");
         return;
     }

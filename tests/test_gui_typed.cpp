@@ -11,12 +11,6 @@
 
 namespace {
 
-bool xvfb_here() {
-    int status = 0;
-    test::run_command("command -v xvfb-run", &status);
-    return status == 0;
-}
-
 std::string run_gui(const std::string& script, int* status) {
     return test::run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
                                  " --width 1280 --height 800 --script '" + script + "'",
@@ -26,7 +20,7 @@ std::string run_gui(const std::string& script, int* status) {
 }  // namespace
 
 TEST_CASE("a command typed under an SMTP transcript is answered by the server's engine (Xvfb)", "[gui]") {
-    if (!xvfb_here()) {
+    if (!test::have_xvfb()) {
         WARN("xvfb-run is not installed: the typed-command box is not run");
         return;
     }
@@ -61,7 +55,7 @@ TEST_CASE("a command typed under an SMTP transcript is answered by the server's 
 }
 
 TEST_CASE("Ctrl + and Ctrl - step the UI scale and Ctrl 0 resets it, the layout audit passing (Xvfb)", "[gui]") {
-    if (!xvfb_here()) {
+    if (!test::have_xvfb()) {
         WARN("xvfb-run is not installed: the scale keys are not pressed");
         return;
     }
