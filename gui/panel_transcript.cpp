@@ -87,10 +87,12 @@ void draw_lines(App& app, const std::vector<TranscriptLine>& lines, bool show_co
     // request is repeated for a frame after the lines grew.
     static size_t last_n = 0;
     static float last_font = 0;  // the UI scale changed the lines' height: follow again
+    static float last_height = 0;  // ...or the list's own height (the typed-command box grew)
     static int pending = 0;
-    if (n != last_n || ImGui::GetFontSize() != last_font) pending = 2;
+    if (n != last_n || ImGui::GetFontSize() != last_font || ImGui::GetWindowHeight() != last_height) pending = 2;
     last_n = n;
     last_font = ImGui::GetFontSize();
+    last_height = ImGui::GetWindowHeight();
     app.scroll_max = ImGui::GetScrollMaxY();
     app.view_h = ImGui::GetWindowHeight();
     if (app.force_scroll >= 0) ImGui::SetScrollY(app.force_scroll);

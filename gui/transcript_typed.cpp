@@ -122,8 +122,11 @@ void DrawTypedCommands(App& app, const ConnectionInfo& c) {
         // The student's line, marked as theirs, with the state it met.
         FitText(app, TF(app, "gui.typed.you", {{"line", a.typed}, {"state", a.state_before}}), 0, &kTypedColour);
         shown.push_back("> " + a.typed);
-        if (a.closed) FitTextDisabled(app, std::string("   ") + T(app, "gui.typed.closed"));
-        else if (a.reading_text) FitTextDisabled(app, std::string("   ") + T(app, "gui.typed.text"));
+        const char* note = a.closed ? T(app, "gui.typed.closed") : a.reading_text ? T(app, "gui.typed.text") : nullptr;
+        if (note) {
+            FitTextDisabled(app, std::string("   ") + note);
+            shown.push_back(note);
+        }
         for (const auto& r : a.replies) draw_typed_reply(app, r, shown);
     }
     if (app.mono) ImGui::PopFont();
