@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -108,8 +109,10 @@ struct Lab {
         for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(dir / "home/bob/Maildir" / sub);
         write(dir / "home/bob/Maildir/new/1.localhost",
               "From: Alice <alice@crepes.fr>\r\nTo: bob@localhost\r\nSubject: hello\r\n\r\nHi Bob.\r\n.dot line\r\n");
+        // carol's INBOX starts empty: the fetch tests deliver into it.
+        for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(dir / "home/carol/Maildir" / sub);
         REQUIRE(sh("chown -R dovecot:dovecot " + d + "/home").empty());
-        write(dir / "passwd", "bob:{PLAIN}ketchup\n");
+        write(dir / "passwd", "bob:{PLAIN}ketchup\ncarol:{PLAIN}ketchup\n");
         write(dir / "pw", "ketchup\n");
         write(dir / "dovecot.conf",
               "base_dir = " + d + "/run\nstate_dir = " + d + "/state\nlog_path = " + d + "/dovecot.log\n"
@@ -160,6 +163,19 @@ struct Lab {
         return std::move(*t);
     }
     std::string ca() const { return " --cafile " + (dir / "ca.crt").string(); }
+
+    // Puts a message into carol's Maildir as a delivery agent would (new/, then Dovecot's).
+    void deliver(const std::string& name, const std::string& content) {
+        write(dir / "home/carol/Maildir/tmp" / name, content);
+        fs::rename(dir / "home/carol/Maildir/tmp" / name, dir / "home/carol/Maildir/new" / name);
+        REQUIRE(sh("chown -R dovecot:dovecot " + dir.string() + "/home/carol").empty());
+    }
+    // `mailsim connect URL --fetch` as carol; the trace goes to dir/NAME.json.
+    std::string fetch(const std::string& url, const std::string& flags, int* status, const std::string& name) {
+        return sh(std::string(MAILSIM_CLI) + " connect " + url + " --user carol --password-file " + dir.string() +
+                      "/pw --fetch --trace " + (dir / (name + ".json")).string() + " " + flags,
+                  status);
+    }
 };
 
 }  // namespace
@@ -298,4 +314,134 @@ TEST_CASE("mailsim connect names a bad address and exits 2, an unreachable serve
     out = sh(std::string(MAILSIM_CLI) + " connect smtp://localhost:" + std::to_string(free_port()), &st);
     CHECK(st == 1);
     CHECK(out.find("could not connect") != std::string::npos);
+}
+
+namespace {
+
+// Two messages for carol: a plain one whose lines start with dots, and one
+// with a Chinese-named attachment named the way Thunderbird does (RFC 2231).
+const std::string kCarolFirst =
+    "From: Alice <alice@crepes.fr>\r\nTo: carol@localhost\r\nSubject: first\r\nMessage-ID: <1@crepes.fr>\r\n\r\n"
+    ".one dot\r\n..two dots\r\n.\r\nend\r\n";
+const std::string kCarolSecond =
+    "From: =?UTF-8?B?5byg5LiJ?= <zhang@example.cn>\r\nTo: carol@localhost\r\nSubject: =?UTF-8?B?5pWw5o2u?=\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+    "--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\xe8\xa7\x81\xe9\x99\x84\xe4\xbb\xb6\xe3\x80\x82\r\n"
+    "--b1\r\nContent-Type: application/pdf\r\n"
+    "Content-Disposition: attachment; filename*=UTF-8''%E7%B3%BB%E7%BB%9F.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+    "JVBERi0xLjQK\r\n--b1--\r\n";
+
+// The bytes of each message a fetch printed and saved, by file name.
+void check_saved(const fs::path& dir, const std::vector<std::string>& names) {
+    REQUIRE(names.size() == 2);
+    CHECK(slurp(dir / names[0]) == kCarolFirst);
+    CHECK(slurp(dir / names[1]) == kCarolSecond);
+}
+
+}  // namespace
+
+TEST_CASE("mailsim connect --fetch lists and fetches carol's mail by its own POP3 and IMAP engines, byte for byte", "[live]") {
+    Lab lab;
+    lab.deliver("1.localhost", kCarolFirst);
+    lab.deliver("2.localhost", kCarolSecond);
+    int st = -1;
+    const std::string pop3 = "pop3://localhost:" + std::to_string(lab.pop3);
+    // POP3 with STLS: numbers 1 and 2; nothing is deleted.
+    fs::create_directories(lab.dir / "pop");
+    std::string out = lab.fetch(pop3, "--starttls" + lab.ca() + " --save " + (lab.dir / "pop").string(), &st, "pop3-fetch");
+    INFO(out);
+    REQUIRE(st == 0);
+    check_saved(lab.dir / "pop", {"1.eml", "2.eml"});
+    CHECK(out.find("2 messages fetched") != std::string::npos);
+    CHECK(out.find("Subject: 数据") != std::string::npos);
+    CHECK(out.find("From: 张三 <zhang@example.cn>") != std::string::npos);
+    CHECK(out.find("系统.pdf") != std::string::npos);  // the MIME tree names the attachment, RFC 2231 decoded
+    Trace t = lab.trace("pop3-fetch");
+    for (auto key : {"pop3.cmd.STAT", "pop3.cmd.LIST", "pop3.cmd.UIDL", "pop3.cmd.QUIT", "pop3.cmd.PASS"})
+        CHECK(with_key(t, key).size() == 1);
+    CHECK(with_key(t, "pop3.cmd.RETR").size() == 2);
+    CHECK(with_key(t, "pop3.cmd.DELE").empty());
+    CHECK(with_key(t, "live.tls.handshake").size() == 1);
+    CHECK(slurp(lab.dir / "pop3-fetch.json").find("ketchup") == std::string::npos);
+    // POP3S.
+    fs::create_directories(lab.dir / "pops");
+    out = lab.fetch("pop3s://localhost:" + std::to_string(lab.pop3s), lab.ca() + " --save " + (lab.dir / "pops").string(), &st,
+                    "pop3s-fetch");
+    REQUIRE(st == 0);
+    check_saved(lab.dir / "pops", {"1.eml", "2.eml"});
+    // IMAP with STARTTLS and IMAPS: UIDs 1 and 2, as Dovecot numbered them.
+    fs::create_directories(lab.dir / "imap");
+    out = lab.fetch("imap://localhost:" + std::to_string(lab.imap),
+                    "--starttls" + lab.ca() + " --save " + (lab.dir / "imap").string(), &st, "imap-fetch");
+    INFO(out);
+    REQUIRE(st == 0);
+    check_saved(lab.dir / "imap", {"1.eml", "2.eml"});
+    CHECK(out.find("系统.pdf") != std::string::npos);
+    t = lab.trace("imap-fetch");
+    for (auto key : {"imap.cmd.CAPABILITY", "imap.cmd.LOGIN", "imap.cmd.LIST", "imap.cmd.SELECT", "imap.cmd.LOGOUT"})
+        CHECK(with_key(t, key).size() == 1);
+    CHECK(with_key(t, "imap.cmd.UID").size() == 3);  // the sizes, then each message
+    CHECK(slurp(lab.dir / "imap-fetch.json").find("ketchup") == std::string::npos);
+    fs::create_directories(lab.dir / "imaps");
+    out = lab.fetch("imaps://localhost:" + std::to_string(lab.imaps), lab.ca() + " --max 1 --save " + (lab.dir / "imaps").string(),
+                    &st, "imaps-fetch");
+    REQUIRE(st == 0);
+    CHECK(out.find("1 message fetched") != std::string::npos);
+    CHECK(slurp(lab.dir / "imaps/1.eml") == kCarolFirst);
+    CHECK(!fs::exists(lab.dir / "imaps/2.eml"));
+    // --delete really deletes: a second fetch finds nothing.
+    out = lab.fetch(pop3, "--delete", &st, "delete");
+    INFO(out);
+    REQUIRE(st == 0);
+    CHECK(with_key(lab.trace("delete"), "pop3.cmd.DELE").size() == 2);
+    out = lab.fetch(pop3, "", &st, "after");
+    REQUIRE(st == 0);
+    CHECK(out.find("0 messages fetched") != std::string::npos);
+    CHECK(with_key(lab.trace("after"), "pop3.cmd.RETR").empty());
+    out = lab.fetch("imaps://localhost:" + std::to_string(lab.imaps), lab.ca(), &st, "imap-after");
+    REQUIRE(st == 0);
+    CHECK(out.find("0 messages fetched") != std::string::npos);
+    // A wrong password: the server's answer, exit 1, nothing fetched.
+    write(lab.dir / "pw", "mustard\n");
+    out = lab.fetch(pop3, "", &st, "wrong");
+    CHECK(st == 1);
+    CHECK(out.find("messages fetched") == std::string::npos);
+    // The samples under traces/ are sessions like these (MAILSIM_LIVE_TRACES=DIR keeps them).
+    if (const char* keep = std::getenv("MAILSIM_LIVE_TRACES")) {
+        fs::copy_file(lab.dir / "pop3-fetch.json", fs::path(keep) / "live-dovecot-pop3-fetch.json", fs::copy_options::overwrite_existing);
+        fs::copy_file(lab.dir / "imap-fetch.json", fs::path(keep) / "live-dovecot-imap-fetch.json", fs::copy_options::overwrite_existing);
+    }
+}
+
+TEST_CASE("mailsim connect --fetch names options that do not go together, before connecting", "[live]") {
+    int st = -1;
+    std::string out = sh(std::string(MAILSIM_CLI) + " connect smtp://localhost:1 --fetch --user u", &st);
+    CHECK(st == 2);
+    CHECK(out.find("--fetch goes with a pop3://") != std::string::npos);
+    out = sh(std::string(MAILSIM_CLI) + " connect imap://localhost:1 --fetch --user u --delete", &st);
+    CHECK(st == 2);
+    CHECK(out.find("--delete goes with POP3") != std::string::npos);
+    out = sh(std::string(MAILSIM_CLI) + " connect pop3://localhost:1 --fetch --user u --save /nonexistent/dir", &st);
+    CHECK(st == 2);
+    CHECK(out.find("--save /nonexistent/dir: not a directory") != std::string::npos);
+    out = sh(std::string(MAILSIM_CLI) + " connect pop3://localhost:1 --delete", &st);
+    CHECK(st == 2);
+    CHECK(out.find("go with --fetch") != std::string::npos);
+}
+
+TEST_CASE("the committed fetch traces load, replay, and hold no password", "[live]") {
+    for (auto name : {"live-dovecot-pop3-fetch.json", "live-dovecot-imap-fetch.json"}) {
+        const std::string path = std::string(MAILSIM_SOURCE_DIR) + "/traces/" + name;
+        INFO(path);
+        auto t = load_trace(path);
+        REQUIRE(t);
+        CHECK(t->source.kind == "live");
+        CHECK(with_key(*t, "live.tls.handshake").size() == 1);
+        CHECK(slurp(path).find("ketchup") == std::string::npos);
+        CHECK(slurp(path).find("[redacted]") != std::string::npos);
+        int st = -1;
+        const std::string out = sh(std::string(MAILSIM_CLI) + " replay " + path, &st);
+        CHECK(st == 0);
+        CHECK(out.find(std::string(name).find("pop3") != std::string::npos ? "RETR 2" : "UID FETCH 2 BODY.PEEK[]") != std::string::npos);
+    }
 }
