@@ -1,5 +1,7 @@
 // test_live.cpp — `mailsim connect` against real servers on 127.0.0.1:
-// Dovecot for POP3 and IMAP, aiosmtpd for SMTP (Debian's packages, listed
+// Dovecot for POP3 and IMAP, Postfix for SMTP (its own instance, AUTH
+// checked by the Dovecot), and aiosmtpd for SMTP commands typed one by one
+// and an SMTPS port with an expired certificate (Debian's packages, listed
 // in .ci/packages). Each test starts its own servers on free high ports with
 // a test CA it makes with openssl, and stops them after; nothing leaves the
 // machine's loopback.
@@ -8,6 +10,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -126,7 +129,9 @@ struct Lab {
               "\n  }\n  inet_listener imaps {\n    port = " + std::to_string(imaps) + "\n    ssl = yes\n  }\n}\n"
               "service pop3-login {\n  chroot =\n  inet_listener pop3 {\n    port = " + std::to_string(pop3) +
               "\n  }\n  inet_listener pop3s {\n    port = " + std::to_string(pop3s) + "\n    ssl = yes\n  }\n}\n"
-              "service anvil {\n  chroot =\n}\n");
+              "service anvil {\n  chroot =\n}\n"
+              // Postfix's smtpd asks Dovecot to check AUTH PLAIN (smtpd_sasl_type = dovecot).
+              "service auth {\n  unix_listener postfix-auth {\n    mode = 0666\n  }\n}\n");
         // Its daemons must not hold our pipe open: their output goes to a file.
         const std::string started = sh("dovecot -c " + d + "/dovecot.conf >" + d + "/start.log 2>&1 </dev/null", &st);
         INFO(started << slurp(dir / "dovecot.log"));
@@ -318,6 +323,88 @@ TEST_CASE("mailsim connect names a bad address and exits 2, an unreachable serve
 
 namespace {
 
+// A Postfix instance of the test's own, beside the Lab's Dovecot: its own
+// config, queue and data directories under the Lab's, smtpd on 127.0.0.1
+// only, STARTTLS with the test CA's certificate, AUTH checked by Dovecot.
+// Nothing can leave: relayhost is empty, the relay and default transports
+// are error:, and RCPT to a domain not its own is refused (no relaying even
+// after AUTH). Mail for @localhost goes to one Maildir, mail/box. Stopped
+// in the destructor, which runs when a REQUIRE fails too.
+struct Postfix {
+    fs::path dir;
+    int port = free_port();
+    pid_t master = 0;
+
+    explicit Postfix(const Lab& lab) : dir(lab.dir / "postfix") {
+        for (const char* sub : {"conf", "queue", "data", "mail"}) fs::create_directories(dir / sub);
+        const std::string d = dir.string(), uid = trim(sh("id -u postfix")), gid = trim(sh("id -g postfix"));
+        REQUIRE(sh("chown postfix " + d + "/data " + d + "/mail").empty());
+        write(dir / "conf/main.cf",
+              "compatibility_level = 3.6\nqueue_directory = " + d + "/queue\ndata_directory = " + d + "/data\n"
+              "meta_directory = /etc/postfix\nmail_owner = postfix\nsetgid_group = postdrop\n"
+              "maillog_file = " + d + "/postfix.log\nmaillog_file_prefixes = " + d + "\n"
+              "myhostname = mail.test\nmydomain = test\nmyorigin = mail.test\ninet_interfaces = loopback-only\n"
+              "inet_protocols = ipv4\nmynetworks = 127.0.0.1/32\nmydestination =\nrelayhost =\n"
+              "default_transport = error:this test instance relays nothing\nrelay_transport = error:this test instance relays nothing\n"
+              "smtpd_relay_restrictions = reject_unauth_destination\nalias_maps =\nalias_database =\n"
+              "virtual_mailbox_domains = localhost\nvirtual_mailbox_base = " + d + "/mail\n"
+              "virtual_mailbox_maps = static:box/\nvirtual_uid_maps = static:" + uid + "\nvirtual_gid_maps = static:" + gid + "\n"
+              "smtpd_tls_security_level = may\nsmtpd_tls_cert_file = " + lab.dir.string() + "/server.crt\n"
+              "smtpd_tls_key_file = " + lab.dir.string() + "/server.key\n"
+              "smtpd_sasl_auth_enable = yes\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = " + lab.dir.string() +
+              "/run/postfix-auth\nsmtpd_tls_auth_only = yes\n");
+        // master.cf: smtpd on 127.0.0.1:port and the daemons a local delivery needs, none chrooted.
+        std::string services = "127.0.0.1:" + std::to_string(port) + " inet n - n - - smtpd\n";
+        for (const char* line :
+             {"pickup unix n - n 60 1 pickup", "cleanup unix n - n - 0 cleanup", "qmgr unix n - n 300 1 qmgr",
+              "tlsmgr unix - - n 1000? 1 tlsmgr", "rewrite unix - - n - - trivial-rewrite", "bounce unix - - n - 0 bounce",
+              "defer unix - - n - 0 bounce", "trace unix - - n - 0 bounce", "verify unix - - n - 1 verify",
+              "flush unix n - n 1000? 0 flush", "proxymap unix - - n - - proxymap", "showq unix n - n - - showq",
+              "error unix - - n - - error", "retry unix - - n - - error", "discard unix - - n - - discard",
+              "virtual unix - n n - - virtual", "anvil unix - - n - 1 anvil", "scache unix - - n - 1 scache",
+              "postlog unix-dgram n - n - 1 postlogd"})
+            services += std::string(line) + "\n";
+        write(dir / "conf/master.cf", services);
+        int st = 0;
+        const std::string started = sh("postfix -c " + d + "/conf start </dev/null", &st);
+        INFO(started << slurp(dir / "postfix.log"));
+        REQUIRE(st == 0);
+        const std::string pid = trim(slurp(dir / "queue/pid/master.pid"));
+        master = static_cast<pid_t>(std::stol(pid.empty() ? "0" : pid));
+        wait_for(port);
+    }
+    ~Postfix() {
+        sh("postfix -c " + dir.string() + "/conf stop </dev/null");
+        // The master and its children are gone before the next test (at most 10 s; then killed).
+        for (int i = 0; i < 200 && master > 0 && ::kill(master, 0) == 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (master > 0 && ::kill(master, 0) == 0) ::kill(master, SIGKILL);
+    }
+    static std::string trim(std::string s) {
+        while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+        while (!s.empty() && s.front() == ' ') s.erase(0, 1);
+        return s;
+    }
+    // The messages delivered so far, waiting up to 10 s for `count` of them.
+    std::vector<std::string> mailbox(size_t count) {
+        std::vector<std::string> got;
+        for (int i = 0; i < 200; ++i) {
+            got.clear();
+            std::error_code ec;
+            for (const auto& f : fs::directory_iterator(dir / "mail/box/new", ec)) got.push_back(slurp(f.path()));
+            if (got.size() >= count) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return got;
+    }
+};
+
+// The body of a delivered message: what follows the first empty line.
+std::string body_of(const std::string& m) {
+    const size_t at = m.find("\n\n");
+    return at == std::string::npos ? std::string() : m.substr(at + 2);
+}
+
 // Two messages for carol: a plain one whose lines start with dots, and one
 // with a Chinese-named attachment named the way Thunderbird does (RFC 2231).
 const std::string kCarolFirst =
@@ -444,4 +531,61 @@ TEST_CASE("the committed fetch traces load, replay, and hold no password", "[liv
         CHECK(st == 0);
         CHECK(out.find(std::string(name).find("pop3") != std::string::npos ? "RETR 2" : "UID FETCH 2 BODY.PEEK[]") != std::string::npos);
     }
+}
+
+TEST_CASE("mailsim connect --send delivers through a real Postfix over STARTTLS, and AUTH PLAIN is checked by Dovecot", "[live]") {
+    Lab lab;
+    pid_t master = 0;
+    {
+        Postfix postfix(lab);
+        master = postfix.master;
+        REQUIRE(master > 0);
+        write(lab.dir / "msg.eml", "From: alice@crepes.fr\nTo: carol@localhost\nSubject: via Postfix\n\n.starts with a dot\nbody\n");
+        int st = -1;
+        const std::string url = "smtp://localhost:" + std::to_string(postfix.port);
+        std::string out = sh(std::string(MAILSIM_CLI) + " connect " + url + " --starttls" + lab.ca() + " --send " +
+                                 (lab.dir / "msg.eml").string() + " --from alice@crepes.fr --to carol@localhost --trace " +
+                                 (lab.dir / "postfix-send.json").string(),
+                             &st);
+        INFO(out << slurp(postfix.dir / "postfix.log"));
+        REQUIRE(st == 0);
+        CHECK(out.find("carol@localhost: accepted") != std::string::npos);
+        auto box = postfix.mailbox(1);
+        REQUIRE(box.size() == 1);
+        // Postfix adds Return-Path, Delivered-To, Received, Message-Id and Date; it keeps the body (LF on disk).
+        CHECK(body_of(box[0]) == ".starts with a dot\nbody\n");
+        CHECK(box[0].find("Subject: via Postfix\n") != std::string::npos);
+        CHECK(box[0].find("with ESMTPS id") != std::string::npos);  // it came over TLS
+        auto loaded = load_trace((lab.dir / "postfix-send.json").string());
+        REQUIRE(loaded);
+        const Trace& t = *loaded;
+        CHECK(with_key(t, "smtp.cmd.EHLO").size() == 2);
+        CHECK(with_key(t, "live.tls.handshake").size() == 1);
+        CHECK(with_key(t, "smtp.reply.221").size() == 1);
+        if (const char* keep = std::getenv("MAILSIM_LIVE_TRACES"))
+            fs::copy_file(lab.dir / "postfix-send.json", fs::path(keep) / "live-postfix-smtp-starttls.json",
+                          fs::copy_options::overwrite_existing);
+
+        // AUTH PLAIN inside TLS, checked by the Lab's Dovecot; a wrong password gets 535.
+        out = lab.connect(url, "EHLO pc.test\nAUTH PLAIN {auth-plain}\nMAIL FROM:<alice@crepes.fr>\nRCPT TO:<carol@localhost>\n"
+                          "DATA\nSubject: after AUTH\n\nauthenticated\n.\nQUIT\n",
+                          "--starttls" + lab.ca(), &st, "postfix-auth");
+        INFO(out);
+        REQUIRE(st == 0);
+        Trace a = lab.trace("postfix-auth");
+        CHECK(with_key(a, "smtp.reply.235").size() == 1);
+        CHECK(slurp(lab.dir / "postfix-auth.json").find("ketchup") == std::string::npos);
+        box = postfix.mailbox(2);
+        REQUIRE(box.size() == 2);
+        CHECK((body_of(box[0]) == "authenticated\n" || body_of(box[1]) == "authenticated\n"));
+        // Postfix refuses to relay, AUTH or not: nothing leaves 127.0.0.1.
+        out = lab.connect(url, "EHLO pc.test\nAUTH PLAIN {auth-plain}\nMAIL FROM:<alice@crepes.fr>\nRCPT TO:<someone@example.com>\nQUIT\n",
+                          "--starttls" + lab.ca(), &st, "relay");
+        CHECK(out.find("554 5.7.1") != std::string::npos);
+        write(lab.dir / "pw", "mustard\n");
+        out = lab.connect(url, "EHLO pc.test\nAUTH PLAIN {auth-plain}\nQUIT\n", "--starttls" + lab.ca(), &st, "wrong");
+        CHECK(out.find("535") != std::string::npos);
+    }
+    // Stopped: the master process is gone.
+    CHECK(::kill(master, 0) != 0);
 }
