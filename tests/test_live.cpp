@@ -516,6 +516,19 @@ TEST_CASE("mailsim connect --fetch names options that do not go together, before
     CHECK(out.find("go with --fetch") != std::string::npos);
 }
 
+TEST_CASE("the committed Postfix trace loads and replays: STARTTLS, EHLO twice, the message, 221", "[live]") {
+    const std::string path = std::string(MAILSIM_SOURCE_DIR) + "/traces/live-postfix-smtp-starttls.json";
+    auto t = load_trace(path);
+    REQUIRE(t);
+    CHECK(with_key(*t, "live.tls.handshake").size() == 1);
+    CHECK(with_key(*t, "smtp.cmd.EHLO").size() == 2);
+    CHECK(with_key(*t, "smtp.message").size() == 1);
+    int st = -1;
+    const std::string out = sh(std::string(MAILSIM_CLI) + " replay " + path, &st);
+    CHECK(st == 0);
+    CHECK(out.find("220 mail.test ESMTP Postfix") != std::string::npos);  // its banner
+}
+
 TEST_CASE("the committed fetch traces load, replay, and hold no password", "[live]") {
     for (auto name : {"live-dovecot-pop3-fetch.json", "live-dovecot-imap-fetch.json"}) {
         const std::string path = std::string(MAILSIM_SOURCE_DIR) + "/traces/" + name;
@@ -582,6 +595,24 @@ TEST_CASE("mailsim connect --send delivers through a real Postfix over STARTTLS,
         out = lab.connect(url, "EHLO pc.test\nAUTH PLAIN {auth-plain}\nMAIL FROM:<alice@crepes.fr>\nRCPT TO:<someone@example.com>\nQUIT\n",
                           "--starttls" + lab.ca(), &st, "relay");
         CHECK(out.find("554 5.7.1") != std::string::npos);
+        // RFC 6531: Postfix offers SMTPUTF8, so a UTF-8 local part goes, with MAIL's SMTPUTF8.
+        write(lab.dir / "utf8.eml", "From: alice@crepes.fr\nTo: 用户@localhost\nSubject: UTF-8\n\n你好\n");
+        out = sh(std::string(MAILSIM_CLI) + " connect " + url + " --starttls" + lab.ca() + " --send " + (lab.dir / "utf8.eml").string() +
+                     " --from alice@crepes.fr --to 用户@localhost --trace " + (lab.dir / "utf8.json").string(),
+                 &st);
+        INFO(out);
+        REQUIRE(st == 0);
+        CHECK(out.find("用户@localhost: accepted") != std::string::npos);
+        auto utf8 = load_trace((lab.dir / "utf8.json").string());
+        REQUIRE(utf8);
+        REQUIRE(with_key(*utf8, "smtp.cmd.MAIL").size() == 1);
+        CHECK(with_key(*utf8, "smtp.cmd.MAIL")[0].bytes.find(" SMTPUTF8\r\n") != std::string_view::npos);
+        box = postfix.mailbox(3);
+        REQUIRE(box.size() == 3);
+        bool utf8_delivered = false;
+        for (const auto& m : box)
+            utf8_delivered = utf8_delivered || (m.find("Delivered-To: 用户@localhost\n") != std::string::npos && body_of(m) == "你好\n");
+        CHECK(utf8_delivered);
         write(lab.dir / "pw", "mustard\n");
         out = lab.connect(url, "EHLO pc.test\nAUTH PLAIN {auth-plain}\nQUIT\n", "--starttls" + lab.ca(), &st, "wrong");
         CHECK(out.find("535") != std::string::npos);
