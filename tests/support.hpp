@@ -3,6 +3,7 @@
 // h11's ConnectionPair), and running scenarios.
 #pragma once
 
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
@@ -197,6 +198,20 @@ inline std::string two_domains(std::string_view mails, std::string_view extra = 
   ],
   "agents": [ { "host": "alice-pc", "user": "alice@crepes.fr", "server": "mail.crepes.fr" } ],
   "mails": [)" + std::string(mails) + "]" + std::string(extra) + "}";
+}
+
+// Runs a shell command; its stdout and stderr together, and its wait status.
+inline std::string shell_output(const std::string& cmd, int* status) {
+    std::string out;
+    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+    if (!p) {
+        *status = -1;
+        return "popen failed: " + cmd;
+    }
+    char buf[4096];
+    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    *status = ::pclose(p);
+    return out;
 }
 
 }  // namespace test
