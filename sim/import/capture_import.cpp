@@ -435,10 +435,11 @@ void PacketImporter::feed_units(ConnectionState& c, int half, std::string_view b
     const Direction dir = direction_of(half);
     auto got = c.annotator->feed(dir, bytes);
     for (size_t i = 0; i < got.size(); ++i) {
-        const protocol::Unit& u = got[i];
+        protocol::Unit& u = got[i];
         Event e = unit_event(c, half, u);
         e.time = now_;
-        emit(&c, e);
+        const bool untagged = u.bytes.starts_with("* ");
+        emit(&c, e, &u.bytes);  // (u.bytes may be the trace's now)
         // STARTTLS (RFC 3207 §4), STLS (RFC 2595 §4), IMAP STARTTLS (RFC 3501 §6.2.1).
         if (half == kToServer) {
             const std::string verb = to_upper(u.a.verb);
@@ -446,7 +447,7 @@ void PacketImporter::feed_units(ConnectionState& c, int half, std::string_view b
             continue;
         }
         if (!c.starttls_asked) continue;
-        if (c.protocol == "imap" && u.bytes.starts_with("* ")) continue;  // untagged data before the answer
+        if (c.protocol == "imap" && untagged) continue;  // untagged data before the answer
         c.starttls_asked = false;
         if (u.a.cls != catalog::ReplyClass::completion) continue;
         // TLS from the next byte on, both ways: what came after the answer
@@ -569,7 +570,7 @@ void PacketImporter::end_connection(ConnectionState& c) {
     c.annotator.reset();
 }
 
-void PacketImporter::emit(ConnectionState* c, Event e) {
+void PacketImporter::emit(ConnectionState* c, Event e, std::string* bytes) {
     e.time = std::max(e.time, last_time_);
     if (c && c->fate == ConnectionState::Fate::left_out) return;
     if (c && c->fate == ConnectionState::Fate::undecided) {
@@ -583,7 +584,8 @@ void PacketImporter::emit(ConnectionState* c, Event e) {
         return;
     }
     last_time_ = e.time;
-    out_.append(e);
+    if (bytes) out_.append(e, std::move(*bytes));
+    else out_.append(e);
 }
 
 void PacketImporter::flush_staged() {
