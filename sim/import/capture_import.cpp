@@ -250,7 +250,8 @@ ConnectionState* PacketImporter::connection_for(const TcpSegment& s) {
         Event e = connection_event(*raw, kToServer, EventKind::note);
         e.time = now_;
         e.verb = "midstream";
-        e.args = fmt::format("port {}", raw->server.port);
+        const std::string port = fmt::format("port {}", raw->server.port);  // (e's strings are views)
+        e.args = port;
         e.key = "import.midstream";
         emit(raw, e);
     }
