@@ -162,20 +162,31 @@ void place_next(const App& app, PanelId id, float top, float bottom) {
     ImGui::SetNextWindowSize({p.w * d.x, p.h * h}, when);
 }
 
-void open_file(App& app, const std::string& path) {
+}  // namespace
+
+std::string FindSourceDir(const char* name) {
+    for (fs::path base : {fs::current_path(), fs::path(MAILSIM_SOURCE_DIR)})
+        if (fs::is_directory(base / name)) return (base / name).string();
+    return {};
+}
+
+std::optional<std::string> OpenFile(App& app, const std::string& path) {
     // A capture or a transcript log is read on a worker (import_progress shows it).
     if (is_importable(path)) {
         app.import_job = std::make_unique<ImportJob>(path);
-        return;
+        return std::nullopt;
     }
     if (auto err = app.session.open(path)) {
         app.status = err->message();
         std::fprintf(stderr, "mailsim-gui: %s\n", app.status.c_str());
-    } else {
-        app.status = TF(app, "gui.status.opened", {{"path", path}, {"events", std::to_string(app.session.trace().size())}});
-        app.lab_rows_loaded = false;
+        return app.status;
     }
+    app.status = TF(app, "gui.status.opened", {{"path", path}, {"events", std::to_string(app.session.trace().size())}});
+    app.lab_rows_loaded = false;
+    return std::nullopt;
 }
+
+namespace {
 
 // While a capture or log is imported: a window with its progress and a
 // Cancel button; when it is done, its trace is opened like a saved one.
@@ -184,6 +195,10 @@ void import_progress(App& app) {
     const std::string name = fs::path(job.path()).filename().string();
     if (job.finished()) {
         auto r = job.take();
+        if (app.open_dialog.importing) {
+            const std::string error = r || job.cancelled() ? std::string{} : r.error().message();
+            OpenDialogImportEnded(app, error.empty() ? nullptr : &error);
+        }
         if (job.cancelled()) {
             app.status = TF(app, "gui.import.cancelled", {{"path", name}});
         } else if (!r) {
@@ -216,7 +231,7 @@ void import_progress(App& app) {
 
 void drop_callback(GLFWwindow* window, int count, const char** paths) {
     auto* app = static_cast<App*>(glfwGetWindowUserPointer(window));
-    if (count > 0) open_file(*app, paths[0]);
+    if (count > 0) OpenFile(*app, paths[0]);
 }
 
 std::vector<std::string> files_in(const char* dir) {
@@ -228,27 +243,21 @@ std::vector<std::string> files_in(const char* dir) {
     return out;
 }
 
-// lessons/ and traces/ beside the program's source tree or the working directory.
-std::string find_dir(const char* name) {
-    for (fs::path base : {fs::current_path(), fs::path(MAILSIM_SOURCE_DIR)})
-        if (fs::is_directory(base / name)) return (base / name).string();
-    return {};
-}
-
 void menu_bar(App& app) {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu(T(app, "gui.menu.file"))) {
+        if (ImGui::MenuItem(T(app, "gui.menu.open_dialog"), "Ctrl O")) OpenDialogShow(app);
         if (ImGui::MenuItem(T(app, "gui.menu.default"))) {
             app.session.open_default();
             app.lab_rows_loaded = false;
         }
         for (const char* dir : {"lessons", "traces"}) {
-            std::string d = find_dir(dir);
+            std::string d = FindSourceDir(dir);
             if (d.empty()) continue;
             ImGui::Separator();
             ImGui::TextDisabled("%s/", dir);
             for (const auto& f : files_in(d.c_str()))
-                if (ImGui::MenuItem(fs::path(f).filename().string().c_str())) open_file(app, f);
+                if (ImGui::MenuItem(fs::path(f).filename().string().c_str())) OpenFile(app, f);
         }
         ImGui::Separator();
         if (ImGui::MenuItem(T(app, "gui.menu.handout"))) app.handout_requested = true;
@@ -326,8 +335,10 @@ void keys(App& app) {
         if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) app.scale = next_scale(app.scale, +1);
         if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) app.scale = next_scale(app.scale, -1);
         if (ImGui::IsKeyPressed(GLFW_KEY_0, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_0, false)) app.scale = 1.0f;
+        if (ImGui::IsKeyPressed(GLFW_KEY_O, false) && !app.open_dialog.shown && !app.import_job) OpenDialogShow(app);
     }
-    if (io.WantTextInput) return;
+    // The Open dialog takes Enter and Esc; the cursor does not move under it.
+    if (io.WantTextInput || app.open_dialog.shown) return;
     Session& s = app.session;
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) s.step(1);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) s.step(-1);
@@ -502,7 +513,7 @@ int run_app(const Options& options) {
             return 1;
         }
     } else if (!options.file.empty()) {
-        open_file(app, options.file);
+        OpenFile(app, options.file);
         if (!app.import_job && app.session.trace().empty() && app.session.title().empty()) app.session.open_default();
     } else {
         app.session.open_default();
@@ -538,6 +549,7 @@ int run_app(const Options& options) {
         const float top = ImGui::GetFrameHeight();
         const float bottom = app.timeline_height > 0 ? app.timeline_height : Px(app, 96.0f);
         draw_panels(app, top, bottom);
+        if (app.open_dialog.shown) ShowOpenDialog(app);
         AuditCutContent(app);
         if (app.import_job) import_progress(app);
         // The timeline asked for another height: the panels take their places again next frame.

@@ -18,7 +18,7 @@ namespace mailsim::gui {
 
 namespace {
 
-// The panel a window belongs to ("transcript"), or "" for ImGui's own windows.
+// The panel a window belongs to ("transcript"; the Open dialog too), or "" for ImGui's own windows.
 std::string panel_of(const ImGuiWindow& w) {
     const std::string_view root = w.RootWindow ? w.RootWindow->Name : w.Name;
     if (root == "##MainMenuBar") return "menu bar";
@@ -26,6 +26,7 @@ std::string panel_of(const ImGuiWindow& w) {
     if (id == std::string_view::npos) return {};
     for (std::string_view name : kPanelNames)
         if (root.substr(id + 3) == name) return std::string(name);
+    if (root.substr(id + 3) == kOpenDialogId) return std::string(kOpenDialogId);
     return {};
 }
 

@@ -23,7 +23,8 @@ const std::set<std::string, std::less<>> kVerbs = {
     "show",  "select", "play",   "pause",  "speed",    "wire",   "tab",   "open",   "override", "clear-overrides",
     "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step", "part", "part-to-lab", "answer", "answer-teacher", "expect-score",
     "scale", "check-labels", "topology-zoom", "serve", "serve-wait", "serve-stop",
-    "type-command", "expect-typed", "key", "expect-scale"};
+    "type-command", "expect-typed", "key", "expect-scale",
+    "open-dialog", "open-dialog-kind", "open-dialog-select", "open-dialog-path", "open-dialog-ok", "open-dialog-cancel", "status"};
 
 std::string trim(std::string_view s) {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -76,6 +77,12 @@ std::vector<int> key_codes(std::string_view spec) {
     return codes;
 }
 
+std::optional<FileKind> file_kind(std::string_view name) {
+    for (size_t k = 0; k < kFileKindNames.size(); ++k)
+        if (kFileKindNames[k] == name) return static_cast<FileKind>(k);
+    return std::nullopt;
+}
+
 }  // namespace
 
 Result<Script> Script::parse(const std::string& text_or_file) {
@@ -107,6 +114,7 @@ Result<Script> Script::parse(const std::string& text_or_file) {
                                     "pause speed wire tab open override clear-overrides rerun encode charset mode "
                                     "decode wait zoom lesson-step answer answer-teacher expect-score part part-to-lab scale check-labels topology-zoom "
                                     "serve serve-wait serve-stop type-command expect-typed key expect-scale "
+                                    "open-dialog open-dialog-kind open-dialog-select open-dialog-path open-dialog-ok open-dialog-cancel status "
                                     "screenshot quit)"};
         if ((a.verb == "solo" || a.verb == "hide" || a.verb == "show") && panel_index(a.arg) < 0)
             return Error{where, "action " + std::to_string(n) + ": no panel \"" + a.arg +
@@ -137,8 +145,12 @@ Result<Script> Script::parse(const std::string& text_or_file) {
         }
         if (a.verb == "lang" && !text::parse_lang(a.arg))
             return Error{where, "action " + std::to_string(n) + ": expected lang en or lang zh"};
+        if (a.verb == "open-dialog-kind" && !file_kind(a.arg))
+            return Error{where, "action " + std::to_string(n) + ": expected open-dialog-kind all, mail, json, capture or log, found \"" +
+                                    a.arg + "\""};
         if ((a.verb == "screenshot" || a.verb == "open" || a.verb == "encode" || a.verb == "type-command" ||
-             a.verb == "expect-typed") && a.arg.empty())
+             a.verb == "expect-typed" || a.verb == "open-dialog-select" || a.verb == "open-dialog-path") &&
+            a.arg.empty())
             return Error{where, "action " + std::to_string(n) + ": " + a.verb + " needs an argument"};
         if (a.verb == "override" && std::count(a.arg.begin(), a.arg.end(), '|') != 4)
             return Error{where, "action " + std::to_string(n) +
@@ -281,6 +293,40 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
         }
     } else if (v == "serve-stop") {
         StopServing(app);
+    } else if (v.rfind("open-dialog", 0) == 0) {
+        // File ▸ Open… as a student uses it: `open-dialog [FOLDER]`, then a kind, a click on an entry
+        // or a typed path, and Open (Enter) or Cancel (Esc).
+        OpenDialogState& d = app.open_dialog;
+        if (v != "open-dialog" && !d.shown) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: %s, but the Open dialog is not shown\n", a.number, v.c_str());
+            exit_code = 1;
+            return false;
+        }
+        if (v == "open-dialog") OpenDialogShow(app, a.arg);
+        else if (v == "open-dialog-kind") d.browser.set_kind(*file_kind(a.arg));
+        else if (v == "open-dialog-path") {
+            std::snprintf(d.path, sizeof d.path, "%s", a.arg.c_str());
+            d.path_set = true;
+        }
+        else if (v == "open-dialog-ok") OpenDialogAccept(app);
+        else if (v == "open-dialog-cancel") OpenDialogCancel(app);
+        else if (v == "open-dialog-select") {
+            const auto& entries = d.browser.entries();
+            const auto it = std::find_if(entries.begin(), entries.end(), [&](const FileEntry& e) { return e.name == a.arg; });
+            if (it == entries.end()) {
+                std::fprintf(stderr, "mailsim-gui: --script action %zu: no entry \"%s\" in %s\n", a.number, a.arg.c_str(),
+                             d.browser.dir().c_str());
+                exit_code = 1;
+                return false;
+            }
+            OpenDialogClick(app, static_cast<size_t>(it - entries.begin()));
+        }
+    } else if (v == "status") {
+        // What a student reads: the status bar's notice, and the Open dialog with its error.
+        std::printf("status: %s\n", app.status.c_str());
+        std::printf("open-dialog: %s%s%s\n", app.open_dialog.shown ? "shown" : "closed",
+                    app.open_dialog.browser.error().empty() ? "" : ": ", app.open_dialog.browser.error().c_str());
+        std::fflush(stdout);
     } else if (v == "scale") app.scale = std::strtof(a.arg.c_str(), nullptr);
     else if (v == "topology-zoom") {
         float z = 1, x = 0.5f, y = 0.5f;

@@ -18,6 +18,7 @@
 
 #include <imgui.h>
 
+#include "model/file_browser.hpp"
 #include "model/label_fit.hpp"
 #include "model/import_job.hpp"
 #include "model/session.hpp"
@@ -90,6 +91,19 @@ struct TypedCommands {
 inline constexpr float kMinScale = 0.5f, kMaxScale = 3.0f;
 inline constexpr float kScaleSteps[] = {0.5f, 0.75f, 1.0f, 1.25f, 1.5f, 1.75f, 2.0f, 2.5f, 3.0f};
 
+// File ▸ Open… (dialog_open.cpp): an in-app file browser, Debian 12 having
+// no small portable native dialog.
+inline constexpr std::string_view kOpenDialogId = "open-dialog";
+struct OpenDialogState {
+    bool shown = false;
+    FileBrowser browser;
+    char path[1024] = "";     // the path field: a file or folder, absolute or inside the folder shown
+    int selected = -1;        // the entry last clicked
+    bool appearing = false;   // the first frame: focus the path field
+    bool path_set = false;    // the path field was written from outside (a click, a script): the field takes it up
+    bool importing = false;   // it started an import: an error of the import comes back to the dialog
+};
+
 struct App {
     Session session;
     text::Lang lang = text::Lang::en;
@@ -124,7 +138,29 @@ struct App {
     std::vector<int> keys_to_press;      // --script `key`: GLFW key codes held down for the next frame
     std::vector<int> keys_held;          // ...and released the frame after
     std::unique_ptr<ImportJob> import_job;  // a capture or log being read, with its progress bar
+    OpenDialogState open_dialog;
 };
+
+// Opens a file as the command line does: a capture or log through the import
+// job, else a lesson, scenario or trace (told apart by content). Returns the
+// loader's message when it could not be opened (also put in app.status).
+std::optional<std::string> OpenFile(App& app, const std::string& path);
+
+// lessons/ or traces/ in the working directory, else beside the program's sources; "" when neither.
+std::string FindSourceDir(const char* name);
+
+// The Open dialog: shown in `dir` (empty: the folder last shown, else
+// traces/), drawn over the panels, and what its Open button (or Enter) and
+// Cancel (or Esc) do. OpenDialogAccept opens the path field's file (or the
+// selected one), or goes into a folder; false when nothing was opened.
+void OpenDialogShow(App& app, const std::string& dir = {});
+void ShowOpenDialog(App& app);
+bool OpenDialogAccept(App& app);
+void OpenDialogCancel(App& app);
+// A click on the folder's i-th entry: a folder is entered, a file chosen (its name goes in the path field).
+void OpenDialogClick(App& app, size_t i);
+// An import the dialog started ended: on an error it shows again, with the message.
+void OpenDialogImportEnded(App& app, const std::string* error);
 
 // The text of a key in the app's language; the key itself when missing (a
 // test keeps every key used here present in both files).

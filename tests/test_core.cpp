@@ -286,3 +286,28 @@ TEST_CASE("control bytes become question marks wherever they stand, in whole wor
     }
     CHECK(without_controls("HELO a\rb\x7F\tc") == "HELO a?b?\tc");
 }
+
+TEST_CASE("a trace keeps a large buffer given to it instead of copying it, a small one it copies") {
+    Trace t;
+    std::string big(3u << 20, 'm');
+    big.reserve(4u << 20);
+    const char* where = big.data();
+    Event e;
+    e.kind = EventKind::bytes;
+    e.args = "3145728 bytes";
+    e.detail = "d";
+    t.append(e, std::move(big));
+    std::string small = "QUIT\r\n";
+    t.append(e, std::move(small));
+    REQUIRE(t.size() == 2);
+    CHECK(t[0].bytes.data() == where);
+    CHECK(t[0].bytes.size() == (3u << 20));
+    CHECK(t[0].bytes.find_first_not_of('m') == std::string_view::npos);
+    CHECK(t[0].args == "3145728 bytes");
+    CHECK(t[0].detail == "d");
+    CHECK(t[1].bytes == "QUIT\r\n");
+    CHECK(t[1].args == "3145728 bytes");
+    CHECK(t.memory_bytes() > (3u << 20));
+    t.clear();
+    CHECK(t.empty());
+}

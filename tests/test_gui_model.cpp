@@ -13,6 +13,7 @@
 #include "agents/world_feed.hpp"
 #include "core/error.hpp"
 #include "core/trace_json.hpp"
+#include "model/file_browser.hpp"
 #include "model/message_view.hpp"
 #include "model/outcome.hpp"
 #include "model/session.hpp"
@@ -340,6 +341,7 @@ TEST_CASE("texts the panels build from parts exist in both languages", "[gui]") 
             CHECK(text::find(lang, std::string("gui.mime.") + m));
         for (auto f : {Fate::queued, Fate::deferred, Fate::relayed, Fate::delivered, Fate::bounced})
             CHECK(text::find(lang, fate_key(f)));
+        for (auto k : gui::kFileKindNames) CHECK(text::find(lang, "gui.open.kind." + std::string(k)));
     }
 }
 

@@ -96,10 +96,11 @@ std::string_view Trace::store(std::string_view a, std::string_view b, std::strin
 
 std::string_view Trace::span(std::uint64_t offset, size_t size) const {
     if (size == 0) return {};
+    if (offset & kAdopted) return {adopted_[(offset & ~kAdopted) >> 32].data() + (offset & 0xFFFFFFFFu), size};
     return {chunks_[offset >> 32].get() + (offset & 0xFFFFFFFFu), size};
 }
 
-std::uint64_t Trace::append(const Event& e) {
+Trace::Record Trace::record_of(const Event& e) {
     Record r;
     r.time = e.time;
     r.until = e.until;
@@ -114,7 +115,31 @@ std::uint64_t Trace::append(const Event& e) {
     r.key = intern(e.key);
     r.kind = e.kind;
     r.dir = e.dir;
+    return r;
+}
+
+std::uint64_t Trace::append(const Event& e) {
+    Record r = record_of(e);
     store(e.bytes, e.args, e.detail, r.offset);
+    return push(r);
+}
+
+std::uint64_t Trace::append(const Event& e, std::string&& bytes) {
+    if (bytes.size() < kAdoptFrom) {
+        Event copy = e;
+        copy.bytes = bytes;
+        return append(copy);
+    }
+    Record r = record_of(e);
+    r.bytes_len = static_cast<std::uint32_t>(bytes.size());
+    bytes.append(e.args);  // (a buffer grown in place has room for them)
+    bytes.append(e.detail);
+    r.offset = kAdopted | (static_cast<std::uint64_t>(adopted_.size()) << 32);
+    adopted_.push_back(std::move(bytes));
+    return push(r);
+}
+
+std::uint64_t Trace::push(const Record& r) {
     if ((record_count_ & kRecordMask) == 0)
         record_blocks_.push_back(allocate_block<Record>(sizeof(Record) << kRecordShift));
     record_blocks_.back().get()[record_count_ & kRecordMask] = r;
@@ -148,6 +173,7 @@ size_t Trace::memory_bytes() const {
     size_t n = 0;
     for (const auto& b : record_blocks_) n += b.get_deleter().bytes;
     for (const auto& c : chunks_) n += c.get_deleter().bytes;
+    for (const auto& a : adopted_) n += a.size();
     for (const auto& s : strings_) n += sizeof(std::string) + s.capacity() + 32;
     return n;
 }
@@ -157,6 +183,7 @@ void Trace::clear() {
     record_count_ = 0;
     chunks_.clear();
     chunk_used_ = 0;
+    adopted_.clear();
     strings_.assign(1, std::string{});
     intern_cache_.fill(CacheSlot{});
     string_ids_.clear();

@@ -66,6 +66,10 @@ public:
 
     // Copies the event's strings in; its seq is set to the position.
     std::uint64_t append(const Event& e);
+    // The same, with the event's bytes given as a buffer the trace may keep
+    // (e.bytes is not read): from 1 MiB on it is kept as it is, not copied,
+    // so that a message of megabytes is in memory once (the importer).
+    std::uint64_t append(const Event& e, std::string&& bytes);
 
     size_t size() const { return record_count_; }
     bool empty() const { return record_count_ == 0; }
@@ -91,6 +95,8 @@ private:
         Direction dir;
     };
     struct CacheSlot;
+    Record record_of(const Event& e);  // all but the offset
+    std::uint64_t push(const Record& r);
     std::uint32_t intern(std::string_view s);  // inline in trace.cpp: the cache hit
     std::uint32_t intern_slow(std::string_view s, CacheSlot& slot);
 
@@ -123,6 +129,11 @@ private:
     size_t record_count_ = 0;
     std::vector<std::unique_ptr<char, BlockFree>> chunks_;
     size_t chunk_used_ = 0;      // bytes used in the last chunk
+    // Buffers kept as given (append with a buffer); a record's offset with
+    // kAdopted set is one of them: index << 32.
+    std::vector<std::string> adopted_;
+    static constexpr std::uint64_t kAdopted = std::uint64_t{1} << 63;
+    static constexpr size_t kAdoptFrom = 1 << 20;
     static constexpr size_t kChunk = 4 << 20;
     // Producers pass the same few strings again and again from the same
     // storage (host names, catalog keys): a small cache keyed by address

@@ -60,7 +60,7 @@ constexpr size_t kGreetingBytes = 4;
 constexpr size_t kEarlyLimit = 64 * 1024;
 // A connection on an unknown port that sends nothing for this long is left out.
 constexpr SimTime kUndecidedLimit = 30 * kSecond;
-// A unit this large being gathered makes the bytes after it wait in a batch.
+// A unit this large being gathered makes the bytes after it wait, unscanned, behind it.
 constexpr size_t kBatchFrom = 64 * 1024;
 
 std::string endpoint_name(const Endpoint& e, bool with_port) {
@@ -119,8 +119,8 @@ struct ConnectionState {
     bool tls = false;
     bool starttls_asked = false;
     std::array<TlsRecordCounter, 2> records;
-    std::array<std::string, 2> batch;  // bytes gathered for the annotator (PacketImporter::units)
-    std::array<SimTime, 2> batch_time{};
+    std::array<size_t, 2> unscanned{};  // bytes held by the annotator, not yet looked at (PacketImporter::units)
+    std::array<SimTime, 2> batch_time{};  // the time of the packet that brought the last of them
     int flight = -1;             // the half whose TLS records are being counted
     std::array<bool, 2> closed{};
     bool reset = false;
@@ -160,7 +160,7 @@ Event unit_event(const ConnectionState& c, int half, const protocol::Unit& u) {
 
 void PacketImporter::finish_units(ConnectionState& c, int half) {
     for (int h : {half, 1 - half})
-        if (!c.batch[h].empty()) flush_batch(c, h);
+        if (c.unscanned[h] > 0) flush_batch(c, h);
     if (!c.annotator || c.tls) return;
     for (auto& u : c.annotator->finish(direction_of(half))) {
         Event e = unit_event(c, half, u);
@@ -250,7 +250,8 @@ ConnectionState* PacketImporter::connection_for(const TcpSegment& s) {
         Event e = connection_event(*raw, kToServer, EventKind::note);
         e.time = now_;
         e.verb = "midstream";
-        e.args = fmt::format("port {}", raw->server.port);
+        const std::string port = fmt::format("port {}", raw->server.port);  // (e's strings are views)
+        e.args = port;
         e.key = "import.midstream";
         emit(raw, e);
     }
@@ -400,31 +401,34 @@ void PacketImporter::show(ConnectionState& c, const std::string& protocol, bool 
 
 // The annotator looks at a unit it gathers from its start again with each
 // feed; fed a 16 MiB message 1448 bytes at a time it would scan ~90 GB. So
-// while it holds a large unit, bytes are gathered here and fed when they are
-// at least as many as it holds (each byte is then scanned a few times, not
-// thousands), and always before the other side's bytes, a gap or the close,
-// with the time of the packet that brought the last of them.
+// while it holds a large unit, bytes are put behind it unscanned (in its
+// own buffer: the unit is gathered once, in one place) and looked at when
+// they are at least as many as those it has looked at (each byte is then
+// scanned a few times, not thousands), and always before the other side's
+// bytes, a gap or the close, with the time of the packet that brought the
+// last of them.
 void PacketImporter::units(ConnectionState& c, int half, std::string_view bytes) {
-    if (!c.batch[1 - half].empty()) flush_batch(c, 1 - half);
+    if (c.unscanned[1 - half] > 0) flush_batch(c, 1 - half);
     if (!c.annotator) return;
-    const size_t held = c.annotator->pending(direction_of(half));
-    if (held >= kBatchFrom) {
-        c.batch[half].append(bytes);
+    const size_t scanned = c.annotator->pending(direction_of(half)) - c.unscanned[half];
+    if (scanned >= kBatchFrom) {
+        c.annotator->hold(direction_of(half), bytes);
+        c.unscanned[half] += bytes.size();
         c.batch_time[half] = now_;
-        if (c.batch[half].size() >= held) flush_batch(c, half);
+        if (c.unscanned[half] >= scanned) flush_batch(c, half);
         return;
     }
-    if (!c.batch[half].empty()) flush_batch(c, half);
+    if (c.unscanned[half] > 0) flush_batch(c, half);
     feed_units(c, half, bytes);
 }
 
 void PacketImporter::flush_batch(ConnectionState& c, int half) {
-    std::string bytes = std::move(c.batch[half]);
-    c.batch[half].clear();
-    if (bytes.empty() || !c.annotator) return;
+    const bool any = c.unscanned[half] > 0;
+    c.unscanned[half] = 0;
+    if (!any || !c.annotator) return;
     const SimTime now = now_;
     now_ = c.batch_time[half];
-    feed_units(c, half, bytes);
+    feed_units(c, half, {});
     now_ = now;
 }
 
@@ -432,10 +436,11 @@ void PacketImporter::feed_units(ConnectionState& c, int half, std::string_view b
     const Direction dir = direction_of(half);
     auto got = c.annotator->feed(dir, bytes);
     for (size_t i = 0; i < got.size(); ++i) {
-        const protocol::Unit& u = got[i];
+        protocol::Unit& u = got[i];
         Event e = unit_event(c, half, u);
         e.time = now_;
-        emit(&c, e);
+        const bool untagged = u.bytes.starts_with("* ");
+        emit(&c, e, &u.bytes);  // (u.bytes may be the trace's now)
         // STARTTLS (RFC 3207 §4), STLS (RFC 2595 §4), IMAP STARTTLS (RFC 3501 §6.2.1).
         if (half == kToServer) {
             const std::string verb = to_upper(u.a.verb);
@@ -443,7 +448,7 @@ void PacketImporter::feed_units(ConnectionState& c, int half, std::string_view b
             continue;
         }
         if (!c.starttls_asked) continue;
-        if (c.protocol == "imap" && u.bytes.starts_with("* ")) continue;  // untagged data before the answer
+        if (c.protocol == "imap" && untagged) continue;  // untagged data before the answer
         c.starttls_asked = false;
         if (u.a.cls != catalog::ReplyClass::completion) continue;
         // TLS from the next byte on, both ways: what came after the answer
@@ -458,8 +463,7 @@ void PacketImporter::feed_units(ConnectionState& c, int half, std::string_view b
         emit(&c, n);
         std::string rest;
         for (size_t k = i + 1; k < got.size(); ++k) rest += got[k].bytes;
-        const size_t held = c.annotator->pending(dir);
-        rest.append(bytes.substr(bytes.size() - std::min(held, bytes.size())));
+        rest.append(c.annotator->pending_bytes(dir));
         const size_t client_held = c.annotator->pending(Direction::to_server);
         c.annotator.reset();
         if (client_held) {  // sent before the answer came: counted, not framed
@@ -567,7 +571,7 @@ void PacketImporter::end_connection(ConnectionState& c) {
     c.annotator.reset();
 }
 
-void PacketImporter::emit(ConnectionState* c, Event e) {
+void PacketImporter::emit(ConnectionState* c, Event e, std::string* bytes) {
     e.time = std::max(e.time, last_time_);
     if (c && c->fate == ConnectionState::Fate::left_out) return;
     if (c && c->fate == ConnectionState::Fate::undecided) {
@@ -581,7 +585,8 @@ void PacketImporter::emit(ConnectionState* c, Event e) {
         return;
     }
     last_time_ = e.time;
-    out_.append(e);
+    if (bytes) out_.append(e, std::move(*bytes));
+    else out_.append(e);
 }
 
 void PacketImporter::flush_staged() {

@@ -96,7 +96,9 @@ private:
     // Both ends closed: the connection's events are out, its memory goes.
     void retire(const TcpSegment& s);
 
-    void emit(ConnectionState* c, Event e);  // e's strings are copied when it must wait
+    // e's strings are copied when it must wait; `bytes`, when given, are
+    // e's bytes, which the trace may take rather than copy.
+    void emit(ConnectionState* c, Event e, std::string* bytes = nullptr);
     void flush_staged();
     void skip_stale();
 

@@ -88,6 +88,27 @@ const std::string& Annotator::protocol() const { return state_->protocol; }
 
 size_t Annotator::pending(Direction dir) const { return state_->held[slot(dir)].size(); }
 
+std::string_view Annotator::pending_bytes(Direction dir) const { return state_->held[slot(dir)]; }
+
+namespace {
+
+// Appends to a unit being gathered. Past 64 KiB its buffer grows eightfold
+// at a time, not twofold: each move to a larger buffer leaves the old one
+// to the allocator (mimalloc gives it back to the system only after a
+// delay), so a message of 16 MiB gathered in doublings from 64 KiB once
+// held 31 MiB of old buffers besides itself; in steps of eight, 4.6 MiB.
+// (What is reserved and not yet written costs address space, not memory.)
+void grow_by(std::string& held, std::string_view bytes) {
+    constexpr size_t kLarge = 64 * 1024;
+    const size_t need = held.size() + bytes.size();
+    if (need > held.capacity() && held.size() >= kLarge) held.reserve(std::max(need, held.capacity() * 8));
+    held.append(bytes);
+}
+
+}  // namespace
+
+void Annotator::hold(Direction dir, std::string_view bytes) { grow_by(state_->held[slot(dir)], bytes); }
+
 std::vector<Unit> Annotator::feed(Direction dir, std::string_view bytes) {
     std::vector<Unit> out;
     std::string& held = state_->held[slot(dir)];
@@ -99,10 +120,11 @@ std::vector<Unit> Annotator::feed(Direction dir, std::string_view bytes) {
     }
     // The unit being gathered grows in place (a message of megabytes comes a
     // segment at a time): no new buffer for each piece.
-    held.append(bytes);
-    const size_t left = cut(dir, held, false, out).size();
+    grow_by(held, bytes);
+    const size_t left = cut(dir, held, false, out, &held).size();
     held.erase(0, held.size() - left);
-    if (held.capacity() > (1u << 20) && held.size() < held.capacity() / 4) held.shrink_to_fit();
+    // (A unit gathered in place grows eightfold, so it fills at least an eighth of its buffer.)
+    if (held.capacity() > (1u << 20) && held.size() < held.capacity() / 16) held.shrink_to_fit();
     return out;
 }
 
@@ -110,24 +132,35 @@ std::vector<Unit> Annotator::finish(Direction dir) {
     std::vector<Unit> out;
     std::string rest = std::move(state_->held[slot(dir)]);
     state_->held[slot(dir)].clear();
-    cut(dir, rest, true, out);
+    cut(dir, rest, true, out, &rest);
     return out;
 }
 
-std::string_view Annotator::cut(Direction dir, std::string_view buf, bool closing, std::vector<Unit>& out) {
+std::string_view Annotator::cut(Direction dir, std::string_view buf, bool closing, std::vector<Unit>& out, std::string* owner) {
+    // A unit from this size on, at the start of owner's buffer, takes the buffer.
+    constexpr size_t kTakeFrom = 64 * 1024;
     while (!buf.empty()) {
         size_t n = state_->frame(dir, buf, closing);
         if (n == 0 && !closing) break;
         if (n == 0) n = buf.size();  // cut off by the close: what there is, as one unit
         Unit u;
-        u.bytes.assign(buf.substr(0, n));
+        if (owner && n >= kTakeFrom && buf.data() == owner->data()) {
+            // (A message of megabytes is not copied: the importer's peak memory is one copy of it.)
+            std::string after(buf.substr(n));
+            u.bytes = std::move(*owner);
+            u.bytes.resize(n);
+            *owner = std::move(after);
+            buf = std::string_view(*owner);
+        } else {
+            u.bytes.assign(buf.substr(0, n));
+            buf.remove_prefix(n);
+        }
         u.a.size = n;
         u.a.dir = dir;
         state_->label(dir, u.bytes, u.a);
         u.a.args = unit_args(u.bytes, u.a.verb);
         state_->advance(dir, u.bytes, u.a);
         out.push_back(std::move(u));
-        buf.remove_prefix(n);
     }
     return buf;
 }

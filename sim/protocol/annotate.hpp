@@ -107,8 +107,13 @@ public:
     // and whatever else is held comes out as one last unit labelled by what
     // it starts with (a line cut off), so no byte is lost.
     std::vector<Unit> finish(Direction dir);
-    // Bytes held in `dir` that are not yet a whole unit.
+    // Bytes held in `dir` that are not yet a whole unit (with those given to hold()).
     size_t pending(Direction dir) const;
+    std::string_view pending_bytes(Direction dir) const;
+    // Bytes as they arrived, kept behind the unit being gathered without
+    // looking at them yet; the next feed() (an empty one will do) cuts them.
+    // The importer gathers a large unit in place so, not in a second buffer.
+    void hold(Direction dir, std::string_view bytes);
 
     // A unit already cut and labelled (a recorded trace): its class, role and
     // what it carries, keeping the session's state in step. Labels are
@@ -119,7 +124,9 @@ public:
 
 private:
     // Cuts the units that `buf` holds whole into `out`; returns what is left.
-    std::string_view cut(Direction dir, std::string_view buf, bool closing, std::vector<Unit>& out);
+    // When buf is `owner`'s text, a large unit at its start takes owner's
+    // buffer rather than a copy, and owner keeps what follows the unit.
+    std::string_view cut(Direction dir, std::string_view buf, bool closing, std::vector<Unit>& out, std::string* owner = nullptr);
 
     std::unique_ptr<State> state_;
 };

@@ -17,13 +17,17 @@
 //                       the unit being gathered)
 //   import, whole trace import_capture as `mailsim import` and the GUI run
 //                       it: the trace holds every byte of every stream
-//   tshark              tshark -r FILE -q -z follow,tcp,raw,0 (one stream
-//                       followed; tshark dissects the whole file for it)
+//   tshark              tshark -r FILE -q -z follow,tcp,raw,0 -z follow,tcp,raw,N
+//                       (the first stream and the largest, N; tshark
+//                       dissects the whole file for them), stopped after
+//                       --tshark-timeout seconds (default 3600)
 //   tcpflow             tcpflow -r FILE -o DIR (every stream to a file)
 //
-// and prints MB/s of the capture file for each, with the peak memory.
-// tshark and tcpflow are not in .ci/packages (only this program uses
-// them); install them to compare:
+// and prints MB/s of the capture file for each, with the peak memory, and
+// how many times faster the streaming import is than tshark and tcpflow.
+// --import-only leaves the tools out. tshark and tcpflow are not in
+// .ci/packages (only this program uses them; each is skipped, saying so,
+// when it is not installed); install them to compare:
 //   apt-get install --no-install-recommends tshark tcpflow
 // Prints figures, not verdicts; run on demand, never by CTest.
 #include <sys/resource.h>
@@ -106,8 +110,13 @@ std::vector<std::pair<bool, std::string>> session(int kind, size_t size, std::mt
     }
 }
 
-// Writes the capture; returns the largest stream's bytes (both ways).
-std::uint64_t make_capture(const std::string& path, std::uint64_t target) {
+struct Made {
+    std::uint64_t largest = 0;  // the largest stream's bytes (both ways)
+    size_t largest_index = 0;   // its connection, counted from 0 in the order they start
+};
+
+// Writes the capture.
+Made make_capture(const std::string& path, std::uint64_t target) {
     std::FILE* f = std::fopen(path.c_str(), "wb");
     if (!f) {
         std::perror(path.c_str());
@@ -116,7 +125,7 @@ std::uint64_t make_capture(const std::string& path, std::uint64_t target) {
     le32(f, 0xa1b2c3d4), le32(f, 0x00040002), le32(f, 0), le32(f, 0), le32(f, 262144), le32(f, 1);
     Writer w{f};
     std::mt19937 rng(1);
-    std::uint64_t largest = 0;
+    Made made;
     struct Live {
         capture::Conversation c;
         std::vector<std::string> frames;
@@ -148,7 +157,10 @@ std::uint64_t make_capture(const std::string& path, std::uint64_t target) {
         }
         l.frames.push_back(l.c.fin(true));
         l.frames.push_back(l.c.fin(false));
-        largest = std::max(largest, total);
+        if (total > made.largest) {
+            made.largest = total;
+            made.largest_index = sessions;
+        }
         ++sessions;
         live.push_back(std::move(l));
     };
@@ -166,8 +178,8 @@ std::uint64_t make_capture(const std::string& path, std::uint64_t target) {
     }
     std::fclose(f);
     std::printf("capture: %s, %.1f MiB, %zu sessions, largest stream %.1f MiB\n", path.c_str(),
-                static_cast<double>(w.bytes) / (1 << 20), sessions, static_cast<double>(largest) / (1 << 20));
-    return largest;
+                static_cast<double>(w.bytes) / (1 << 20), sessions, static_cast<double>(made.largest) / (1 << 20));
+    return made;
 }
 
 struct Figures {
@@ -198,6 +210,16 @@ int run_command(const std::string& cmd) {
     return 127;
 }
 
+// The resident memory now, in MiB (/proc/self/statm's second field, in pages).
+double resident_mib() {
+    long pages = 0, resident = 0;
+    if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+        std::fclose(f);
+    }
+    return static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE)) / (1 << 20);
+}
+
 bool have(const char* program) {
     return std::system((std::string("command -v ") + program + " >/dev/null 2>&1").c_str()) == 0;
 }
@@ -207,11 +229,15 @@ bool have(const char* program) {
 int main(int argc, char** argv) {
     std::uint64_t mib = 1024;
     std::string keep;
+    bool import_only = false;
+    int tshark_timeout = 3600;  // seconds
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--mib") && i + 1 < argc) mib = std::strtoull(argv[++i], nullptr, 10);
         else if (!std::strcmp(argv[i], "--keep") && i + 1 < argc) keep = argv[++i];
+        else if (!std::strcmp(argv[i], "--import-only")) import_only = true;
+        else if (!std::strcmp(argv[i], "--tshark-timeout") && i + 1 < argc) tshark_timeout = std::atoi(argv[++i]);
         else {
-            std::fprintf(stderr, "usage: bench_import [--mib N] [--keep FILE]\n");
+            std::fprintf(stderr, "usage: bench_import [--mib N] [--keep FILE] [--import-only] [--tshark-timeout S]\n");
             return 2;
         }
     }
@@ -221,11 +247,13 @@ int main(int argc, char** argv) {
     // Made in a child too, so that none of its memory is counted in the children after it.
     const std::string largest_file = (dir / "largest").string();
     in_child([&] {
-        std::ofstream(largest_file) << make_capture(path, mib << 20);
+        const Made made = make_capture(path, mib << 20);
+        std::ofstream(largest_file) << made.largest << ' ' << made.largest_index;
         return 0;
     });
     std::uint64_t largest = 1;
-    std::ifstream(largest_file) >> largest;
+    size_t largest_index = 0;
+    std::ifstream(largest_file) >> largest >> largest_index;
     const double file_mb = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
     auto report = [&](const char* what, const Figures& f) {
         std::printf("%-22s %7.2f s  %8.1f MB/s  peak %8.1f MiB (%.2f× the largest stream)%s\n", what, f.seconds,
@@ -234,7 +262,8 @@ int main(int argc, char** argv) {
                     f.status == 0 ? "" : "  [failed]");
         std::fflush(stdout);
     };
-    report("import, streaming", in_child([&] {
+    const Figures streaming = in_child([&] {
+               std::printf("  resident before the import: %.1f MiB\n", resident_mib());
                mailsim::import::CaptureFile file;
                if (!file.open_path(path)) return 1;
                mailsim::Trace trace;
@@ -257,7 +286,8 @@ int main(int argc, char** argv) {
                                static_cast<unsigned long long>(s.gaps));
                }
                return 0;
-           }));
+           });
+    report("import, streaming", streaming);
     report("import, whole trace", in_child([&] {
                auto r = mailsim::import::import_capture(path);
                if (!r) return 1;
@@ -265,18 +295,42 @@ int main(int argc, char** argv) {
                            static_cast<double>(r->trace.memory_bytes()) / (1 << 20));
                return 0;
            }));
+    if (import_only) {
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+        return 0;
+    }
+    // tshark follows the first stream and the largest (tcp.stream numbers
+    // connections in the order they first appear, as make_capture starts them).
+    auto compare = [&](const char* what, const Figures& f) {
+        if (f.status != 0 || streaming.status != 0) return;
+        std::printf("  import (streaming) / %s: %.1f×\n", what, f.seconds / streaming.seconds);
+    };
     if (have("tshark")) {
-        report("tshark follow,tcp,raw,0",
-               in_child([&] { return run_command("tshark -r '" + path + "' -q -z follow,tcp,raw,0 >/dev/null 2>&1"); }));
+        const std::string follow = "-z follow,tcp,raw,0 -z follow,tcp,raw," + std::to_string(largest_index);
+        const std::string what = "tshark " + follow;
+        const Figures f = in_child([&] {
+            return run_command("timeout " + std::to_string(tshark_timeout) + " tshark -r '" + path + "' -q " + follow + " >/dev/null 2>&1");
+        });
+        if (f.status == 124) {
+            // Not done in time: its speed is at most the file over the time allowed.
+            std::printf("%-22s did not finish in %d s (under %.2f MB/s): import (streaming) over %.0f× tshark\n", what.c_str(),
+                        tshark_timeout, file_mb / f.seconds, f.seconds / streaming.seconds);
+        } else {
+            report(what.c_str(), f);
+            compare("tshark", f);
+        }
     } else {
-        std::printf("tshark: not installed (apt-get install --no-install-recommends tshark)\n");
+        std::printf("tshark: not installed, skipped (apt-get install --no-install-recommends tshark)\n");
     }
     if (have("tcpflow")) {
         const std::string out = (dir / "tcpflow").string();
         std::filesystem::create_directories(out);
-        report("tcpflow", in_child([&] { return run_command("tcpflow -r '" + path + "' -o '" + out + "' >/dev/null 2>&1"); }));
+        const Figures f = in_child([&] { return run_command("tcpflow -r '" + path + "' -o '" + out + "' >/dev/null 2>&1"); });
+        report("tcpflow", f);
+        compare("tcpflow", f);
     } else {
-        std::printf("tcpflow: not installed (apt-get install --no-install-recommends tcpflow)\n");
+        std::printf("tcpflow: not installed, skipped (apt-get install --no-install-recommends tcpflow)\n");
     }
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
