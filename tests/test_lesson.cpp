@@ -367,7 +367,7 @@ TEST_CASE("lesson check names what is wrong with a lesson's trace", "[lesson]") 
     CHECK(errors_of(R"("trace": "/dev/zero")").find("trace: /dev/zero is not a file") != std::string::npos);  // not read for ever
     CHECK(errors_of(R"("trace": "/")").find("trace: / is not a file") != std::string::npos);
     // A broken trace: the place in it is named.
-    const std::string broken = temp_file("mailsim-broken-trace.json", "{\"format\":\"mailsim-trace\",\"version\":1,\"events\":[{\"seq\":0,");
+    const std::string broken = lesson_temp_file("mailsim-broken-trace.json", "{\"format\":\"mailsim-trace\",\"version\":1,\"events\":[{\"seq\":0,");
     const std::string all = errors_of("\"trace\": \"" + broken + "\"");
     INFO(all);
     CHECK(all.find("mailsim-broken-trace.json") != std::string::npos);
