@@ -38,6 +38,7 @@ const char* phase_key(live::ClientStatus::Phase p) {
 // A field's name in a column of its own, the field to the right edge.
 void field_label(App& app, const char* key) {
     const float label_w = ImGui::GetFontSize() * 6.5f;
+    ImGui::AlignTextToFramePadding();
     FitText(app, T(app, key), label_w);
     ImGui::SameLine(label_w + ImGui::GetStyle().ItemSpacing.x);
     ImGui::SetNextItemWidth(-FLT_MIN);

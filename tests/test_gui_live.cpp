@@ -126,3 +126,29 @@ TEST_CASE("GUI: the Live panel refuses a certificate that does not verify with t
     CHECK(test::with_key(i, "live.tls.insecure").size() == 1);
     CHECK(test::with_key(i, "smtp.reply.221").size() == 1);
 }
+
+TEST_CASE("GUI: the Live panel's Send a message form has mailsim's SMTP engine send a message with a Chinese subject (Xvfb)",
+          "[gui][live]") {
+    using namespace mailsim;
+    if (!gui_live_test::have_xvfb()) return;
+    test::LiveLab lab;
+    const auto trace = lab.dir / "sent.json";
+    const std::string script = "connect smtp://localhost:" + std::to_string(lab.smtp) + " starttls cafile " +
+                               (lab.dir / "ca.crt").string() + "\n"
+                               "live-wait-reply\n"
+                               "live-send alice@crepes.fr|bob@localhost, carol@localhost|你好|Hi Bob,\\n.a line with a dot\n"
+                               "live-wait-closed\n"
+                               "save-trace " + trace.string() + "\n";
+    int status = -1;
+    const std::string out = gui_live_test::run_gui(lab, script, &status);
+    INFO(out);
+    REQUIRE(WEXITSTATUS(status) == 0);
+    CHECK(out.find("live-wait-closed: closed") != std::string::npos);
+    const std::string got = test::slurp(lab.dir / "out/1.eml");
+    CHECK(got.starts_with("From: alice@crepes.fr\r\nTo: bob@localhost, carol@localhost\r\nSubject: =?UTF-8?B?5L2g5aW9?=\r\n"));
+    CHECK(got.ends_with("\r\n\r\nHi Bob,\r\n.a line with a dot\r\n"));  // dot-stuffed on the wire, not in the mail
+    const Trace t = gui_live_test::load(trace);
+    CHECK(test::with_key(t, "smtp.cmd.EHLO").size() == 2);  // before STARTTLS, and again inside TLS
+    CHECK(test::with_key(t, "smtp.cmd.RCPT").size() == 2);
+    CHECK(test::with_key(t, "smtp.reply.221").size() == 1);
+}

@@ -109,10 +109,20 @@ std::string fill_credentials(std::string line, const std::string& user, const st
         {"{password}", password},
         {"{user}", user},
     };
-    for (const auto& [placeholder, value] : fills)
-        for (size_t at = 0; (at = line.find(placeholder, at)) != std::string::npos; at += value.size())
-            line.replace(at, placeholder.size(), value);
-    return line;
+    // One pass from the left: what a value brings in is not filled again.
+    std::string out;
+    for (size_t at = 0; at < line.size();) {
+        bool filled = false;
+        for (const auto& [placeholder, value] : fills)
+            if (std::string_view(line).substr(at).starts_with(placeholder)) {
+                out += value;
+                at += placeholder.size();
+                filled = true;
+                break;
+            }
+        if (!filled) out += line[at++];
+    }
+    return out;
 }
 
 std::string compose_message(const std::string& from, const std::vector<std::string>& to, const std::string& subject,
