@@ -97,3 +97,20 @@ TEST_CASE("compose_message writes From, To, an RFC 2047 Subject, Date, Message-I
     CHECK(m.find("@crepes.fr>\r\n") != std::string::npos);
     CHECK(m.ends_with("\r\n\r\nline one\r\nline two\r\n"));
 }
+
+TEST_CASE("a greeting that does not come in time leaves the reason, kept after Disconnect", "[live]") {
+    client_feed_test::SilentServer silent;
+    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(silent.port));
+    REQUIRE(target);
+    live::LiveOptions o;
+    o.timeout_ms = 1000;
+    live::ClientFeed feed(*target, o);
+    feed.close();  // asked while the greeting is awaited: done after the time-out
+    CHECK(feed.status().close_asked);
+    client_feed_test::poll_until(feed, [&] { return feed.finished(); });
+    REQUIRE(feed.finished());
+    const auto st = feed.status();
+    CHECK(st.phase == live::ClientStatus::Phase::closed);
+    CHECK(st.error == "no reply within 1 s");
+    CHECK(test::events_of(feed.trace(), EventKind::close).size() == 1);
+}

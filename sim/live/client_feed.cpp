@@ -85,7 +85,9 @@ struct ClientFeed::Shared {
             const bool ok = std::visit(*this, r);
             std::lock_guard lock(mutex);
             --status.queued;
-            status.error = ok ? std::string() : session.error();
+            // A close keeps the reason of the failure before it (a reply that never came).
+            if (!ok) status.error = session.error();
+            else if (!std::holds_alternative<CloseRequest>(r)) status.error.clear();
             status.in_text = session.in_text();
             status.phase = session.connected() ? ClientStatus::Phase::connected
                            : ok                ? ClientStatus::Phase::closed
@@ -180,6 +182,7 @@ ClientFeed::~ClientFeed() {
 
 void ClientFeed::request(ClientRequest r) {
     std::lock_guard lock(shared_->mutex);
+    if (std::holds_alternative<CloseRequest>(r)) shared_->status.close_asked = true;
     shared_->queue.push_back(std::move(r));
     ++shared_->status.queued;
     shared_->wake.notify_all();

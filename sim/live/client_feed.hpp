@@ -66,6 +66,7 @@ struct ClientStatus {
     size_t replies = 0;              // server replies recorded so far
     size_t queued = 0;               // requests not yet done (the one being done included)
     size_t unread = 0;               // events recorded that poll() has not yet put in trace()
+    bool close_asked = false;        // a CloseRequest is queued (it waits for the request before it)
     std::optional<smtp::TransactionResult> sent;  // the last SendRequest's recipients, as the engine saw them
 };
 
