@@ -46,13 +46,20 @@ struct SilentServer {
     ~SilentServer() { ::close(fd); }
 };
 
+// A feed to 127.0.0.1:port with this time-out.
+std::unique_ptr<live::ClientFeed> feed_to(int port, int timeout_ms) {
+    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(port));
+    REQUIRE(target);
+    live::LiveOptions o;
+    o.timeout_ms = timeout_ms;
+    return std::make_unique<live::ClientFeed>(*target, o);
+}
+
 }  // namespace client_feed_test
 
 TEST_CASE("a client feed that cannot connect says failed with the reason, and its trace has the connect and the refusal", "[live]") {
-    const int port = test::free_port();
-    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(port));
-    REQUIRE(target);
-    live::ClientFeed feed(*target, live::LiveOptions{});
+    auto owned = client_feed_test::feed_to(test::free_port(), 30000);
+    live::ClientFeed& feed = *owned;
     CHECK(feed.trace().source.kind == "live");
     client_feed_test::poll_until(feed, [&] { return feed.finished(); });
     REQUIRE(feed.finished());
@@ -68,11 +75,7 @@ TEST_CASE("a client feed that cannot connect says failed with the reason, and it
 
 TEST_CASE("a client feed waiting for a greeting that never comes is destroyed at once, not after its time-out", "[live]") {
     client_feed_test::SilentServer silent;
-    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(silent.port));
-    REQUIRE(target);
-    live::LiveOptions o;
-    o.timeout_ms = 20000;
-    auto feed = std::make_unique<live::ClientFeed>(*target, o);
+    auto feed = client_feed_test::feed_to(silent.port, 20000);
     client_feed_test::poll_until(*feed, [&] { return feed->trace().size() >= 1; });  // connected, waiting
     CHECK(feed->status().phase == live::ClientStatus::Phase::connecting);
     CHECK_FALSE(feed->finished());
@@ -100,11 +103,8 @@ TEST_CASE("compose_message writes From, To, an RFC 2047 Subject, Date, Message-I
 
 TEST_CASE("a greeting that does not come in time leaves the reason, kept after Disconnect", "[live]") {
     client_feed_test::SilentServer silent;
-    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(silent.port));
-    REQUIRE(target);
-    live::LiveOptions o;
-    o.timeout_ms = 1000;
-    live::ClientFeed feed(*target, o);
+    auto owned = client_feed_test::feed_to(silent.port, 1000);
+    live::ClientFeed& feed = *owned;
     feed.close();  // asked while the greeting is awaited: done after the time-out
     CHECK(feed.status().close_asked);
     client_feed_test::poll_until(feed, [&] { return feed.finished(); });
