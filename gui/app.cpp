@@ -307,6 +307,20 @@ void menu_bar(App& app) {
     ImGui::EndMainMenuBar();
 }
 
+// A script's `key` action: the keys go down for one frame and up the next,
+// through the same io.KeysDown[] the GLFW backend fills, so keys() sees a
+// press exactly as from a keyboard (ImGui 1.86: modifiers follow the keys).
+void inject_keys(App& app, ImGuiIO& io) {
+    if (app.keys_held.empty() && app.keys_to_press.empty()) return;
+    for (int k : app.keys_held) io.KeysDown[k] = false;
+    app.keys_held = std::move(app.keys_to_press);
+    app.keys_to_press.clear();
+    for (int k : app.keys_held) io.KeysDown[k] = true;
+    io.KeyCtrl = io.KeysDown[GLFW_KEY_LEFT_CONTROL] || io.KeysDown[GLFW_KEY_RIGHT_CONTROL];
+    io.KeyShift = io.KeysDown[GLFW_KEY_LEFT_SHIFT] || io.KeysDown[GLFW_KEY_RIGHT_SHIFT];
+    io.KeyAlt = io.KeysDown[GLFW_KEY_LEFT_ALT] || io.KeysDown[GLFW_KEY_RIGHT_ALT];
+}
+
 void keys(App& app) {
     ImGuiIO& io = ImGui::GetIO();
     // The UI scale, also while typing: Ctrl + (or Ctrl =), Ctrl -, Ctrl 0.
@@ -518,6 +532,7 @@ int run_app(const Options& options) {
         // Headless runs: wherever Xvfb's pointer is, it hovers nothing (no stray tooltips).
         if (!script.empty() || !options.screenshot.empty() || options.bench || handout.active() || app.handout_requested)
             io.MousePos = {-FLT_MAX, -FLT_MAX};
+        inject_keys(app, io);
         ImGui::NewFrame();
         app.labels.begin_frame();
         keys(app);

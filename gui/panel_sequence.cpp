@@ -151,7 +151,11 @@ void ShowSequencePanel(App& app, bool* p_open) {
         // above the arrow from its left end on): shortened, whole in a tooltip.
         float lx = ts.x + 8 < span ? left + (span - ts.x) / 2 : left + 4;
         if (lx + ts.x > o.x + width - 4) lx = std::max(o.x + time_w + 4, o.x + width - 4 - ts.x);
-        FitTextAt(app, dl, {lx, y + row_h * 0.55f - ts.y}, colour, label, o.x + width - 4 - lx);
+        // On a backing of the panel's colour: the lifelines it crosses pass under the text, not through it.
+        const float room = o.x + width - 4 - lx, ly = y + row_h * 0.55f - ts.y;
+        const ImU32 backing = sel ? IM_COL32(60, 60, 34, 255) : IM_COL32(15, 15, 18, 230);  // the row highlight, or the panel's dark
+        dl->AddRectFilled({lx - 2, ly}, {lx + std::min(ts.x, room) + 2, ly + ts.y - 1}, backing, 2.0f);
+        FitTextAt(app, dl, {lx, ly}, colour, label, room);
         ImGui::SetCursorScreenPos({o.x + time_w, y});
         ImGui::PushID(static_cast<int>(seq));
         if (ImGui::InvisibleButton("arrow", {std::max(1.0f, width - time_w), row_h})) s.select(seq);

@@ -12,6 +12,7 @@
 // too small for their names show them in a tooltip; a name that does not
 // fit its box ends in "…" (FitTextAt).
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -123,9 +124,23 @@ void ShowTopologyPanel(App& app, bool* p_open) {
         now += static_cast<SimTime>(static_cast<double>(next - now) * s.phase);
     }
     const auto flights = in_flight(trace, s.cursor(), now, !s.playing);
+    // A dot travels between the two boxes' edges, never over a host's name:
+    // leaving, it sits just outside its sender's box; arriving, just outside the receiver's.
     auto dot_of = [&](const InFlight& f) {
         const ImVec2 a = at(f.from), b = at(f.to);
-        return ImVec2{a.x + (b.x - a.x) * f.fraction, a.y + (b.y - a.y) * f.fraction};
+        const float dx = std::abs(b.x - a.x), dy = std::abs(b.y - a.y), r = Px(app, 8.0f);
+        // Where the line from a box's centre leaves it (box half-sizes hw, hh), as a share of the link.
+        auto leaves = [&](std::string_view host) {
+            const HostPlace* h = find(host);
+            if (!h) return 0.0f;
+            const ImRect box = box_of(*h);
+            const float hw = box.GetWidth() / 2 + r, hh = box.GetHeight() / 2 + r;
+            return std::min(dx > 0 ? hw / dx : FLT_MAX, dy > 0 ? hh / dy : FLT_MAX);
+        };
+        float t0 = leaves(f.from), t1 = 1.0f - leaves(f.to);
+        if (!(t0 < t1)) t0 = 0, t1 = 1;  // boxes that touch: centre to centre
+        const float t = t0 + (t1 - t0) * f.fraction;
+        return ImVec2{a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t};
     };
     auto flight_label = [&](const Event& e) {
         return e.kind == EventKind::bytes ? (e.verb.empty() ? std::string(T(app, "gui.topology.message")) : std::string(e.verb))

@@ -5,6 +5,7 @@
 // "wire bytes" shows CR and LF as they travel. Each event's first line
 // starts with its number (#57), small and dim, as lesson hints name it. Lines come from TraceIndex
 // and are drawn through ImGuiListClipper, so a million lines scroll freely.
+#include <algorithm>
 #include <string>
 
 #include <fmt/format.h>
@@ -71,9 +72,10 @@ void draw_line(App& app, const TranscriptLine& line, bool show_conn) {
     ImGui::PopID();
 }
 
-void draw_lines(App& app, const std::vector<TranscriptLine>& lines, bool show_conn) {
+// `height` 0: the rest of the tab.
+void draw_lines(App& app, const std::vector<TranscriptLine>& lines, bool show_conn, float height = 0) {
     const size_t n = TraceIndex::lines_before(lines, app.session.cursor());
-    ImGui::BeginChild("lines", {0, 0}, false);
+    ImGui::BeginChild("lines", {0, height}, false);
     if (app.mono) ImGui::PushFont(app.mono);
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(n));
@@ -85,10 +87,12 @@ void draw_lines(App& app, const std::vector<TranscriptLine>& lines, bool show_co
     // request is repeated for a frame after the lines grew.
     static size_t last_n = 0;
     static float last_font = 0;  // the UI scale changed the lines' height: follow again
+    static float last_height = 0;  // ...or the list's own height (the typed-command box grew)
     static int pending = 0;
-    if (n != last_n || ImGui::GetFontSize() != last_font) pending = 2;
+    if (n != last_n || ImGui::GetFontSize() != last_font || ImGui::GetWindowHeight() != last_height) pending = 2;
     last_n = n;
     last_font = ImGui::GetFontSize();
+    last_height = ImGui::GetWindowHeight();
     app.scroll_max = ImGui::GetScrollMaxY();
     app.view_h = ImGui::GetWindowHeight();
     if (app.force_scroll >= 0) ImGui::SetScrollY(app.force_scroll);
@@ -144,7 +148,18 @@ void ShowTranscriptPanel(App& app, bool* p_open) {
                 if (app.transcript_tab == c.id) app.transcript_tab = 0;
                 FitTextDisabled(app, TF(app, "gui.transcript.conn",
                                         {{"client", c.client}, {"server", c.server}, {"port", c.port}, {"protocol", c.protocol}}));
-                draw_lines(app, c.lines, false);
+                // A simulated SMTP session takes typed commands in a box under its lines.
+                if (c.protocol == "smtp" && app.session.is_scenario()) {
+                    const ImGuiStyle& st = ImGui::GetStyle();
+                    const float avail = ImGui::GetContentRegionAvail().y;
+                    float box = st.ItemSpacing.y * 2 + ImGui::GetTextLineHeightWithSpacing() + ImGui::GetFrameHeightWithSpacing();
+                    const bool answers = app.typed.conn == c.id && !app.typed.lines.empty();
+                    if (answers) box += std::max(avail * 0.45f, ImGui::GetTextLineHeightWithSpacing() * 4);
+                    draw_lines(app, c.lines, false, std::max(ImGui::GetTextLineHeightWithSpacing() * 3, avail - box));
+                    DrawTypedCommands(app, c);
+                } else {
+                    draw_lines(app, c.lines, false);
+                }
                 ImGui::EndTabItem();
             }
         }

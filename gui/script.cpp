@@ -3,10 +3,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <set>
+
+#include <GLFW/glfw3.h>
 
 #include "core/ascii.hpp"
 #include "core/trace_json.hpp"
@@ -21,7 +24,8 @@ const std::set<std::string, std::less<>> kVerbs = {
     "step",  "back",   "cursor", "home",   "end",      "jump",   "lang",  "solo",   "layout", "hide",
     "show",  "select", "play",   "pause",  "speed",    "wire",   "tab",   "open",   "override", "clear-overrides",
     "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step", "part", "part-to-lab", "answer", "answer-teacher", "expect-score",
-    "scale", "check-labels", "topology-zoom", "serve", "serve-wait", "serve-stop", "connect", "live-command",
+    "scale", "check-labels", "topology-zoom", "serve", "serve-wait", "serve-stop",
+    "type-command", "expect-typed", "key", "expect-scale", "connect", "live-command",
     "live-send", "live-wait-reply", "live-wait-closed", "live-disconnect", "save-trace"};
 
 std::string trim(std::string_view s) {
@@ -94,6 +98,31 @@ std::optional<EventKind> jump_kind(std::string_view name) {
     return std::nullopt;
 }
 
+// `key ctrl =`: the GLFW key codes of the names, modifiers first; empty when a name is unknown.
+std::vector<int> key_codes(std::string_view spec) {
+    static const std::pair<std::string_view, int> kNames[] = {
+        {"ctrl", GLFW_KEY_LEFT_CONTROL}, {"shift", GLFW_KEY_LEFT_SHIFT}, {"alt", GLFW_KEY_LEFT_ALT},
+        {"=", GLFW_KEY_EQUAL},           {"-", GLFW_KEY_MINUS},          {"kp+", GLFW_KEY_KP_ADD},
+        {"kp-", GLFW_KEY_KP_SUBTRACT},   {"kp0", GLFW_KEY_KP_0},         {"left", GLFW_KEY_LEFT},
+        {"right", GLFW_KEY_RIGHT},       {"home", GLFW_KEY_HOME},        {"end", GLFW_KEY_END},
+        {"space", GLFW_KEY_SPACE},       {"enter", GLFW_KEY_ENTER}};
+    std::vector<int> codes;
+    size_t pos = 0;
+    while (pos < spec.size()) {
+        const size_t sp = std::min(spec.find(' ', pos), spec.size());
+        const std::string_view name = spec.substr(pos, sp - pos);
+        pos = sp + 1;
+        if (name.empty()) continue;
+        int code = -1;
+        if (name.size() == 1 && name[0] >= '0' && name[0] <= '9') code = GLFW_KEY_0 + (name[0] - '0');
+        for (const auto& [n, c] : kNames)
+            if (n == name) code = c;
+        if (code < 0) return {};
+        codes.push_back(code);
+    }
+    return codes;
+}
+
 }  // namespace
 
 Result<Script> Script::parse(const std::string& text_or_file) {
@@ -124,7 +153,8 @@ Result<Script> Script::parse(const std::string& text_or_file) {
                                     "\" (known: step back cursor home end jump lang solo layout hide show select play "
                                     "pause speed wire tab open override clear-overrides rerun encode charset mode "
                                     "decode wait zoom lesson-step answer answer-teacher expect-score part part-to-lab scale check-labels topology-zoom "
-                                    "serve serve-wait serve-stop connect live-command live-send live-wait-reply live-wait-closed "
+                                    "serve serve-wait serve-stop type-command expect-typed key expect-scale "
+                                    "connect live-command live-send live-wait-reply live-wait-closed "
                                     "live-disconnect save-trace "
                                     "screenshot quit)"};
         if ((a.verb == "solo" || a.verb == "hide" || a.verb == "show") && panel_index(a.arg) < 0)
@@ -145,10 +175,19 @@ Result<Script> Script::parse(const std::string& text_or_file) {
                 return Error{where, "action " + std::to_string(n) + ": expected topology-zoom Z [X Y], Z from 1 to 64, X and Y "
                                         "the picture's point to centre (0 to 1), found \"" + a.arg + "\""};
         }
+        if (a.verb == "key" && key_codes(a.arg).empty())
+            return Error{where, "action " + std::to_string(n) + ": expected key [ctrl] [shift] [alt] KEY with KEY one of = - "
+                                    "0-9 kp+ kp- kp0 left right home end space enter, found \"" + a.arg + "\""};
+        if (a.verb == "expect-scale") {
+            char* end = nullptr;
+            const float f = std::strtof(a.arg.c_str(), &end);
+            if (a.arg.empty() || *end != '\0' || !(f >= kMinScale && f <= kMaxScale))
+                return Error{where, "action " + std::to_string(n) + ": expected expect-scale F with F from 0.5 to 3, found \"" + a.arg + "\""};
+        }
         if (a.verb == "lang" && !text::parse_lang(a.arg))
             return Error{where, "action " + std::to_string(n) + ": expected lang en or lang zh"};
-        if ((a.verb == "screenshot" || a.verb == "open" || a.verb == "encode" || a.verb == "connect" ||
-             a.verb == "save-trace") && a.arg.empty())
+        if ((a.verb == "screenshot" || a.verb == "open" || a.verb == "encode" || a.verb == "type-command" ||
+             a.verb == "expect-typed" || a.verb == "connect" || a.verb == "save-trace") && a.arg.empty())
             return Error{where, "action " + std::to_string(n) + ": " + a.verb + " needs an argument"};
         if (a.verb == "connect") {
             const auto words = split_words(a.arg);
@@ -394,6 +433,36 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
         std::fflush(stdout);
         if (!app.labels.without_tooltip().empty()) {
             std::fprintf(stderr, "mailsim-gui: --script action %zu: labels cut without a tooltip\n", a.number);
+            exit_code = 1;
+            return false;
+        }
+    } else if (v == "type-command") {
+        // As if typed in the box of the transcript tab shown (an SMTP connection of a scenario).
+        if (!TypeCommand(app, a.arg)) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: no SMTP connection's tab is shown to type into "
+                                 "(open a scenario, then `tab N` of an SMTP connection)\n", a.number);
+            exit_code = 1;
+            return false;
+        }
+    } else if (v == "expect-typed") {
+        // The typed box as the last frame drew it: its last line begins with the text.
+        const auto& shown = app.typed.shown;
+        std::printf("typed box: %s\n", shown.empty() ? "(empty)" : shown.back().c_str());
+        std::fflush(stdout);
+        if (shown.empty() || shown.back().rfind(a.arg, 0) != 0) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: the typed box's last line is \"%s\", expected it to begin \"%s\"\n",
+                         a.number, shown.empty() ? "" : shown.back().c_str(), a.arg.c_str());
+            exit_code = 1;
+            return false;
+        }
+    } else if (v == "key") {
+        app.keys_to_press = key_codes(a.arg);  // down next frame, up the one after
+    } else if (v == "expect-scale") {
+        const float want = std::strtof(a.arg.c_str(), nullptr);
+        std::printf("scale %.2f\n", app.scale);
+        std::fflush(stdout);
+        if (std::abs(app.scale - want) > 0.001f) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: scale %.2f, expected %.2f\n", a.number, app.scale, want);
             exit_code = 1;
             return false;
         }

@@ -19,6 +19,12 @@
 // `live-wait-reply [N]` waits until what was asked is done (and N replies
 // came), `live-disconnect` closes, `live-wait-closed` waits for the end;
 // `save-trace FILE` writes the session's trace.
+// `type-command VRFY bob` types a line into the transcript's box of the SMTP
+// connection whose tab is shown (`tab 2` first); `expect-typed 250` fails the
+// run unless the box's last line, as drawn, begins with the text.
+// `key ctrl =` presses keys for a frame through ImGui's IO, as a keyboard
+// would (modifiers ctrl shift alt; = - 0-9 kp+ kp- kp0 left right home end
+// space enter); `expect-scale 1.25` fails the run unless the UI scale is that.
 // A mistake is reported with the action's number before any window opens.
 #pragma once
 

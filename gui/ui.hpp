@@ -21,6 +21,7 @@
 #include "model/label_fit.hpp"
 #include "model/import_job.hpp"
 #include "model/session.hpp"
+#include "scenario/command_probe.hpp"
 #include "text/text.hpp"
 
 namespace mailsim::live {
@@ -97,6 +98,19 @@ struct LiveState {
 // The UI scale a teacher may raise for a projector (View ▸ Text size,
 // --scale, Ctrl +/-, Ctrl 0): fonts are rebuilt at 16 px times it and the
 // style's sizes scaled; panels size what they draw from the font (Px).
+// "Type your own command" under an SMTP connection's transcript: the lines
+// typed at one cursor of one connection, and what the server's engine answered.
+struct TypedCommands {
+    std::uint32_t conn = 0;            // the connection whose tab shows the box (0: none)
+    size_t cursor = 0;                 // the cursor the lines were typed at
+    std::uint64_t generation = 0;      // the session's trace they belong to
+    char input[512] = "";
+    bool refocus = false;
+    std::vector<std::string> lines;    // typed, in order
+    scenario::ProbeResult result;      // the answers to all of them
+    std::vector<std::string> shown;    // the box's lines as last drawn ("> VRFY bob", "250 2.1.5 ...")
+};
+
 inline constexpr float kMinScale = 0.5f, kMaxScale = 3.0f;
 inline constexpr float kScaleSteps[] = {0.5f, 0.75f, 1.0f, 1.25f, 1.5f, 1.75f, 2.0f, 2.5f, 3.0f};
 
@@ -130,6 +144,9 @@ struct App {
     bool part_to_lab = false;            // ...and open in the encoding lab
     LessonProgress progress;             // the open lesson's answers
     LiveState live;
+    TypedCommands typed;
+    std::vector<int> keys_to_press;      // --script `key`: GLFW key codes held down for the next frame
+    std::vector<int> keys_held;          // ...and released the frame after
     std::unique_ptr<ImportJob> import_job;  // a capture or log being read, with its progress bar
 };
 
@@ -178,6 +195,11 @@ ImVec4 line_colour_vec(LineClass c);
 void HelpMarker(const char* text);
 // The catalog's name and explanation of a command or reply, in a tooltip.
 void CatalogTooltip(const App& app, std::string_view key);
+
+// The transcript's "type your own command" box for connection `c`, and the
+// same as the box's Send: false when no SMTP connection of a scenario is shown.
+void DrawTypedCommands(App& app, const ConnectionInfo& c);
+bool TypeCommand(App& app, const std::string& line);
 
 void ShowTopologyPanel(App& app, bool* p_open);
 void ShowSequencePanel(App& app, bool* p_open);

@@ -353,5 +353,26 @@ struct LiveLab {
     std::string ca() const { return " --cafile " + (dir / "ca.crt").string(); }
 };
 
+// Runs a shell command and returns what it wrote (stdout and stderr, as one
+// stream); *status gets pclose's status (-1 when it could not be started).
+inline std::string run_command(const std::string& cmd, int* status) {
+    std::string out;
+    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+    if (!p) {
+        *status = -1;
+        return "popen failed: " + cmd;
+    }
+    char buf[4096];
+    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    *status = ::pclose(p);
+    return out;
+}
+
+// Whether xvfb-run is here: the GUI tests run mailsim-gui under it, or say they are skipped.
+inline bool have_xvfb() {
+    int status = 0;
+    run_command("command -v xvfb-run", &status);
+    return status == 0;
+}
 
 }  // namespace test

@@ -14,10 +14,8 @@ namespace gui_live_test {
 
 // False, with a warning, where xvfb-run is not installed (the test is then skipped).
 bool have_xvfb() {
-    int status = 0;
-    test::sh("command -v xvfb-run", &status);
-    if (status != 0) WARN("xvfb-run is not installed: the Live panel test is skipped");
-    return status == 0;
+    if (!test::have_xvfb()) WARN("xvfb-run is not installed: the Live panel test is skipped");
+    return test::have_xvfb();
 }
 
 // Runs mailsim-gui at 1280x800 with `script` (a file in the lab); its output and exit status.

@@ -21,6 +21,7 @@
 #include "scenario/lesson.hpp"
 #include "text/text.hpp"
 #include "view/transcript.hpp"
+#include "support.hpp"
 
 using namespace mailsim;
 using namespace mailsim::gui;
@@ -38,16 +39,6 @@ size_t first_of(const Trace& t, EventKind kind, std::string_view key = {}) {
         if (t.at(i).kind == kind && (key.empty() || t.at(i).key == key)) return i;
     FAIL("no such event");
     return 0;
-}
-
-std::string run(const std::string& cmd, int* status) {
-    std::string out;
-    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-    REQUIRE(p);
-    char buf[4096];
-    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    *status = ::pclose(p);
-    return out;
 }
 
 }  // namespace
@@ -354,17 +345,17 @@ TEST_CASE("texts the panels build from parts exist in both languages", "[gui]") 
 
 TEST_CASE("mailsim-gui refuses a bad script before opening a window", "[gui]") {
     int status = 0;
-    std::string out = run(std::string(MAILSIM_GUI_BIN) + " --script 'step 3; fly away'", &status);
+    std::string out = test::run_command(std::string(MAILSIM_GUI_BIN) + " --script 'step 3; fly away'", &status);
     CHECK(WEXITSTATUS(status) == 2);
     CHECK(out.find("action 2: unknown action \"fly\"") != std::string::npos);
-    out = run(std::string(MAILSIM_GUI_BIN) + " --script 'solo kitchen'", &status);
+    out = test::run_command(std::string(MAILSIM_GUI_BIN) + " --script 'solo kitchen'", &status);
     CHECK(WEXITSTATUS(status) == 2);
     CHECK(out.find("no panel \"kitchen\"") != std::string::npos);
 }
 
 TEST_CASE("GUI smoke test: under Xvfb, stepping through the default scenario draws the transcript's colours", "[gui]") {
     int status = 0;
-    run("command -v xvfb-run", &status);
+    test::run_command("command -v xvfb-run", &status);
     if (status != 0) {
         WARN("xvfb-run is not installed: the GUI smoke test is skipped");
         return;
@@ -372,7 +363,7 @@ TEST_CASE("GUI smoke test: under Xvfb, stepping through the default scenario dra
     const std::string png = (std::filesystem::temp_directory_path() / "mailsim-gui-smoke.png").string();
     std::filesystem::remove(png);
     // Under the sanitizers, Mesa's own allocations would count as leaks.
-    std::string out = run("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+    std::string out = test::run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
                               " --script 'step 30; jump scan; step 30; lang zh; wait 1; screenshot " + png + "; quit'",
                           &status);
     INFO(out);
@@ -401,7 +392,7 @@ TEST_CASE("GUI smoke test: under Xvfb, stepping through the default scenario dra
 
 TEST_CASE("GUI: the Lesson panel asks a checkpoint, a wrong answer gets its hint, a right one scores (Xvfb)", "[gui]") {
     int status = 0;
-    run("command -v xvfb-run", &status);
+    test::run_command("command -v xvfb-run", &status);
     if (status != 0) {
         WARN("xvfb-run is not installed: the lesson panel test is skipped");
         return;
@@ -411,7 +402,7 @@ TEST_CASE("GUI: the Lesson panel asks a checkpoint, a wrong answer gets its hint
     const std::string lesson = std::string(MAILSIM_SOURCE_DIR) + "/lessons/01-smtp-alice-to-bob.json";
     // Step 6 asks for the code that invites the text (354): 250 is wrong, then 354 is right but
     // does not score; step 4's click on event 5 (EHLO) and step 3's prediction (220) do.
-    std::string out = run("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+    std::string out = test::run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
                               " --script 'open " + lesson + "; lesson-step 6; wait 1; answer 250; wait 1; screenshot " + png +
                               "; answer 354; expect-score 0; lesson-step 4; answer #5; expect-score 1; lesson-step 3; answer 1; "
                               "expect-score 2; lang zh; lesson-step 2; answer 3; quit'",
@@ -431,7 +422,7 @@ TEST_CASE("GUI: the Lesson panel asks a checkpoint, a wrong answer gets its hint
     stbi_image_free(px);
     CHECK(amber > 100);
     // A wrong score expected fails the run: the test can fail.
-    run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) + " --script 'open " + lesson +
+    test::run_command("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) + " --script 'open " + lesson +
             "; lesson-step 6; answer 250; expect-score 1; quit'",
         &status);
     CHECK(WEXITSTATUS(status) == 1);
@@ -440,14 +431,14 @@ TEST_CASE("GUI: the Lesson panel asks a checkpoint, a wrong answer gets its hint
 
 TEST_CASE("a handout of the default trace: sequence and transcript pages as PNG, and Markdown", "[gui]") {
     int status = 0;
-    run("command -v xvfb-run", &status);
+    test::run_command("command -v xvfb-run", &status);
     if (status != 0) {
         WARN("xvfb-run is not installed: the handout test is skipped");
         return;
     }
     const auto dir = std::filesystem::temp_directory_path() / "mailsim-handout-test";
     std::filesystem::remove_all(dir);
-    std::string out = run("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+    std::string out = test::run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
                               " " + MAILSIM_SOURCE_DIR + "/traces/default.json --handout " + dir.string(),
                           &status);
     INFO(out);
@@ -555,7 +546,7 @@ namespace {
 // Every lesson played in the Lesson panel with the teacher's answers, in one language (one window run).
 void play_every_lesson_in_the_gui(const char* lang) {
     int status = 0;
-    run("command -v xvfb-run", &status);
+    test::run_command("command -v xvfb-run", &status);
     if (status != 0) {
         WARN("xvfb-run is not installed: the lesson panel test is skipped");
         return;
@@ -576,7 +567,7 @@ void play_every_lesson_in_the_gui(const char* lang) {
     script += "quit\n";
     const std::string file = (std::filesystem::temp_directory_path() / (std::string("mailsim-gui-lessons-") + lang + ".txt")).string();
     REQUIRE_FALSE(write_file_atomically(file, script));
-    std::string out = run("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+    std::string out = test::run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
                               " --script @" + file,
                           &status);
     INFO(out);

@@ -13,23 +13,11 @@
 
 #include <stb_image.h>
 
-namespace gui_readme_test {
-
-std::string shell(const std::string& cmd, int* status) {
-    std::string out;
-    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-    REQUIRE(p);
-    char buf[4096];
-    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    *status = ::pclose(p);
-    return out;
-}
-
-}  // namespace gui_readme_test
+#include "support.hpp"
 
 TEST_CASE("the README's --script example shows the transcript up to the 550 (Xvfb)", "[gui]") {
     int status = 0;
-    gui_readme_test::shell("command -v xvfb-run", &status);
+    test::run_command("command -v xvfb-run", &status);
     if (status != 0) {
         WARN("xvfb-run is not installed: the README example is not run");
         return;
@@ -50,7 +38,7 @@ TEST_CASE("the README's --script example shows the transcript up to the 550 (Xvf
     const std::string png = (std::filesystem::temp_directory_path() / "mailsim-readme-example.png").string();
     std::filesystem::remove(png);
     script.replace(shot, 16, "screenshot " + png);
-    const std::string out = gui_readme_test::shell(
+    const std::string out = test::run_command(
         "cd " + std::string(MAILSIM_SOURCE_DIR) + " && ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " +
             std::string(MAILSIM_GUI_BIN) + " lessons/01-smtp-alice-to-bob.json --script \"" + script + "\"",
         &status);
