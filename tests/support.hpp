@@ -267,14 +267,18 @@ inline std::string slurp(const fs::path& p) {
 
 // Dovecot (POP3, IMAP; plain+STARTTLS and implicit TLS) and an SMTP server
 // (STARTTLS + AUTH; and SMTPS with an expired certificate), with bob's
-// password "ketchup" and one message in his INBOX.
+// password "ketchup" and one message in his INBOX. Each on a free port;
+// all stopped, and the folder removed, when the lab goes.
 struct LiveLab {
     fs::path dir;
     int pop3 = free_port(), pop3s = free_port(), imap = free_port(), imaps = free_port();
     int smtp = free_port(), smtps = free_port();
     FILE* smtp_server = nullptr;
 
-    LiveLab() {
+    bool dovecot;
+
+    // Without dovecot: the SMTP servers alone (the GUI's tests), a few seconds sooner.
+    explicit LiveLab(bool with_dovecot = true) : dovecot(with_dovecot) {
         char tmpl[] = "/tmp/mailsim-live-XXXXXX";
         REQUIRE(::mkdtemp(tmpl));
         dir = tmpl;
@@ -293,15 +297,39 @@ struct LiveLab {
            ") 2>openssl.log",
            &st);
         REQUIRE(st == 0);
+        fs::create_directories(dir / "out");
+        write(dir / "pw", "ketchup\n");
+        if (dovecot) start_dovecot();
+        smtp_server = ::popen(("/usr/bin/python3 " MAILSIM_SOURCE_DIR "/tests/live/smtp_server.py " + std::to_string(smtp) +
+                               " " + d + "/server.crt " + d + "/server.key " + std::to_string(smtps) + " " + d + "/old.crt " +
+                               d + "/old.key " + d + "/out > " + d + "/smtp.log 2>&1")
+                                  .c_str(),
+                              "w");
+        REQUIRE(smtp_server);
+        for (int port : {pop3, pop3s, imap, imaps, smtp, smtps}) {
+            if (!dovecot && port != smtp && port != smtps) continue;
+            INFO("port " << port << "\n" << slurp(dir / "dovecot.log") << slurp(dir / "smtp.log"));
+            wait_for(port);
+        }
+    }
+    ~LiveLab() {
+        if (dovecot) sh("doveadm -c " + dir.string() + "/dovecot.conf stop >/dev/null 2>&1 </dev/null");
+        if (smtp_server) ::pclose(smtp_server);  // its stdin closes: it stops
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+
+    // Dovecot for POP3 and IMAP, bob's Maildir with one message.
+    void start_dovecot() {
+        const std::string d = dir.string();
+        int st = 0;
         fs::create_directories(dir / "run");
         fs::create_directories(dir / "state");
-        fs::create_directories(dir / "out");
         for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(dir / "home/bob/Maildir" / sub);
         write(dir / "home/bob/Maildir/new/1.localhost",
               "From: Alice <alice@crepes.fr>\r\nTo: bob@localhost\r\nSubject: hello\r\n\r\nHi Bob.\r\n.dot line\r\n");
         REQUIRE(sh("chown -R dovecot:dovecot " + d + "/home").empty());
         write(dir / "passwd", "bob:{PLAIN}ketchup\n");
-        write(dir / "pw", "ketchup\n");
         write(dir / "dovecot.conf",
               "base_dir = " + d + "/run\nstate_dir = " + d + "/state\nlog_path = " + d + "/dovecot.log\n"
               "protocols = imap pop3\nlisten = 127.0.0.1\nssl = yes\nssl_cert = <" + d + "/server.crt\n"
@@ -319,22 +347,6 @@ struct LiveLab {
         const std::string started = sh("dovecot -c " + d + "/dovecot.conf >" + d + "/start.log 2>&1 </dev/null", &st);
         INFO(started << slurp(dir / "dovecot.log"));
         REQUIRE(st == 0);
-        smtp_server = ::popen(("/usr/bin/python3 " MAILSIM_SOURCE_DIR "/tests/live/smtp_server.py " + std::to_string(smtp) +
-                               " " + d + "/server.crt " + d + "/server.key " + std::to_string(smtps) + " " + d + "/old.crt " +
-                               d + "/old.key " + d + "/out > " + d + "/smtp.log 2>&1")
-                                  .c_str(),
-                              "w");
-        REQUIRE(smtp_server);
-        for (int port : {pop3, pop3s, imap, imaps, smtp, smtps}) {
-            INFO("port " << port << "\n" << slurp(dir / "dovecot.log") << slurp(dir / "smtp.log"));
-            wait_for(port);
-        }
-    }
-    ~LiveLab() {
-        sh("doveadm -c " + dir.string() + "/dovecot.conf stop >/dev/null 2>&1 </dev/null");
-        if (smtp_server) ::pclose(smtp_server);  // its stdin closes: it stops
-        std::error_code ec;
-        fs::remove_all(dir, ec);
     }
 
     // Runs `mailsim connect` with a script; the trace goes to dir/NAME.json.

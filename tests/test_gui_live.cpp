@@ -39,7 +39,7 @@ TEST_CASE("GUI: the Live panel types a message to a real SMTP server over STARTT
           "[gui][live]") {
     using namespace mailsim;
     if (!gui_live_test::have_xvfb()) return;
-    test::LiveLab lab;
+    test::LiveLab lab(false);  // aiosmtpd alone
     const auto trace = lab.dir / "gui.json";
     const std::string script = "connect smtp://localhost:" + std::to_string(lab.smtp) + " starttls cafile " +
                                (lab.dir / "ca.crt").string() + " user bob password ketchup\n"
@@ -93,7 +93,7 @@ TEST_CASE("GUI: the Live panel refuses a certificate that does not verify with t
           "[gui][live]") {
     using namespace mailsim;
     if (!gui_live_test::have_xvfb()) return;
-    test::LiveLab lab;
+    test::LiveLab lab(false);  // aiosmtpd alone
     const auto refused = lab.dir / "refused.json", insecure = lab.dir / "insecure.json";
     // No CA file: the lab's CA is not among the system's, so the certificate does not verify.
     const std::string url = "smtp://localhost:" + std::to_string(lab.smtp);
@@ -129,7 +129,7 @@ TEST_CASE("GUI: the Live panel's Send a message form has mailsim's SMTP engine s
           "[gui][live]") {
     using namespace mailsim;
     if (!gui_live_test::have_xvfb()) return;
-    test::LiveLab lab;
+    test::LiveLab lab(false);  // aiosmtpd alone
     const auto trace = lab.dir / "sent.json";
     const std::string script = "connect smtp://localhost:" + std::to_string(lab.smtp) + " starttls cafile " +
                                (lab.dir / "ca.crt").string() + "\n"
