@@ -71,6 +71,8 @@ TEST_CASE("a client feed that cannot connect says failed with the reason, and it
     CHECK(feed.trace().at(0).kind == EventKind::connect);
     CHECK(feed.trace().at(1).kind == EventKind::refuse);
     CHECK_FALSE(feed.poll(1000));  // nothing more comes
+    feed.command("EHLO late");     // nobody is there to do it: dropped, not queued for ever
+    CHECK(feed.status().queued == 0);
 }
 
 TEST_CASE("a client feed waiting for a greeting that never comes is destroyed at once, not after its time-out", "[live]") {

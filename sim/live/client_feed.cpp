@@ -182,6 +182,7 @@ ClientFeed::~ClientFeed() {
 
 void ClientFeed::request(ClientRequest r) {
     std::lock_guard lock(shared_->mutex);
+    if (shared_->done) return;  // the connection is over: nobody would do it
     if (std::holds_alternative<CloseRequest>(r)) shared_->status.close_asked = true;
     shared_->queue.push_back(std::move(r));
     ++shared_->status.queued;

@@ -85,6 +85,7 @@ public:
     // The connection is over and every event it recorded is in trace().
     bool finished() const override { return finished_; }
 
+    // Queues a request; one made after the connection ended is dropped.
     void request(ClientRequest r);
     void command(std::string line) { request(CommandRequest{std::move(line)}); }
     void close() { request(CloseRequest{}); }
