@@ -328,8 +328,10 @@ struct LiveLab {
         for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(dir / "home/bob/Maildir" / sub);
         write(dir / "home/bob/Maildir/new/1.localhost",
               "From: Alice <alice@crepes.fr>\r\nTo: bob@localhost\r\nSubject: hello\r\n\r\nHi Bob.\r\n.dot line\r\n");
+        // carol's INBOX starts empty: the fetch tests deliver into it.
+        for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(dir / "home/carol/Maildir" / sub);
         REQUIRE(sh("chown -R dovecot:dovecot " + d + "/home").empty());
-        write(dir / "passwd", "bob:{PLAIN}ketchup\n");
+        write(dir / "passwd", "bob:{PLAIN}ketchup\ncarol:{PLAIN}ketchup\n");
         write(dir / "dovecot.conf",
               "base_dir = " + d + "/run\nstate_dir = " + d + "/state\nlog_path = " + d + "/dovecot.log\n"
               "protocols = imap pop3\nlisten = 127.0.0.1\nssl = yes\nssl_cert = <" + d + "/server.crt\n"
@@ -342,7 +344,9 @@ struct LiveLab {
               "\n  }\n  inet_listener imaps {\n    port = " + std::to_string(imaps) + "\n    ssl = yes\n  }\n}\n"
               "service pop3-login {\n  chroot =\n  inet_listener pop3 {\n    port = " + std::to_string(pop3) +
               "\n  }\n  inet_listener pop3s {\n    port = " + std::to_string(pop3s) + "\n    ssl = yes\n  }\n}\n"
-              "service anvil {\n  chroot =\n}\n");
+              "service anvil {\n  chroot =\n}\n"
+              // Postfix's smtpd asks Dovecot to check AUTH PLAIN (smtpd_sasl_type = dovecot).
+              "service auth {\n  unix_listener postfix-auth {\n    mode = 0666\n  }\n}\n");
         // Its daemons must not hold our pipe open: their output goes to a file.
         const std::string started = sh("dovecot -c " + d + "/dovecot.conf >" + d + "/start.log 2>&1 </dev/null", &st);
         INFO(started << slurp(dir / "dovecot.log"));
@@ -363,6 +367,19 @@ struct LiveLab {
         return std::move(*t);
     }
     std::string ca() const { return " --cafile " + (dir / "ca.crt").string(); }
+
+    // Puts a message into carol's Maildir as a delivery agent would (new/, then Dovecot's).
+    void deliver(const std::string& name, const std::string& content) {
+        write(dir / "home/carol/Maildir/tmp" / name, content);
+        fs::rename(dir / "home/carol/Maildir/tmp" / name, dir / "home/carol/Maildir/new" / name);
+        REQUIRE(sh("chown -R dovecot:dovecot " + dir.string() + "/home/carol").empty());
+    }
+    // `mailsim connect URL --fetch` as carol; the trace goes to dir/NAME.json.
+    std::string fetch(const std::string& url, const std::string& flags, int* status, const std::string& name) {
+        return sh(std::string(MAILSIM_CLI) + " connect " + url + " --user carol --password-file " + dir.string() +
+                      "/pw --fetch --trace " + (dir / (name + ".json")).string() + " " + flags,
+                  status);
+    }
 };
 
 // Runs a shell command and returns what it wrote (stdout and stderr, as one

@@ -1127,3 +1127,95 @@ TEST_CASE("IMAP client: the connection closing mid-session finishes it with an e
     REQUIRE(!last->ok);
     REQUIRE(c.state() == ImapClientSession::State::Done);
 }
+
+TEST_CASE("IMAP client, survey plan: CAPABILITY, LOGIN, LIST, SELECT, UID FETCH sizes, BODY.PEEK[] each, LOGOUT", "[imap]") {
+    ImapTestBackend b;
+    auto cs = bob();
+    cs.survey = true;
+    Pair p(b, cs);
+    p.run();
+    INFO(p.wire);
+    REQUIRE(p.finished_ok());
+    for (auto c : {"C: A001 CAPABILITY\r\n", "C: A002 LOGIN bob hamburger\r\n", "C: A003 LIST \"\" \"*\"\r\n",
+                   "C: A004 SELECT INBOX\r\n", "C: A005 UID FETCH 1:* (FLAGS RFC822.SIZE)\r\n", "C: A006 UID FETCH 1 BODY.PEEK[]\r\n",
+                   "C: A007 UID FETCH 2 BODY.PEEK[]\r\n", "C: A008 LOGOUT\r\n"})
+        CHECK(has(p.wire, c));
+    auto got = p.of(CE::fetched);
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].uid == 1);
+    CHECK(got[0].content == kPlain);
+    CHECK(got[0].size == kPlain.size());
+    CHECK(got[1].uid == 2);
+    CHECK(got[1].size == kMultipart.size());
+    CHECK(b.stores["bob"].folder("INBOX")->messages.size() == 2);
+
+    cs.max_messages = 1;
+    Pair one(b, cs);
+    one.run();
+    REQUIRE(one.of(CE::fetched).size() == 1);
+    CHECK(!has(one.wire, "UID FETCH 2 BODY.PEEK[]"));
+}
+
+TEST_CASE("IMAP client, survey plan: an empty folder is asked for nothing", "[imap]") {
+    ImapTestBackend b;
+    b.stores["bob"].create("Empty");
+    auto cs = bob();
+    cs.survey = true;
+    cs.folder = "Empty";
+    Pair p(b, cs);
+    p.run();
+    INFO(p.wire);
+    REQUIRE(p.finished_ok());
+    CHECK(p.of(CE::fetched).empty());
+    CHECK(!has(p.wire, "UID FETCH"));
+}
+
+TEST_CASE("IMAP client, survey plan: LOGINDISABLED means AUTHENTICATE PLAIN, Dovecot's noise and literals fed whole or byte by byte", "[imap]") {
+    // What Dovecot says, with untagged codes and a literal in the FETCH data.
+    const std::vector<std::string> replies = {
+        "* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS LOGINDISABLED] Dovecot ready.\r\n",
+        "* CAPABILITY IMAP4rev1 SASL-IR ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN LOGINDISABLED\r\nA001 OK Pre-login capabilities listed, post-login capabilities have more.\r\n",
+        "+ \r\n",
+        "* CAPABILITY IMAP4rev1 IDLE\r\nA002 OK [CAPABILITY IMAP4rev1 SASL-IR IDLE SORT] Logged in\r\n",
+        "* LIST (\\HasNoChildren) \".\" INBOX\r\nA003 OK List completed (0.001 + 0.000 secs).\r\n",
+        "* FLAGS (\\Answered \\Flagged)\r\n* OK [PERMANENTFLAGS (\\Answered \\*)] Flags permitted.\r\n* 2 EXISTS\r\n* 0 RECENT\r\n"
+        "* OK [UIDVALIDITY 1700000000] UIDs valid\r\n* OK [UIDNEXT 9] Predicted next UID\r\nA004 OK [READ-WRITE] Select completed.\r\n",
+        "* 1 FETCH (UID 7 FLAGS (\\Seen) RFC822.SIZE 4)\r\n* 2 FETCH (UID 8 FLAGS () RFC822.SIZE 13)\r\nA005 OK Fetch completed.\r\n",
+        "* 1 FETCH (UID 7 BODY[] {4}\r\nA\r\nB)\r\nA006 OK Fetch completed.\r\n",
+        "* 2 FETCH (UID 8 BODY[] {13}\r\n) A006 OK\r\n\r\n FLAGS (\\Seen))\r\nA007 OK Fetch completed.\r\n",
+        "* BYE Logging out\r\nA008 OK Logout completed.\r\n"};
+    for (bool trickle : {false, true}) {
+        INFO("trickle " << trickle);
+        auto cs = bob();
+        cs.survey = true;
+        ImapClientSession c(cs);
+        std::string sent;
+        std::vector<ImapClientSession::SessionEvent> fetched;
+        bool ok = false;
+        for (const auto& r : replies) {
+            if (trickle)
+                for (char ch : r) c.receive(std::string_view(&ch, 1));
+            else
+                c.receive(r);
+            for (auto& o : c.take_output()) sent += o.bytes;
+            while (auto e = c.next_event()) {
+                if (e->type == CE::fetched) fetched.push_back(*e);
+                if (e->type == CE::finished) ok = e->ok;
+            }
+        }
+        INFO(sent);
+        CHECK(has(sent, "A002 AUTHENTICATE PLAIN\r\nAGJvYgBoYW1idXJnZXI=\r\n"));
+        CHECK(!has(sent, "LOGIN bob"));
+        CHECK(has(sent, "A006 UID FETCH 7 BODY.PEEK[]\r\n"));
+        CHECK(has(sent, "A007 UID FETCH 8 BODY.PEEK[]\r\n"));
+        REQUIRE(fetched.size() == 2);
+        CHECK(fetched[0].uid == 7);
+        CHECK(fetched[0].content == "A\r\nB");
+        CHECK(fetched[0].size == 4);
+        CHECK(fetched[1].uid == 8);
+        CHECK(fetched[1].content == ") A006 OK\r\n\r\n");
+        CHECK(fetched[1].size == 13);
+        CHECK(ok);
+        CHECK(c.wants_close());
+    }
+}

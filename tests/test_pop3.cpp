@@ -173,7 +173,9 @@ TEST_CASE("POP3: an override answers -ERR on PASS") {
 
 namespace {
 // Client and server joined in memory.
-std::vector<std::string> converse(Backend& backend, Pop3ClientSettings cs, std::string* wire = nullptr) {
+// Every event of the client goes to `events` when given.
+std::vector<std::string> converse(Backend& backend, Pop3ClientSettings cs, std::string* wire = nullptr,
+                                  std::vector<Pop3ClientSession::SessionEvent>* events = nullptr) {
     Pop3ServerSession server({"mail.hamburger.edu", "<42.7@mail.hamburger.edu>", 255}, backend);
     Pop3ClientSession client(std::move(cs));
     std::vector<std::string> got;
@@ -190,8 +192,10 @@ std::vector<std::string> converse(Backend& backend, Pop3ClientSettings cs, std::
             server.receive(o.bytes);
             moved = true;
         }
-        while (auto e = client.next_event())
+        while (auto e = client.next_event()) {
             if (e->type == Pop3ClientSession::SessionEvent::Type::retrieved) got.push_back(e->content);
+            if (events) events->push_back(std::move(*e));
+        }
         if (!moved) break;
     }
     return got;
@@ -220,4 +224,89 @@ TEST_CASE("POP3 client, download-and-keep: mail stays, a second device gets it t
     REQUIRE(second.size() == 2);
     auto again = converse(b, {"bob", "hamburger", false, RetrievalMode::keep, {"U1", "U2"}});
     REQUIRE(again.empty());  // the same device, which has seen both UIDs
+}
+
+namespace {
+// The survey plan (live mode's "list and fetch mail"), joined to the server in memory.
+struct Survey {
+    std::string wire;
+    std::vector<Pop3ClientSession::SessionEvent> retrieved;
+    bool ok = false;
+    Survey(Backend& backend, RetrievalMode mode, size_t max) {
+        Pop3ClientSettings cs{"bob", "hamburger", false, mode, {}};
+        cs.survey = true;
+        cs.max_messages = max;
+        std::vector<Pop3ClientSession::SessionEvent> events;
+        converse(backend, std::move(cs), &wire, &events);
+        for (auto& e : events) {
+            if (e.type == Pop3ClientSession::SessionEvent::Type::retrieved) retrieved.push_back(e);
+            if (e.type == Pop3ClientSession::SessionEvent::Type::finished) ok = e.ok;
+        }
+    }
+    bool sent(std::string_view command) const { return wire.find("C: " + std::string(command) + "\r\n") != std::string::npos; }
+};
+}  // namespace
+
+TEST_CASE("POP3 client, survey plan: STAT, LIST, UIDL, RETR each with LIST's size, and no DELE when keeping") {
+    Backend b;
+    Survey s(b, RetrievalMode::keep, 0);
+    INFO(s.wire);
+    REQUIRE(s.ok);
+    for (auto c : {"USER bob", "PASS hamburger", "STAT", "LIST", "UIDL", "RETR 1", "RETR 2", "QUIT"}) CHECK(s.sent(c));
+    CHECK(s.wire.find("DELE") == std::string::npos);
+    CHECK(s.wire.find("C: STAT\r\n") < s.wire.find("C: LIST\r\n"));
+    CHECK(s.wire.find("C: LIST\r\n") < s.wire.find("C: UIDL\r\n"));
+    REQUIRE(s.retrieved.size() == 2);
+    CHECK(s.retrieved[0].number == 1);
+    CHECK(s.retrieved[0].uid == "U1");
+    CHECK(s.retrieved[0].content == "Subject: one\r\n\r\nfirst\r\n.dot line\r\n");
+    CHECK(s.retrieved[0].size == std::string("Subject: one\r\n\r\nfirst\r\n.dot line\r\n").size());
+    CHECK(s.retrieved[1].uid == "U2");
+    CHECK(b.drops["bob"].size() == 2);
+}
+
+TEST_CASE("POP3 client, survey plan: max_messages bounds the RETRs, delete mode DELEs only those") {
+    Backend b;
+    Survey s(b, RetrievalMode::remove, 1);
+    INFO(s.wire);
+    REQUIRE(s.ok);
+    REQUIRE(s.retrieved.size() == 1);
+    CHECK(s.sent("RETR 1"));
+    CHECK(!s.sent("RETR 2"));
+    CHECK(s.sent("DELE 1"));
+    CHECK(!s.sent("DELE 2"));
+    REQUIRE(b.drops["bob"].size() == 1);
+    CHECK(b.drops["bob"][0].uid == "U2");
+}
+
+TEST_CASE("POP3 client, survey plan: a server without UIDL is no failure, the numbers stand in") {
+    Backend b;
+    b.overrides.push_back({"UIDL", "-ERR not offered"});
+    Survey s(b, RetrievalMode::keep, 0);
+    INFO(s.wire);
+    REQUIRE(s.ok);
+    REQUIRE(s.retrieved.size() == 2);
+    CHECK(s.retrieved[0].uid == "1");
+    CHECK(s.retrieved[1].uid == "2");
+}
+
+TEST_CASE("POP3 client, survey plan: a multi-line LIST fed byte by byte gives the same sizes") {
+    Pop3ClientSettings cs{"bob", "pw", false, RetrievalMode::keep, {}};
+    cs.survey = true;
+    const std::string server =
+        "+OK Dovecot ready.\r\n+OK\r\n+OK Logged in.\r\n+OK 2 3001\r\n+OK 2 messages:\r\n1 1000\r\n2 2001\r\n.\r\n"
+        "-ERR Unknown command\r\n+OK 1000 octets\r\nA\r\n..B\r\n.\r\n+OK 2001 octets\r\nC\r\n.\r\n+OK Logging out.\r\n";
+    for (bool trickle : {false, true}) {
+        Pop3ClientSession c(cs);
+        if (trickle)
+            for (char ch : server) c.receive(std::string_view(&ch, 1));
+        else
+            c.receive(server);
+        std::vector<std::pair<size_t, std::string>> got;
+        while (auto e = c.next_event())
+            if (e->type == Pop3ClientSession::SessionEvent::Type::retrieved) got.emplace_back(e->size, e->content);
+        INFO("trickle " << trickle);
+        REQUIRE(got == std::vector<std::pair<size_t, std::string>>{{1000, "A\r\n.B\r\n"}, {2001, "C\r\n"}});
+        CHECK(c.wants_close());
+    }
 }

@@ -365,3 +365,23 @@ TEST_CASE("7-bit rule: a relay re-encodes 8-bit text for a server without 8BITMI
     for (size_t i = 0; i < w->trace().size(); ++i) said = said || w->trace().at(i).key == "agent.relay.seven_bit.base64";
     REQUIRE(said);
 }
+
+TEST_CASE("SMTPUTF8 in a scenario: a UTF-8 recipient goes with SMTPUTF8 where offered, and bounces at the relay where not") {
+    const char* mail = R"({ "at": "1s", "from": "alice@crepes.fr", "to": "用户@hamburger.edu", "subject": "Hi", "body": "Hello" })";
+    // Both servers offer it: the address reaches hamburger.edu, which has no such user (550).
+    auto on = run_scenario(two_domains(mail, "", R"("queue_run_delay": "10s", "smtputf8": true)", R"("smtputf8": true)"));
+    auto mails = test::with_key(on->trace(), "smtp.cmd.MAIL");
+    REQUIRE(mails.size() == 2);
+    for (const auto& e : mails) CHECK(e.bytes.find(" SMTPUTF8\r\n") != std::string_view::npos);
+    CHECK(replies_with(on->trace(), "550").size() == 1);
+    // hamburger.edu does not offer it: the relay's client refuses the address itself; nothing reaches hamburger.edu.
+    auto off = run_scenario(two_domains(mail, "", R"("queue_run_delay": "10s", "smtputf8": true)"));
+    mails = test::with_key(off->trace(), "smtp.cmd.MAIL");
+    REQUIRE(mails.size() == 1);  // only alice-pc → mail.crepes.fr
+    REQUIRE(events_of(off->trace(), EventKind::bounce).size() == 1);
+    // The non-delivery report in alice's mailbox gives the client's own reason.
+    const auto& box = off->server("mail.crepes.fr")->mailboxes().of("alice");
+    REQUIRE(box.size() == 1);
+    CHECK(box[0].content.find("553 5.6.7") != std::string::npos);
+    CHECK(box[0].content.find("does not offer SMTPUTF8") != std::string::npos);
+}

@@ -165,3 +165,38 @@ TEST_CASE("reply lines parse with enhanced codes and multi-line continuation") {
     REQUIRE(!smtp::parse_reply_text("hello"));
     REQUIRE(!smtp::parse_reply_text("250-first\r\n550 second"));
 }
+
+TEST_CASE("to a server offering SMTPUTF8, UTF-8 in an address or a header field adds SMTPUTF8 to MAIL") {
+    smtp::ServerSettings ss;
+    ss.smtputf8 = true;
+    ss.pipelining = false;
+    Pair p(ss, test::client_settings("mail.crepes.fr"));
+    p.client.add(transaction({"bob@例子.测试"}));
+    p.client.add(transaction({"bob@hamburger.edu"}, "Subject: 你好\r\n\r\nHello\r\n", 2));
+    p.client.add(transaction({"bob@hamburger.edu"}, "Subject: hi\r\n\r\n你好\r\n", 3));  // UTF-8 only in the body
+    p.run();
+    INFO(p.wire);
+    REQUIRE(p.results.size() == 3);
+    for (const auto& r : p.results) CHECK(r.recipients.at(0).outcome == Outcome::accepted);
+    CHECK(p.wire.find("C: MAIL FROM:<alice@crepes.fr> SIZE=22 SMTPUTF8\nS: 250") != std::string::npos);
+    CHECK(p.wire.find("C: MAIL FROM:<alice@crepes.fr> SIZE=26 BODY=8BITMIME SMTPUTF8\n") != std::string::npos);
+    CHECK(p.wire.find("C: MAIL FROM:<alice@crepes.fr> SIZE=23 BODY=8BITMIME\n") != std::string::npos);
+}
+
+TEST_CASE("without SMTPUTF8 offered, the client refuses a UTF-8 address itself and sends nothing of it") {
+    Pair p({}, test::client_settings("mail.crepes.fr"));
+    p.client.add(transaction({"bob@例子.测试"}));
+    p.client.add(transaction({"bob@hamburger.edu"}, "Subject: 你好\r\n\r\nHello\r\n", 2));
+    p.run();
+    INFO(p.wire);
+    REQUIRE(p.results.size() == 2);
+    const auto& refused = p.results[0].recipients.at(0);
+    CHECK(refused.outcome == Outcome::permanent);
+    CHECK(refused.reply.code == 553);
+    CHECK(refused.stage == "SMTPUTF8");
+    CHECK(refused.reply.summary().find("does not offer SMTPUTF8") != std::string::npos);
+    CHECK(p.wire.find("例子") == std::string::npos);
+    // UTF-8 only in a header field: sent as before, without the parameter.
+    CHECK(p.results[1].recipients.at(0).outcome == Outcome::accepted);
+    CHECK(p.wire.find("SMTPUTF8") == std::string::npos);
+}

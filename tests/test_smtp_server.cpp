@@ -451,3 +451,39 @@ TEST_CASE("every one of RFC 821's 21 reply codes can be produced by the server")
         CHECK(seen.count(code) == 1);
     }
 }
+
+TEST_CASE("SMTPUTF8 offered: EHLO lists it, and after MAIL ... SMTPUTF8 UTF-8 addresses are taken") {
+    smtp::ServerSettings s;
+    s.smtputf8 = true;
+    ServerHarness h(s);
+    h.start();
+    h.send("EHLO mail.crepes.fr\r\n");
+    REQUIRE(h.last().find("\r\n250-SMTPUTF8\r\n") != std::string::npos);
+    h.send("MAIL FROM:<张三@例子.中国> SMTPUTF8\r\n");
+    REQUIRE(h.last() == "250 2.1.0 Ok\r\n");
+    h.send("RCPT TO:<bob@例子.测试>\r\n");
+    REQUIRE(h.last() == "250 2.1.5 Ok\r\n");
+    h.send("RSET\r\n");
+    // The parameter belongs to one transaction: the next MAIL without it may not use UTF-8.
+    h.send("MAIL FROM:<alice@crepes.fr>\r\n");
+    REQUIRE(h.last_code() == 250);
+    h.send("RCPT TO:<bob@例子.测试>\r\n");
+    REQUIRE(h.last() == "553 5.6.7 Non-ASCII addresses not permitted for that recipient\r\n");
+}
+
+TEST_CASE("without SMTPUTF8 a UTF-8 address gets 553 5.6.7, the parameter 555, broken UTF-8 501") {
+    ServerHarness h;
+    h.ready();
+    h.send("MAIL FROM:<张三@例子.中国>\r\n");
+    REQUIRE(h.last() == "553 5.6.7 Non-ASCII addresses not permitted for that sender\r\n");
+    h.send("MAIL FROM:<alice@crepes.fr> SMTPUTF8\r\n");
+    REQUIRE(h.last() == "555 5.5.4 Unsupported option: SMTPUTF8\r\n");
+    h.send("MAIL FROM:<\xC0\xAF@crepes.fr>\r\n");  // an overlong '/': not UTF-8
+    REQUIRE(h.last_code() == 501);
+    h.send("MAIL FROM:<alice@crepes.fr>\r\n");
+    REQUIRE(h.last_code() == 250);
+    h.send("RCPT TO:<用户@hamburger.edu>\r\n");
+    REQUIRE(h.last() == "553 5.6.7 Non-ASCII addresses not permitted for that recipient\r\n");
+    h.send("RCPT TO:<bob@hamburger.edu>\r\n");
+    REQUIRE(h.last_code() == 250);  // the session goes on
+}

@@ -8,7 +8,13 @@
 // {user}, {password} and {auth-plain} (base64 of NUL user NUL password, for
 // AUTH PLAIN and AUTHENTICATE PLAIN) are filled from --user and
 // --password-file, so a script holds no secret.
+//
+// Or a standard session by mailsim's own client engines: --send FILE over
+// SMTP; --fetch over POP3 or IMAP ("list and fetch mail"), which prints
+// each message's number or UID, size, From, Subject and MIME tree (as
+// `mailsim mime` does) and with --save DIR writes each to DIR/N.eml.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <unistd.h>
@@ -19,6 +25,8 @@
 #include "codec/base64.hpp"
 #include "core/trace_json.hpp"
 #include "live/live_session.hpp"
+#include "message/mime.hpp"
+#include "view/mime_report.hpp"
 #include "view/transcript.hpp"
 
 namespace mailsim::cli {
@@ -35,12 +43,45 @@ std::string fill(std::string line, const ConnectOptions& o, const std::string& p
     return line;
 }
 
+// --fetch's checks, before anything is sent: "" when the options go together.
+std::string fetch_misuse(const ConnectOptions& o, const live::Target& t) {
+    if (!o.fetch) {
+        if (o.delete_after || !o.save_dir.empty() || o.apop || o.mailbox != "INBOX")
+            return "--delete, --save, --apop and --mailbox go with --fetch";
+        return {};
+    }
+    if (t.protocol == "smtp") return "--fetch goes with a pop3://, pop3s://, imap:// or imaps:// address";
+    if (!o.script.empty() || !o.send_file.empty()) return "--fetch goes without --script and --send";
+    if (o.user.empty()) return "--fetch needs --user (and --password-file)";
+    if (o.delete_after && t.protocol != "pop3") return "--delete goes with POP3 (IMAP's fetch leaves the mail as it is)";
+    if (o.apop && t.protocol != "pop3") return "--apop goes with POP3";
+    if (o.mailbox != "INBOX" && t.protocol != "imap") return "--mailbox goes with IMAP";
+    // Checked now, not after the fetch: with --delete the mail would be gone.
+    if (std::error_code ec; !o.save_dir.empty() && !std::filesystem::is_directory(o.save_dir, ec))
+        return "--save " + o.save_dir + ": not a directory";
+    return {};
+}
+
+// One message fetched: its number or UID and size, then (from the report
+// `mailsim mime` prints) its header fields decoded, From and Subject among
+// them, and its MIME tree.
+void print_fetched(const live::FetchedMessage& m, text::Lang lang) {
+    const std::string received =
+        m.content.size() == m.size ? std::string() : fmt::format(" ({} received)", m.content.size());
+    out(fmt::format("\n── message {} · {} octets{} ──\n", m.id, m.size, received));
+    view::mime_report(message::parse(m.content), false, lang, [](std::string_view s) { out(s); });
+}
+
 }  // namespace
 
 int cmd_connect(const ConnectOptions& o, const CommonOptions& c) {
     auto target = live::parse_target(o.url);
     if (!target) {
         std::fprintf(stderr, "mailsim: %s\n", target.error().message().c_str());
+        return 2;
+    }
+    if (const std::string why = fetch_misuse(o, *target); !why.empty()) {
+        std::fprintf(stderr, "mailsim: %s\n", why.c_str());
         return 2;
     }
     std::string password;
@@ -133,6 +174,37 @@ int cmd_connect(const ConnectOptions& o, const CommonOptions& c) {
                                 ok ? "accepted" : r.outcome == smtp::RecipientResult::Outcome::transient ? "refused for now" : "refused",
                                 r.reply.summary(), r.stage));
                 if (!ok) status = 1;
+            }
+        }
+        const int saved = save();
+        return status ? status : saved;
+    }
+    if (o.fetch) {
+        live::FetchOptions fo;
+        fo.user = o.user;
+        fo.password = password;
+        fo.delete_after = o.delete_after;
+        fo.mailbox = o.mailbox;
+        fo.max_messages = o.max_messages;
+        fo.apop = o.apop;
+        auto fetched = session.fetch_mail(fo);
+        session.close();
+        int status = 0;
+        if (!fetched) {
+            std::fprintf(stderr, "mailsim: %s\n", session.error().c_str());
+            status = 1;
+        } else {
+            out(fmt::format("\n{} message{} fetched\n", fetched->size(), fetched->size() == 1 ? "" : "s"));
+            for (const auto& m : *fetched) {
+                print_fetched(m, lang);
+                if (o.save_dir.empty()) continue;
+                const std::string path = (std::filesystem::path(o.save_dir) / (m.id + ".eml")).string();
+                if (auto err = write_file_atomically(path, m.content)) {
+                    std::fprintf(stderr, "mailsim: %s\n", err->message().c_str());
+                    status = 1;
+                    break;
+                }
+                out(fmt::format("saved as {}\n", path));
             }
         }
         const int saved = save();

@@ -77,6 +77,13 @@ struct ConnectOptions {
     std::string send_file;             // the message (RFC 5322 text)
     std::string from;
     std::vector<std::string> to;
+    // A standard POP3 or IMAP session by mailsim's own client engine: list and fetch mail.
+    bool fetch = false;
+    bool delete_after = false;         // POP3: DELE each message fetched
+    std::string mailbox = "INBOX";     // IMAP
+    std::size_t max_messages = 50;
+    std::string save_dir;              // each message to DIR/N.eml, atomically
+    bool apop = false;
 };
 
 struct ServeOptions {

@@ -137,6 +137,14 @@ int main(int argc, char** argv) {
         ->check(input_file);
     connect_cmd->add_option("--from", connect.from, "with --send: the envelope's sender (MAIL FROM)");
     connect_cmd->add_option("--to", connect.to, "with --send: a recipient (RCPT TO); give it once a recipient");
+    connect_cmd->add_flag("--fetch", connect.fetch,
+                          "POP3/IMAP: log in with mailsim's own client engine, list and fetch the mail, print each message");
+    connect_cmd->add_flag("--delete", connect.delete_after, "with --fetch over POP3: delete each message fetched (DELE)");
+    connect_cmd->add_option("--mailbox", connect.mailbox, "with --fetch over IMAP: the mailbox to read (default INBOX)");
+    connect_cmd->add_option("--max", connect.max_messages, "with --fetch: fetch at most this many messages (default 50)")
+        ->check(CLI::Range(1, 100000));
+    connect_cmd->add_option("--save", connect.save_dir, "with --fetch: write each message to DIR/N.eml (N: its number or UID)");
+    connect_cmd->add_flag("--apop", connect.apop, "with --fetch over POP3: log in with APOP when the greeting has a timestamp");
     add_common(connect_cmd);
 
     ServeOptions serve;

@@ -8,6 +8,8 @@
 
 #include "core/ascii.hpp"
 #include "message/seven_bit.hpp"
+#include "protocol/imap/client_session.hpp"
+#include "protocol/pop3/client_session.hpp"
 #include "protocol/redact.hpp"
 
 namespace mailsim::live {
@@ -221,35 +223,103 @@ std::optional<smtp::TransactionResult> LiveSession::send_message(const std::stri
     // as RFC 3207 §4.2 asks.
     engine.receive(greeting_);
     std::optional<smtp::TransactionResult> result;
+    drive(engine, [&] {
+        while (auto e = engine.next_event())
+            if (e->type == smtp::ClientSession::SessionEvent::Type::transaction_done) result = std::move(e->result);
+    });
+    if (result) error_.clear();
+    return result;
+}
+
+template <class Engine, class Events>
+bool LiveSession::drive(Engine& engine, Events events) {
     for (;;) {
         for (auto& o : engine.take_output()) {
             for (const auto& u : annotator_.feed(Direction::to_server, o.bytes)) record(u);
             if (!link_->send(o.bytes)) {
                 error_ = "the connection is gone";
-                return result;
+                return false;
             }
         }
-        while (auto e = engine.next_event())
-            if (e->type == smtp::ClientSession::SessionEvent::Type::transaction_done) result = std::move(e->result);
+        events();
         if (engine.wants_close()) {
             close();
-            return result;
+            return true;
         }
         auto got = link_->receive(options_.timeout_ms);
         if (!got) {
             error_ = fmt::format("no reply within {} s", options_.timeout_ms / 1000);
-            return result;
+            return false;
         }
         if (got->empty()) {
             for (const auto& u : annotator_.finish(Direction::to_client)) record(u);
             tcp_event(EventKind::close, false, "FIN");
             link_.reset();
-            if (!result) error_ = "the server closed the connection";
-            return result;
+            error_ = "the server closed the connection";
+            return false;
         }
         for (const auto& u : annotator_.feed(Direction::to_client, *got)) record(u);
         engine.receive(*got);
     }
+}
+
+std::optional<std::vector<FetchedMessage>> LiveSession::fetch_mail(const FetchOptions& options) {
+    if (!link_ || (target_.protocol != "pop3" && target_.protocol != "imap")) {
+        error_ = link_ ? "mail is fetched over POP3 or IMAP only" : "not connected";
+        return std::nullopt;
+    }
+    std::vector<FetchedMessage> messages;
+    bool ok = false;
+    std::string why;
+    if (target_.protocol == "pop3") {
+        pop3::Pop3ClientSettings ps;
+        ps.user = options.user;
+        ps.password = options.password;
+        ps.apop = options.apop;
+        ps.mode = options.delete_after ? pop3::RetrievalMode::remove : pop3::RetrievalMode::keep;
+        ps.survey = true;
+        ps.max_messages = options.max_messages;
+        pop3::Pop3ClientSession engine(std::move(ps));
+        engine.receive(greeting_);  // the engine starts from the greeting (after STLS: the same one)
+        using Type = pop3::Pop3ClientSession::SessionEvent::Type;
+        drive(engine, [&] {
+            while (auto e = engine.next_event()) {
+                if (e->type == Type::retrieved) messages.push_back({std::to_string(e->number), e->size, std::move(e->content)});
+                if (e->type == Type::finished) {
+                    ok = e->ok;
+                    why = e->error;
+                }
+            }
+        });
+        if (ok) return messages;
+    } else {
+        imap::ImapClientSettings is;
+        is.user = options.user;
+        is.password = options.password;
+        is.folder = options.mailbox;
+        is.survey = true;
+        is.max_messages = options.max_messages;
+        imap::ImapClientSession engine(std::move(is));
+        engine.receive(greeting_);
+        using Type = imap::ImapClientSession::SessionEvent::Type;
+        auto events = [&] {
+            while (auto e = engine.next_event()) {
+                if (e->type == Type::fetched) messages.push_back({std::to_string(e->uid), e->size, std::move(e->content)});
+                if (e->type == Type::finished) {
+                    ok = e->ok;
+                    why = e->error;
+                }
+            }
+        };
+        if (!drive(engine, events) && !link_) {
+            engine.peer_closed();  // a server that closes after LOGOUT's answer has ended the session
+            events();
+        }
+        if (ok) return messages;
+    }
+    if (!why.empty()) error_ = why;
+    if (error_.empty()) error_ = "the session ended before the mail was fetched";
+    return std::nullopt;
 }
 
 bool LiveSession::upgrade(bool after_command) {

@@ -16,8 +16,9 @@
 // and the event says so in its detail.
 //
 // A standard SMTP session (send a message) is run by mailsim's own client
-// engine, the one the simulated agents use (send_message). Not done yet:
-// standard POP3 and IMAP sessions (list and fetch mail) by their engines.
+// engine, the one the simulated agents use (send_message); so is a standard
+// POP3 or IMAP session, "list and fetch mail" (fetch_mail), by the POP3 and
+// IMAP client engines' survey plans.
 #pragma once
 
 #include <cstdint>
@@ -51,6 +52,21 @@ struct LiveOptions {
     std::string client_name = "mailsim";  // EHLO's argument, and the trace's client host
 };
 
+struct FetchOptions {
+    std::string user;
+    std::string password;
+    bool delete_after = false;  // POP3: DELE each message retrieved; IMAP: nothing
+    std::string mailbox = "INBOX";  // IMAP
+    std::size_t max_messages = 50;
+    bool apop = false;  // POP3: APOP instead of USER/PASS when the greeting has a timestamp
+};
+
+struct FetchedMessage {
+    std::string id;  // POP3 message number or IMAP UID
+    std::size_t size = 0;  // as LIST or RFC822.SIZE said
+    std::string content;
+};
+
 class LiveSession {
 public:
     LiveSession(Target target, LiveOptions options);
@@ -78,6 +94,14 @@ public:
     std::optional<smtp::TransactionResult> send_message(const std::string& from, const std::vector<std::string>& to,
                                                         const std::string& content);
 
+    // After open(), on a POP3 or IMAP connection: mailsim's own POP3 or IMAP
+    // client engine logs in and fetches up to max_messages messages, whole
+    // (POP3: STAT, LIST, UIDL, RETR each, DELE with delete_after, QUIT; IMAP:
+    // CAPABILITY, LOGIN or AUTHENTICATE PLAIN, LIST, SELECT, UID FETCH sizes,
+    // UID FETCH BODY.PEEK[] each, LOGOUT), then closes. nullopt with error()
+    // set when the login or the connection failed.
+    std::optional<std::vector<FetchedMessage>> fetch_mail(const FetchOptions& options);
+
     bool connected() const { return link_ != nullptr; }
     // SMTP after 354: the lines sent are message text (blank lines included).
     bool in_text() const { return in_text_; }
@@ -86,6 +110,12 @@ public:
     Trace& trace() { return trace_; }
 
 private:
+    // Runs a client engine over the link from the greeting on: its output
+    // goes to the server (and the trace), the server's bytes to it, and
+    // `events` drains its events after each turn; until it wants to close.
+    // False with error_ set when the connection failed first.
+    template <class Engine, class Events>
+    bool drive(Engine& engine, Events events);
     bool send_line(const std::string& line);
     // Reads until the reply to what was sent (or the greeting) is whole.
     bool await_reply(bool greeting);

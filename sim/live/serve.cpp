@@ -102,7 +102,9 @@ private:
     std::uint64_t key_;
 };
 
-Server::Server(scenario::Scenario s, ServeOptions o) : scenario_(std::move(s)), opts_(std::move(o)) {}
+Server::Server(scenario::Scenario s, ServeOptions o) : scenario_(std::move(s)), opts_(std::move(o)) {
+    for (auto& server : scenario_.servers) server.smtp.smtputf8 = true;  // real clients may send UTF-8 addresses (RFC 6531)
+}
 
 Server::~Server() { close(); }
 

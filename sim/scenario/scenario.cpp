@@ -81,17 +81,20 @@ const std::vector<SettingRow>& setting_rows() {
          [](auto& c, const json& v, const std::string& p) { c.smtp.greeting_text = one_line(v, p); }},
         {{"esmtp", "RFC 5321 §4.1.1.1", "answer EHLO; false makes an RFC 821 server that only knows HELO"},
          boolean(&smtp::ServerSettings::esmtp)},
-        {{"extensions", "RFC 5321 §4.1.1.1", "ESMTP extensions offered: any of SIZE, 8BITMIME, PIPELINING, ENHANCEDSTATUSCODES"},
+        {{"extensions", "RFC 5321 §4.1.1.1",
+          "ESMTP extensions offered: any of SIZE, 8BITMIME, PIPELINING, ENHANCEDSTATUSCODES, SMTPUTF8"},
          [](auto& c, const json& v, const std::string& p) {
              ji::as_array(v, p);
-             c.smtp.size = c.smtp.eightbitmime = c.smtp.pipelining = c.smtp.enhancedstatuscodes = false;
+             c.smtp.size = c.smtp.eightbitmime = c.smtp.pipelining = c.smtp.enhancedstatuscodes = c.smtp.smtputf8 = false;
              for (size_t i = 0; i < v.size(); ++i) {
                  std::string e = to_upper(ji::as_string(v[i], ji::index(p, i)));
                  if (e == "SIZE") c.smtp.size = true;
                  else if (e == "8BITMIME") c.smtp.eightbitmime = true;
                  else if (e == "PIPELINING") c.smtp.pipelining = true;
                  else if (e == "ENHANCEDSTATUSCODES") c.smtp.enhancedstatuscodes = true;
-                 else ji::fail(ji::index(p, i), "unknown extension \"" + e + "\"; expected SIZE, 8BITMIME, PIPELINING or ENHANCEDSTATUSCODES");
+                 else if (e == "SMTPUTF8") c.smtp.smtputf8 = true;
+                 else ji::fail(ji::index(p, i),
+                               "unknown extension \"" + e + "\"; expected SIZE, 8BITMIME, PIPELINING, ENHANCEDSTATUSCODES or SMTPUTF8");
              }
          }},
         {{"size", "RFC 1870", "offer SIZE and refuse larger messages"}, boolean(&smtp::ServerSettings::size)},
@@ -105,6 +108,8 @@ const std::vector<SettingRow>& setting_rows() {
          boolean(&smtp::ServerSettings::pipelining)},
         {{"enhancedstatuscodes", "RFC 2034", "add X.Y.Z enhanced status codes to replies"},
          boolean(&smtp::ServerSettings::enhancedstatuscodes)},
+        {{"smtputf8", "RFC 6531", "offer SMTPUTF8: UTF-8 addresses after MAIL ... SMTPUTF8 (default off; 553 5.6.7 without it)"},
+         boolean(&smtp::ServerSettings::smtputf8)},
         {{"rfc821_mode", "RFC 821 §4.1.1", "implement SEND, SOML, SAML and TURN (otherwise 502)"},
          boolean(&smtp::ServerSettings::rfc821_mode)},
         {{"vrfy", "RFC 5321 §3.5", "answer VRFY (otherwise 252)"}, boolean(&smtp::ServerSettings::vrfy)},

@@ -110,6 +110,17 @@ def clients():
             message("third by curl", "Hello Bob,\nsent by curl.\n")]
     with smtplib.SMTP("127.0.0.1", s.port["smtp"], timeout=10) as c:
         c.sendmail("alice@crepes.fr", ["bob@hamburger.edu"], sent[0])
+    # RFC 6531: serve mode offers SMTPUTF8; a UTF-8 address is taken only after MAIL ... SMTPUTF8.
+    with smtplib.SMTP("127.0.0.1", s.port["smtp"], timeout=10) as c:
+        c.ehlo("student-pc")
+        check(c.has_extn("smtputf8"), "EHLO offers SMTPUTF8")
+        c.command_encoding = "utf-8"
+        code, text = c.docmd("MAIL", "FROM:<张三@例子.中国> SMTPUTF8")
+        check(code == 250, "MAIL FROM a UTF-8 address with SMTPUTF8 gets 250 (%d %r)" % (code, text))
+        c.rset()
+        c.command_encoding = "utf-8"  # rset() sets it back to ASCII
+        code, text = c.docmd("MAIL", "FROM:<张三@例子.中国>")
+        check(code == 553 and text.startswith(b"5.6.7"), "the same without SMTPUTF8 gets 553 5.6.7 (%d %r)" % (code, text))
     with smtplib.SMTP("127.0.0.1", s.port["smtp"], timeout=10) as c:
         c.ehlo("student-pc")
         check(c.has_extn("starttls"), "EHLO offers STARTTLS")

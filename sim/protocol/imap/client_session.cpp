@@ -1,6 +1,7 @@
 // client_session.cpp — the user agent's IMAP conversation; see client_session.hpp.
 #include "protocol/imap/client_session.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -169,6 +170,7 @@ void ImapClientSession::on_untagged(std::string_view text) {
         if (!a.space()) return;
         std::string what = to_upper(a.take_until(" "));
         if (what == "FETCH" && a.space()) return on_fetch_data(*n, a.rest());
+        if (what == "EXISTS") exists_ = *n;
         if (what == "EXISTS" && state_ == State::Idle) {
             SessionEvent e;
             e.type = SessionEvent::Type::idle_notice;
@@ -202,6 +204,13 @@ void ImapClientSession::on_untagged(std::string_view text) {
     }
     if (word == "OK" && step_ == Step::greeting) return on_step_done(true, a.rest());
     if ((word == "NO" || word == "BAD") && step_ == Step::greeting) return on_step_done(false, a.rest());
+    // capability-data = "CAPABILITY" *(SP capability) SP "IMAP4rev1" *(SP capability)
+    if (word == "CAPABILITY" && step_ == Step::capability) {
+        while (!a.done()) {
+            if (iequals(a.take_until(" "), "LOGINDISABLED")) login_disabled_ = true;
+            a.space();
+        }
+    }
     if (word == "SEARCH" && step_ == Step::search) {
         while (!a.done()) {
             auto uid = a.number();
@@ -239,6 +248,7 @@ void ImapClientSession::on_fetch_data(std::uint32_t, std::string_view text) {
         else if (name.rfind("BODY[", 0) == 0 || name == "RFC822" || name == "RFC822.TEXT" || name == "RFC822.HEADER")
             sections.emplace_back(name, &v);
     }
+    if (step_ == Step::fetch_sizes && uid) sizes_.emplace_back(uid, size_);
     if (structure && step_ == Step::fetch_meta) part_ = first_text_plain(*structure, "").value_or("1");
     for (const auto& [name, v] : sections) {
         SessionEvent e;
@@ -274,26 +284,38 @@ void ImapClientSession::on_step_done(bool ok, std::string_view text) {
         case Step::greeting:
             if (!ok) return finish(false, fmt::format("the server refused the connection: {}", text));
             if (!settings_.commands.empty()) return next_explicit();
-            if (state_ == State::Authenticated) return send(Step::select, "SELECT " + astring_out(settings_.folder));
-            if (settings_.auth == ImapAuth::login)
-                return send(Step::login, fmt::format("LOGIN {} {}", astring_out(settings_.user), astring_out(settings_.password)));
-            if (settings_.auth == ImapAuth::plain_ir)
-                return send(Step::authenticate,
-                            "AUTHENTICATE PLAIN " +
-                                codec::base64_encode(std::string(1, '\0') + settings_.user + '\0' + settings_.password, false));
-            return send(Step::authenticate, "AUTHENTICATE PLAIN");
+            if (settings_.survey) return send(Step::capability, "CAPABILITY");
+            if (state_ == State::Authenticated) return after_login();
+            return log_in();
+        case Step::capability:
+            if (!ok) return logout(false, fmt::format("CAPABILITY failed: {}", text));
+            if (state_ == State::Authenticated) return after_login();
+            return log_in();
         case Step::login:
         case Step::authenticate:
             if (!ok) return logout(false, fmt::format("login failed: {}", text));
             set_state(State::Authenticated);
+            return after_login();
+        case Step::list_all:
             return send(Step::select, "SELECT " + astring_out(settings_.folder));
         case Step::select:
             if (!ok) return logout(false, fmt::format("SELECT {} failed: {}", settings_.folder, text));
             set_state(State::Selected);
+            todo_.clear();
+            if (settings_.survey) {
+                sizes_.clear();
+                if (exists_ == 0) return logout(true, {});  // nothing to fetch
+                return send(Step::fetch_sizes, "UID FETCH 1:* (FLAGS RFC822.SIZE)");
+            }
             if (settings_.uidvalidity && uidvalidity_ != settings_.uidvalidity) settings_.seen_uids.clear();  // stale
             settings_.uidvalidity = uidvalidity_;
-            todo_.clear();
             return send(Step::search, "UID SEARCH ALL");
+        case Step::fetch_sizes:
+            if (!ok) return logout(false, fmt::format("UID FETCH failed: {}", text));
+            std::sort(sizes_.begin(), sizes_.end());
+            for (const auto& entry : sizes_)
+                if (!settings_.max_messages || todo_.size() < settings_.max_messages) todo_.push_back(entry.first);
+            return next_message();
         case Step::search:
             if (!ok) return logout(false, fmt::format("SEARCH failed: {}", text));
             return next_message();
@@ -344,10 +366,31 @@ void ImapClientSession::on_step_done(bool ok, std::string_view text) {
     }
 }
 
+// login = "LOGIN" SP userid SP password; AUTHENTICATE PLAIN where LOGIN is disabled (RFC 3501 §6.2.3)
+void ImapClientSession::log_in() {
+    if (settings_.auth == ImapAuth::login && !login_disabled_)
+        return send(Step::login, fmt::format("LOGIN {} {}", astring_out(settings_.user), astring_out(settings_.password)));
+    if (settings_.auth == ImapAuth::plain_ir)
+        return send(Step::authenticate,
+                    "AUTHENTICATE PLAIN " +
+                        codec::base64_encode(std::string(1, '\0') + settings_.user + '\0' + settings_.password, false));
+    send(Step::authenticate, "AUTHENTICATE PLAIN");
+}
+
+void ImapClientSession::after_login() {
+    if (settings_.survey) return send(Step::list_all, "LIST \"\" \"*\"");
+    send(Step::select, "SELECT " + astring_out(settings_.folder));
+}
+
 void ImapClientSession::next_message() {
     if (todo_.empty()) return after_messages();
     size_ = 0;
     part_ = "1";  // if BODYSTRUCTURE cannot be read: the first part
+    if (settings_.survey) {
+        for (const auto& [uid, size] : sizes_)
+            if (uid == todo_.front()) size_ = size;
+        return send(Step::fetch_body, fmt::format("UID FETCH {} BODY.PEEK[]", todo_.front()));
+    }
     if (settings_.partial)
         return send(Step::fetch_meta, fmt::format("UID FETCH {} (UID RFC822.SIZE ENVELOPE BODYSTRUCTURE)", todo_.front()));
     send(Step::fetch_body, fmt::format("UID FETCH {} (UID RFC822.SIZE BODY.PEEK[])", todo_.front()));

@@ -17,6 +17,12 @@
 //              IDLE (DONE), the new messages are fetched (and filed), and
 //              the client idles again.
 //   LOGOUT.
+// The survey plan (`survey`, live mode's "list and fetch mail" against a
+// real server): CAPABILITY; LOGIN, or AUTHENTICATE PLAIN when the server
+// says LOGINDISABLED (RFC 3501 §6.2.3) or the settings ask for it;
+// LIST "" "*"; SELECT folder; UID FETCH 1:* (FLAGS RFC822.SIZE) when the
+// folder is not empty; UID FETCH u BODY.PEEK[] for each UID, lowest first,
+// up to max_messages; LOGOUT.
 // Tags are A001, A002, ...; the client waits for each tagged response
 // before sending the next command.
 //
@@ -59,6 +65,8 @@ struct ImapClientSettings {
     std::string file_into;              // "INBOX/Courses/Networks", or "" to leave mail where it is
     bool idle = false;
     std::vector<std::string> commands;  // non-empty: replaces the plan
+    bool survey = false;                // the survey plan (see above)
+    size_t max_messages = 0;            // survey: fetch at most this many (0: all)
 };
 
 class ImapClientSession {
@@ -99,8 +107,8 @@ public:
     static std::string_view state_name(State s);
 
 private:
-    enum class Step { greeting, login, authenticate, select, search, fetch_meta, fetch_body, store_seen, list, create,
-                      copy, store_deleted, expunge, idle, logout, explicit_command };
+    enum class Step { greeting, capability, login, authenticate, list_all, select, search, fetch_sizes, fetch_meta,
+                      fetch_body, store_seen, list, create, copy, store_deleted, expunge, idle, logout, explicit_command };
 
     void set_state(State s);  // the ONLY way to change state
     void send(Step step, std::string command);
@@ -111,6 +119,8 @@ private:
     void on_fetch_data(std::uint32_t seq, std::string_view text);
     void on_tagged(bool ok, std::string_view text);
     void on_step_done(bool ok, std::string_view text);
+    void log_in();
+    void after_login();
     void next_message();
     void after_messages();
     void idle_or_logout();
@@ -127,6 +137,9 @@ private:
     std::string verb_;                 // its verb, upper-cased (explicit commands)
     std::deque<std::string> pieces_;   // what follows each "+" (literals)
     std::uint32_t uidvalidity_ = 0;
+    std::uint32_t exists_ = 0;         // the last "* n EXISTS"
+    bool login_disabled_ = false;      // CAPABILITY said LOGINDISABLED
+    std::vector<std::pair<std::uint32_t, size_t>> sizes_;  // survey: (UID, RFC822.SIZE) of the folder
     std::vector<std::uint32_t> todo_;  // UIDs to fetch
     std::vector<std::uint32_t> fetched_;  // fetched this round (to file)
     std::string part_;                 // partial: the text part's number

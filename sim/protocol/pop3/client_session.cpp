@@ -11,7 +11,7 @@
 namespace mailsim::pop3 {
 
 std::string_view Pop3ClientSession::state_name(State s) {
-    static constexpr std::string_view names[] = {"Greeting", "User", "Pass", "Apop", "Stat",
+    static constexpr std::string_view names[] = {"Greeting", "User", "Pass", "Apop", "Stat", "List",
                                                  "Uidl",     "Retr", "Dele", "Quit", "Done"};
     static_assert(std::size(names) == static_cast<size_t>(State::Done) + 1);
     return names[static_cast<size_t>(s)];
@@ -32,7 +32,34 @@ void Pop3ClientSession::send(std::string_view verb, std::string_view args) {
     outbox_.send(std::move(o));
 }
 
-bool Pop3ClientSession::expects_multiline() const { return state_ == State::Uidl || state_ == State::Retr; }
+bool Pop3ClientSession::expects_multiline() const {
+    return state_ == State::List || state_ == State::Uidl || state_ == State::Retr;
+}
+
+// scan-listing = msg SP size    unique-id-listing = msg SP unique-id (RFC 1939 §5, §7)
+void Pop3ClientSession::take_listing(std::string_view body, bool uids) {
+    size_t pos = 0;
+    while (pos < body.size()) {
+        size_t eol = body.find("\r\n", pos);
+        std::string_view line = body.substr(pos, eol - pos);
+        pos = eol == std::string_view::npos ? body.size() : eol + 2;
+        size_t sp = line.find(' ');
+        if (sp == std::string_view::npos) continue;
+        size_t n = 0;
+        std::from_chars(line.data(), line.data() + sp, n);
+        std::string_view rest = line.substr(sp + 1);
+        rest = rest.substr(0, rest.find(' '));  // a size may be followed by more (RFC 1939 §7: "should not")
+        if (n == 0) continue;
+        if (!uids) {
+            size_t size = 0;
+            std::from_chars(rest.data(), rest.data() + rest.size(), size);
+            listed_.emplace_back(n, size);
+            continue;
+        }
+        for (auto& t : todo_)
+            if (t.first == n) t.second = std::string(rest);
+    }
+}
 
 void Pop3ClientSession::receive(std::string_view bytes) {
     if (state_ == State::Done) return;
@@ -102,10 +129,31 @@ void Pop3ClientSession::on_response(bool ok, std::string_view first, std::string
             return;
         case State::Stat:
             if (!ok) return quit(false, std::string(first));
+            if (settings_.survey) {
+                send("LIST", "");
+                set_state(State::List);
+                return;
+            }
+            send("UIDL", "");
+            set_state(State::Uidl);
+            return;
+        case State::List:
+            if (!ok) return quit(false, std::string(first));
+            take_listing(body, false);
+            for (const auto& [n, size] : listed_) {
+                if (settings_.max_messages && todo_.size() == settings_.max_messages) break;
+                todo_.emplace_back(n, std::to_string(n));  // the number, until UIDL names it
+            }
             send("UIDL", "");
             set_state(State::Uidl);
             return;
         case State::Uidl: {
+            if (settings_.survey) {  // UIDL is optional (RFC 1939 §7): without it the numbers stay
+                if (ok) take_listing(body, true);
+                next_ = 0;
+                next_message();
+                return;
+            }
             if (!ok) return quit(false, std::string(first));
             // "n uid" lines: fetch what this agent has not seen
             size_t pos = 0;
@@ -127,8 +175,11 @@ void Pop3ClientSession::on_response(bool ok, std::string_view first, std::string
         case State::Retr:
             if (ok) {
                 settings_.seen.insert(todo_[next_].second);
+                size_t size = 0;
+                for (const auto& [n, s] : listed_)
+                    if (n == todo_[next_].first) size = s;
                 outbox_.report({SessionEvent::Type::retrieved, state_, state_, todo_[next_].second, std::move(body),
-                                   true, {}});
+                                   true, {}, todo_[next_].first, size});
                 if (settings_.mode == RetrievalMode::remove) {
                     send("DELE", std::to_string(todo_[next_].first));
                     set_state(State::Dele);

@@ -7,6 +7,12 @@
 // with DELE, so that QUIT's UPDATE state removes them from the server.
 // In download-and-keep mode the messages stay on the server and the UIDs
 // it has seen let a later session fetch only what is new.
+//
+// The survey plan (`survey`, what live mode's "list and fetch mail" runs
+// against a real server): STAT, LIST (each message's number and size),
+// UIDL where the server offers it (an -ERR there is no failure: the
+// message numbers stand in for UIDs), RETR each listed message up to
+// `max_messages`, DELE each in download-and-delete mode, QUIT.
 #pragma once
 
 #include <optional>
@@ -27,11 +33,13 @@ struct Pop3ClientSettings {
     bool apop = false;
     RetrievalMode mode = RetrievalMode::remove;
     std::set<std::string> seen;  // UIDs already downloaded (keep mode)
+    bool survey = false;         // STAT, LIST, UIDL where offered, RETR each (see above)
+    size_t max_messages = 0;     // survey: retrieve at most this many (0: all)
 };
 
 class Pop3ClientSession {
 public:
-    enum class State { Greeting, User, Pass, Apop, Stat, Uidl, Retr, Dele, Quit, Done };
+    enum class State { Greeting, User, Pass, Apop, Stat, List, Uidl, Retr, Dele, Quit, Done };
 
     struct SessionEvent {
         enum class Type { state_change, retrieved, finished } type;
@@ -40,6 +48,8 @@ public:
         std::string content;   // retrieved: the message, unstuffed, CRLF lines
         bool ok = true;        // finished: false after an -ERR that ended it
         std::string error;     // finished: the -ERR text
+        size_t number = 0;     // retrieved: the message number
+        size_t size = 0;       // retrieved (survey): the size LIST gave
     };
 
     explicit Pop3ClientSession(Pop3ClientSettings settings);
@@ -58,6 +68,8 @@ private:
     void next_message();
     void quit(bool ok, std::string error);
     bool expects_multiline() const;
+    // survey: LIST's "n size" lines, or UIDL's "n uid" lines.
+    void take_listing(std::string_view body, bool uids);
 
     Pop3ClientSettings settings_;
     protocol::LineFramer framer_{65536};
@@ -66,6 +78,7 @@ private:
     std::string first_line_;
     std::string body_;
     std::vector<std::pair<size_t, std::string>> todo_;  // (message number, uid) to retrieve
+    std::vector<std::pair<size_t, size_t>> listed_;    // survey: (message number, size) from LIST
     size_t next_ = 0;
     bool close_ = false;
     bool failed_ = false;

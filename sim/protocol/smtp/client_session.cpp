@@ -160,6 +160,8 @@ void ClientSession::on_ehlo_reply(const Reply& r) {
                 ext_.pipelining = true;
             } else if (kw == "ENHANCEDSTATUSCODES") {
                 ext_.enhanced = true;
+            } else if (kw == "SMTPUTF8") {
+                ext_.smtputf8 = true;
             }
         }
         set_state(State::Ready);
@@ -194,7 +196,8 @@ void ClientSession::send_mail_command() {
         size_arg = std::string_view(size, static_cast<size_t>(end - size));
     }
     std::string_view body_arg = ext_.eightbitmime && has_8bit(*active_->content) ? " BODY=8BITMIME" : "";
-    send_command(to_string(active_->mode), {"FROM:<", active_->reverse_path, ">", size_arg, body_arg});
+    std::string_view utf8_arg = smtputf8_ ? " SMTPUTF8" : "";
+    send_command(to_string(active_->mode), {"FROM:<", active_->reverse_path, ">", size_arg, body_arg, utf8_arg});
 }
 
 void ClientSession::next_transaction() {
@@ -213,6 +216,19 @@ void ClientSession::next_transaction() {
     result_ = TransactionResult{};
     result_.id = active_->id;
     for (const auto& m : active_->recipients) result_.recipients.push_back({m, RecipientResult::Outcome::transient, {}, ""});
+    // RFC 6531 §3.4: UTF-8 in the envelope or the header fields makes it an SMTPUTF8 transaction.
+    bool utf8_envelope = has_8bit(active_->reverse_path);
+    for (const auto& m : active_->recipients) utf8_envelope = utf8_envelope || has_8bit(m);
+    if (utf8_envelope && !ext_.smtputf8) {
+        // A UTF-8 address cannot be written for a server without SMTPUTF8: refused here, nothing sent.
+        fail_pending_recipients(
+            Reply(553, "5.6.7", "Non-ASCII address, and the server does not offer SMTPUTF8 (RFC 6531): not sent"), "SMTPUTF8");
+        finish_active();
+        next_transaction();
+        return;
+    }
+    const std::string_view content = *active_->content;
+    smtputf8_ = ext_.smtputf8 && (utf8_envelope || has_8bit(content.substr(0, content.find("\r\n\r\n"))));
     if (settings_.to_7bit && !ext_.eightbitmime && has_8bit(*active_->content)) {
         auto seven = settings_.to_7bit(*active_->content);
         if (!seven) {

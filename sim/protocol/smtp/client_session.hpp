@@ -6,7 +6,11 @@
 //
 // The client is given transactions (an envelope and the message text) and
 // carries them over one connection, one after another (SMTP keeps the
-// connection). It greets with EHLO and falls back to HELO when the server
+// connection). RFC 6531 (SMTPUTF8): a transaction whose envelope or header
+// fields hold UTF-8 goes with MAIL's SMTPUTF8 parameter where the server
+// offers SMTPUTF8; where it does not, a UTF-8 address is refused by the
+// client itself (553 5.6.7, stage "SMTPUTF8") and nothing of it is sent
+// (UTF-8 only in header fields goes as before). It greets with EHLO and falls back to HELO when the server
 // does not know EHLO. For each transaction it reports every recipient's
 // fate: accepted by the server, failed for now (4xx, the caller keeps the
 // message queued), or failed for good (5xx, the caller sends a bounce).
@@ -110,7 +114,7 @@ public:
 
     // What the server's EHLO reply offered.
     struct Extensions {
-        bool esmtp = false, size = false, eightbitmime = false, pipelining = false, enhanced = false;
+        bool esmtp = false, size = false, eightbitmime = false, pipelining = false, enhanced = false, smtputf8 = false;
         std::uint64_t size_limit = 0;
     };
     const Extensions& extensions() const { return ext_; }
@@ -157,6 +161,7 @@ private:
     size_t accepted_ = 0;
     bool pipelined_ = false;    // current transaction sent MAIL+RCPT+DATA at once
     bool mail_ok_ = false;
+    bool smtputf8_ = false;     // current transaction's MAIL says SMTPUTF8
     bool close_ = false;
     protocol::Outbox<SessionEvent> outbox_;
 };

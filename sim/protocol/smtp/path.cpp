@@ -22,13 +22,18 @@ constexpr std::array<unsigned char, 256> kClass = [] {
 }();
 inline bool is_class(char c, unsigned char cls) { return kClass[static_cast<unsigned char>(c)] & cls; }
 
+// RFC 6531 §3.3: atext =/ UTF8-non-ascii, and a sub-domain may be a
+// U-label; so bytes of well-formed UTF-8 (checked once, is_valid_mailbox)
+// count as atext and as letters here.
+inline bool is_non_ascii(char c) { return static_cast<unsigned char>(c) >= 0x80; }
+
 bool is_dot_string(std::string_view s) {
     if (s.empty() || s.front() == '.' || s.back() == '.') return false;
     char prev = 0;
     for (char c : s) {
         if (c == '.') {
             if (prev == '.') return false;
-        } else if (!is_class(c, kAtext)) {
+        } else if (!is_class(c, kAtext) && !is_non_ascii(c)) {
             return false;
         }
         prev = c;
@@ -64,14 +69,37 @@ bool is_valid_domain(std::string_view d) {
             if (label == 0 || prev == '-') return false;
             label = 0;
         } else {
-            if (!is_class(c, kLetDigHyp) || (label == 0 && c == '-') || ++label > 63) return false;
+            if ((!is_class(c, kLetDigHyp) && !is_non_ascii(c)) || (label == 0 && c == '-') || ++label > 63) return false;
         }
         prev = c;
     }
     return label > 0 && prev != '-';
 }
 
+// UTF8-non-ascii = UTF8-2 / UTF8-3 / UTF8-4 (RFC 6532 §3.1, RFC 3629 §4):
+// no overlong forms, no surrogates, nothing above U+10FFFF.
+bool is_utf8(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        const size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (n == 0 || i + n > s.size()) return false;
+        const auto c1 = static_cast<unsigned char>(s[i + 1]);
+        const unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+        const unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+        if (c1 < lo || c1 > hi) return false;
+        for (size_t k = 2; k < n; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+        i += n;
+    }
+    return true;
+}
+
 bool is_valid_mailbox(std::string_view m) {
+    if (!is_utf8(m)) return false;
     size_t at = m.rfind('@');
     if (at == std::string_view::npos || at == 0) return false;
     std::string_view local = m.substr(0, at), domain = m.substr(at + 1);

@@ -256,6 +256,7 @@ void ServerSession::reset_transaction() {
     env_.forward_paths.clear();
     env_.body_8bit = false;
     env_.declared_size = 0;
+    env_.smtputf8 = false;
     rcpt_attempts_ = 0;
     data_.clear();
     data_size_ = 0;
@@ -293,6 +294,7 @@ void ServerSession::on_ehlo(std::string_view args, const std::optional<Reply>& f
     if (settings_.eightbitmime) r.lines.push_back("8BITMIME");
     if (settings_.pipelining) r.lines.push_back("PIPELINING");
     if (settings_.enhancedstatuscodes) r.lines.push_back("ENHANCEDSTATUSCODES");
+    if (settings_.smtputf8) r.lines.push_back("SMTPUTF8");
     if (settings_.starttls && !settings_.tls_active) r.lines.push_back("STARTTLS");
     if (settings_.vrfy) r.lines.push_back("VRFY");
     if (settings_.expn) r.lines.push_back("EXPN");
@@ -360,10 +362,17 @@ void ServerSession::begin_transaction(MailMode mode, std::string_view args, cons
                 reply(504, "5.5.4", fmt::format(FMT_COMPILE("BODY={} not implemented"), value));
                 return;
             }
+        } else if (kw == "SMTPUTF8" && settings_.smtputf8 && env_.esmtp && value.empty()) {
+            env.smtputf8 = true;  // RFC 6531 §3.4: the keyword has no value
         } else {
             reply(555, "5.5.4", fmt::format(FMT_COMPILE("Unsupported option: {}"), kw));
             return;
         }
+    }
+    // RFC 6531 §3.7.4.1: a UTF-8 reverse-path needs MAIL's SMTPUTF8 (and so the server's offer).
+    if (!env.smtputf8 && has_8bit(p.mailbox)) {
+        reply(553, "5.6.7", "Non-ASCII addresses not permitted for that sender");
+        return;
     }
     Reply r = forced ? *forced : policy_.check_sender(env, p.mailbox);
     if (!r.positive()) {
@@ -376,6 +385,7 @@ void ServerSession::begin_transaction(MailMode mode, std::string_view args, cons
     env_.forward_paths.clear();
     env_.body_8bit = env.body_8bit;
     env_.declared_size = env.declared_size;
+    env_.smtputf8 = env.smtputf8;
     env_.reverse_path = std::move(p.mailbox);
     reply(r);
     set_state(State::Mail);
@@ -416,6 +426,11 @@ void ServerSession::on_rcpt(std::string_view args, const std::optional<Reply>& f
     }
     if (!p.params.empty()) {
         reply(555, "5.5.4", fmt::format(FMT_COMPILE("Unsupported option: {}"), p.params.front().first));
+        return;
+    }
+    // RFC 6531 §3.7.4.2: a UTF-8 forward-path only in a transaction MAIL began with SMTPUTF8.
+    if (!env_.smtputf8 && has_8bit(p.mailbox)) {
+        reply(553, "5.6.7", "Non-ASCII addresses not permitted for that recipient");
         return;
     }
     if (env_.forward_paths.size() >= settings_.recipient_limit) {

@@ -42,6 +42,7 @@ struct Envelope {
     bool body_8bit = false;                   // BODY=8BITMIME
     std::uint64_t declared_size = 0;          // SIZE=
     bool tls = false;                         // the session runs over TLS (Received: "with ESMTPS", RFC 3848)
+    bool smtputf8 = false;                    // MAIL ... SMTPUTF8 (RFC 6531 §3.4): UTF-8 addresses and header fields
 };
 
 // Limits and features of one server, each with its RFC (STYLE.md #7).
@@ -54,6 +55,8 @@ struct ServerSettings {
     bool eightbitmime = true;                  // RFC 6152
     bool pipelining = true;                    // RFC 2920
     bool enhancedstatuscodes = true;           // RFC 2034
+    bool smtputf8 = false;                     // RFC 6531: SMTPUTF8 offered; without it (or without MAIL's
+                                               // SMTPUTF8 parameter) a UTF-8 address gets 553 5.6.7
     bool rfc821_mode = false;                  // RFC 821 §4.1.1: SEND SOML SAML TURN implemented
     bool vrfy = true;                          // RFC 5321 §3.5.3: VRFY answered (off: 252)
     bool expn = true;                          // RFC 5321 §3.5.3: EXPN answered (off: 502)
