@@ -27,6 +27,11 @@ std::string run_gui(test::LiveLab& lab, const std::string& script, int* status) 
                     status);
 }
 
+// The script's line that connects to the lab's SMTP port with STARTTLS, trusting the lab's CA.
+std::string connect_verified(const test::LiveLab& lab) {
+    return "connect smtp://localhost:" + std::to_string(lab.smtp) + " starttls cafile " + (lab.dir / "ca.crt").string();
+}
+
 mailsim::Trace load(const test::fs::path& p) {
     auto t = mailsim::load_trace(p.string());
     REQUIRE(t);
@@ -41,8 +46,7 @@ TEST_CASE("GUI: the Live panel types a message to a real SMTP server over STARTT
     if (!gui_live_test::have_xvfb()) return;
     test::LiveLab lab(false);  // aiosmtpd alone
     const auto trace = lab.dir / "gui.json";
-    const std::string script = "connect smtp://localhost:" + std::to_string(lab.smtp) + " starttls cafile " +
-                               (lab.dir / "ca.crt").string() + " user bob password ketchup\n"
+    const std::string script = gui_live_test::connect_verified(lab) + " user bob password ketchup\n"
                                "live-wait-reply\n"
                                "live-command EHLO gui.test\n"
                                "live-command AUTH PLAIN {auth-plain}\n"
@@ -131,8 +135,7 @@ TEST_CASE("GUI: the Live panel's Send a message form has mailsim's SMTP engine s
     if (!gui_live_test::have_xvfb()) return;
     test::LiveLab lab(false);  // aiosmtpd alone
     const auto trace = lab.dir / "sent.json";
-    const std::string script = "connect smtp://localhost:" + std::to_string(lab.smtp) + " starttls cafile " +
-                               (lab.dir / "ca.crt").string() + "\n"
+    const std::string script = gui_live_test::connect_verified(lab) + "\n"
                                "live-wait-reply\n"
                                "live-send alice@crepes.fr|bob@localhost, carol@localhost|你好|Hi Bob,\\n.a line with a dot\n"
                                "live-wait-closed\n"
