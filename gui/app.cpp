@@ -121,9 +121,11 @@ struct Place {
 // With a lesson open, the Lesson panel takes the left column below the
 // topology (room for narration and a question), and the Queue panel shares
 // the middle's lower half with the encoding lab and the reply-code lab
-// (lesson_or_lab shows the one a step needs).
-Place default_place(PanelId id, bool lesson) {
+// (lesson_or_lab shows the one a step needs). Connected to a real server,
+// the Live panel takes the queue's place too (a connection has no queue).
+Place default_place(PanelId id, bool lesson, bool connect) {
     if (lesson && id == PanelId::lesson) return {0.00f, 0.40f, 0.30f, 0.60f};
+    if (connect && id == PanelId::live) return {0.00f, 0.40f, 0.30f, 0.60f};
     if (lesson && (id == PanelId::queue || id == PanelId::replylab)) return {0.30f, 0.62f, 0.34f, 0.38f};
     switch (id) {
     case PanelId::topology: return {0.00f, 0.00f, 0.30f, 0.40f};
@@ -156,7 +158,7 @@ void place_next(const App& app, PanelId id, float top, float bottom) {
         ImGui::SetNextWindowSize({d.x, bottom}, when);
         return;
     }
-    const Place p = default_place(id, app.session.lesson().has_value());
+    const Place p = default_place(id, app.session.lesson().has_value(), app.live.mode == LiveState::Mode::connect);
     const float h = d.y - top - bottom;
     ImGui::SetNextWindowPos({p.x * d.x, top + p.y * h}, when);
     ImGui::SetNextWindowSize({p.w * d.x, p.h * h}, when);

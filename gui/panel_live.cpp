@@ -1,8 +1,10 @@
-// panel_live.cpp — the Live panel: the GUI runs serve mode (live/serve.hpp),
-// and real clients (swaks, curl, Thunderbird, Python) talk to the open
-// scenario's server while every other panel grows with the session.
+// panel_live.cpp — the Live panel, in two modes. "Serve real clients": the
+// GUI runs serve mode (live/serve.hpp), and real clients (swaks, curl,
+// Thunderbird, Python) talk to the open scenario's server while every other
+// panel grows with the session. "Connect to a real server": mailsim is the
+// client (panel_live_connect.cpp).
 //
-// The panel only starts and stops the server and shows what it is: the
+// In serve mode the panel only starts and stops the server and shows what it is: the
 // ports, the certificate's fingerprint, the users, the connections so far,
 // and commands a student can paste into a terminal. All protocol work is in
 // sim/live; the Session follows the server's trace like any growing one.
@@ -83,6 +85,22 @@ bool ServeIdle(const App& app) {
 
 void ShowLivePanel(App& app, bool* p_open) {
     if (!ImGui::Begin(panel_title(app, PanelId::live).c_str(), p_open)) {
+        ImGui::End();
+        return;
+    }
+    // Two modes: real clients to the simulated server, or mailsim a client of a real server.
+    for (LiveState::Mode m : {LiveState::Mode::serve, LiveState::Mode::connect}) {
+        const char* label = T(app, m == LiveState::Mode::serve ? "gui.live.mode.serve" : "gui.live.mode.connect");
+        if (m == LiveState::Mode::connect) SameLineIfFits(CheckboxWidth(label));
+        ImGui::PushID(static_cast<int>(m));
+        if (ImGui::RadioButton("##mode", app.live.mode == m)) app.live.mode = m;
+        ImGui::PopID();
+        ImGui::SameLine();
+        FitText(app, label);
+    }
+    ImGui::Separator();
+    if (app.live.mode == LiveState::Mode::connect) {
+        ShowLiveConnect(app);
         ImGui::End();
         return;
     }

@@ -12,6 +12,8 @@
 #include <GLFW/glfw3.h>
 
 #include "core/ascii.hpp"
+#include "core/trace_json.hpp"
+#include "live/client_feed.hpp"
 #include "ui.hpp"
 
 namespace mailsim::gui {
@@ -23,7 +25,8 @@ const std::set<std::string, std::less<>> kVerbs = {
     "show",  "select", "play",   "pause",  "speed",    "wire",   "tab",   "open",   "override", "clear-overrides",
     "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step", "part", "part-to-lab", "answer", "answer-teacher", "expect-score",
     "scale", "check-labels", "topology-zoom", "serve", "serve-wait", "serve-stop",
-    "type-command", "expect-typed", "key", "expect-scale",
+    "type-command", "expect-typed", "key", "expect-scale", "connect", "live-command",
+    "live-send", "live-wait-reply", "live-wait-closed", "live-disconnect", "save-trace",
     "open-dialog", "open-dialog-kind", "open-dialog-select", "open-dialog-path", "open-dialog-ok", "open-dialog-cancel", "status"};
 
 std::string trim(std::string_view s) {
@@ -41,6 +44,50 @@ int panel_index(std::string_view name) {
     for (size_t i = 0; i < kPanelNames.size(); ++i)
         if (kPanelNames[i] == name) return static_cast<int>(i);
     return -1;
+}
+
+std::vector<std::string> split_words(const std::string& s) {
+    std::vector<std::string> words;
+    for (size_t pos = 0; pos < s.size();) {
+        const size_t b = s.find_first_not_of(' ', pos);
+        if (b == std::string::npos) break;
+        const size_t e = s.find(' ', b);
+        words.push_back(s.substr(b, e == std::string::npos ? std::string::npos : e - b));
+        pos = e == std::string::npos ? s.size() : e;
+    }
+    return words;
+}
+
+// live-send's fields, split at '|'.
+std::vector<std::string> bar_fields(const std::string& s) {
+    std::vector<std::string> out;
+    for (size_t pos = 0;;) {
+        const size_t bar = s.find('|', pos);
+        out.push_back(trim(s.substr(pos, bar == std::string::npos ? std::string::npos : bar - pos)));
+        if (bar == std::string::npos) return out;
+        pos = bar + 1;
+    }
+}
+
+// A wait of the live actions, checked once a frame for up to 60 s.
+enum class Wait { pending, done, timed_out };
+Wait wait_for(bool done, long& deadline) {
+    if (deadline == 0) deadline = std::time(nullptr) + 60;
+    if (!done && std::time(nullptr) < deadline) return Wait::pending;
+    deadline = 0;
+    return done ? Wait::done : Wait::timed_out;
+}
+
+const char* live_phase_name(live::ClientStatus::Phase p) {
+    switch (p) {
+    case live::ClientStatus::Phase::connecting: return "connecting";
+    case live::ClientStatus::Phase::connected: return "connected";
+    case live::ClientStatus::Phase::waiting: return "waiting";
+    case live::ClientStatus::Phase::closing: return "closing";
+    case live::ClientStatus::Phase::closed: return "closed";
+    case live::ClientStatus::Phase::failed: return "failed";
+    }
+    return "failed";
 }
 
 std::optional<EventKind> jump_kind(std::string_view name) {
@@ -115,6 +162,8 @@ Result<Script> Script::parse(const std::string& text_or_file) {
                                     "decode wait zoom lesson-step answer answer-teacher expect-score part part-to-lab scale check-labels topology-zoom "
                                     "serve serve-wait serve-stop type-command expect-typed key expect-scale "
                                     "open-dialog open-dialog-kind open-dialog-select open-dialog-path open-dialog-ok open-dialog-cancel status "
+                                    "connect live-command live-send live-wait-reply live-wait-closed "
+                                    "live-disconnect save-trace "
                                     "screenshot quit)"};
         if ((a.verb == "solo" || a.verb == "hide" || a.verb == "show") && panel_index(a.arg) < 0)
             return Error{where, "action " + std::to_string(n) + ": no panel \"" + a.arg +
@@ -149,9 +198,22 @@ Result<Script> Script::parse(const std::string& text_or_file) {
             return Error{where, "action " + std::to_string(n) + ": expected open-dialog-kind all, mail, json, capture or log, found \"" +
                                     a.arg + "\""};
         if ((a.verb == "screenshot" || a.verb == "open" || a.verb == "encode" || a.verb == "type-command" ||
-             a.verb == "expect-typed" || a.verb == "open-dialog-select" || a.verb == "open-dialog-path") &&
+             a.verb == "expect-typed" || a.verb == "open-dialog-select" || a.verb == "open-dialog-path" ||
+             a.verb == "connect" || a.verb == "save-trace") &&
             a.arg.empty())
             return Error{where, "action " + std::to_string(n) + ": " + a.verb + " needs an argument"};
+        if (a.verb == "connect") {
+            const auto words = split_words(a.arg);
+            for (size_t i = 1; i < words.size(); ++i) {
+                const bool valued = words[i] == "cafile" || words[i] == "user" || words[i] == "password" || words[i] == "timeout";
+                if (valued && i + 1 < words.size()) ++i;
+                else if (valued || (words[i] != "starttls" && words[i] != "insecure" && words[i] != "keep-secrets"))
+                    return Error{where, "action " + std::to_string(n) + ": expected connect URL [starttls] [insecure] "
+                                            "[keep-secrets] [cafile PATH] [user U] [password P] [timeout S], found \"" + words[i] + "\""};
+            }
+        }
+        if (a.verb == "live-send" && std::count(a.arg.begin(), a.arg.end(), '|') != 3)
+            return Error{where, "action " + std::to_string(n) + ": expected live-send FROM|TO,TO|SUBJECT|TEXT (\\n in TEXT starts a new line)"};
         if (a.verb == "override" && std::count(a.arg.begin(), a.arg.end(), '|') != 4)
             return Error{where, "action " + std::to_string(n) +
                                     ": expected override SERVER|PROTOCOL|COMMAND|MATCH|REPLY, e.g. "
@@ -327,6 +389,84 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
         std::printf("open-dialog: %s%s%s\n", app.open_dialog.shown ? "shown" : "closed",
                     app.open_dialog.browser.error().empty() ? "" : ": ", app.open_dialog.browser.error().c_str());
         std::fflush(stdout);
+    } else if (v == "connect") {
+        // connect URL [starttls] [insecure] [keep-secrets] [cafile PATH] [user U] [password P] [timeout S]
+        const auto words = split_words(a.arg);
+        LiveState& l = app.live;
+        std::snprintf(l.url, sizeof l.url, "%s", words[0].c_str());
+        l.starttls = l.insecure = l.keep_secrets = false;
+        l.cafile[0] = '\0';
+        for (size_t i = 1; i < words.size(); ++i) {
+            if (words[i] == "starttls") l.starttls = true;
+            else if (words[i] == "insecure") l.insecure = true;
+            else if (words[i] == "keep-secrets") l.keep_secrets = true;
+            else if (words[i] == "cafile") std::snprintf(l.cafile, sizeof l.cafile, "%s", words[++i].c_str());
+            else if (words[i] == "user") std::snprintf(l.user, sizeof l.user, "%s", words[++i].c_str());
+            else if (words[i] == "password") std::snprintf(l.password, sizeof l.password, "%s", words[++i].c_str());
+            else if (words[i] == "timeout") l.timeout_s = std::clamp(std::atoi(words[++i].c_str()), 1, 3600);
+        }
+        l.mode = LiveState::Mode::connect;
+        if (!ConnectLive(app)) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: %s\n", a.number, l.connect_error.c_str());
+            exit_code = 1;
+            return false;
+        }
+    } else if (v == "live-command" || v == "live-send" || v == "live-disconnect") {
+        if (!LiveClient(app)) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: not connected (connect URL first)\n", a.number);
+            exit_code = 1;
+            return false;
+        }
+        if (v == "live-command") LiveCommand(app, a.arg);
+        else if (v == "live-disconnect") DisconnectLive(app);
+        else {
+            const auto f = bar_fields(a.arg);
+            LiveState& l = app.live;
+            std::snprintf(l.mail_from, sizeof l.mail_from, "%s", f[0].c_str());
+            std::snprintf(l.mail_to, sizeof l.mail_to, "%s", f[1].c_str());
+            std::snprintf(l.mail_subject, sizeof l.mail_subject, "%s", f[2].c_str());
+            std::string text = f[3];
+            for (size_t at; (at = text.find("\\n")) != std::string::npos;) text.replace(at, 2, "\n");
+            std::snprintf(l.mail_text, sizeof l.mail_text, "%s", text.c_str());
+            if (!LiveSendMessage(app)) {
+                std::fprintf(stderr, "mailsim-gui: --script action %zu: %s\n", a.number, l.connect_error.c_str());
+                exit_code = 1;
+                return false;
+            }
+        }
+    } else if (v == "live-wait-reply" || v == "live-wait-closed") {
+        // live-wait-reply [N]: every request queued so far is done (and at
+        // least N replies have come); live-wait-closed: the connection is
+        // over. Both print the connection's state for tests.
+        live::ClientFeed* feed = LiveClient(app);
+        if (!feed) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: not connected (connect URL first)\n", a.number);
+            exit_code = 1;
+            return false;
+        }
+        s.poll();
+        const live::ClientStatus st = feed->status();
+        const bool done = v == "live-wait-closed" ? feed->finished()
+                                                  : st.queued == 0 && st.unread == 0 && st.replies >= static_cast<size_t>(number(a, 0));
+        const Wait w = wait_for(done, live_deadline_);
+        if (w == Wait::pending) {
+            --next_;  // again next frame
+            return true;
+        }
+        std::printf("%s: %s%s%s (%zu replies)\n", v.c_str(), live_phase_name(st.phase), st.error.empty() ? "" : ": ",
+                    st.error.c_str(), st.replies);
+        std::fflush(stdout);
+        if (w == Wait::timed_out) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: %s not reached in 60 s\n", a.number, v.c_str());
+            exit_code = 1;
+            return false;
+        }
+    } else if (v == "save-trace") {
+        if (auto err = save_trace(s.trace(), a.arg)) {
+            std::fprintf(stderr, "mailsim-gui: --script action %zu: %s\n", a.number, err->message().c_str());
+            exit_code = 1;
+            return false;
+        }
     } else if (v == "scale") app.scale = std::strtof(a.arg.c_str(), nullptr);
     else if (v == "topology-zoom") {
         float z = 1, x = 0.5f, y = 0.5f;

@@ -13,6 +13,12 @@
 // the run when a label was cut without an ellipsis and a tooltip.
 // `topology-zoom 4 0.3 0.6` zooms the topology four times about the
 // picture's point (0.3, 0.6); `topology-zoom 1` shows it whole.
+// `connect smtp://127.0.0.1:2525 starttls cafile ca.crt` connects the Live
+// panel to a real server; `live-command EHLO me` types a command,
+// `live-send FROM|TO|SUBJECT|TEXT` sends a message by mailsim's engine,
+// `live-wait-reply [N]` waits until what was asked is done (and N replies
+// came), `live-disconnect` closes, `live-wait-closed` waits for the end;
+// `save-trace FILE` writes the session's trace.
 // `type-command VRFY bob` types a line into the transcript's box of the SMTP
 // connection whose tab is shown (`tab 2` first); `expect-typed 250` fails the
 // run unless the box's last line, as drawn, begins with the text.
@@ -50,6 +56,7 @@ private:
     size_t next_ = 0;
     int waiting_ = 0;
     long serve_deadline_ = 0;  // serve-wait gives up then (Unix seconds)
+    long live_deadline_ = 0;   // live-wait-reply and live-wait-closed give up then
 };
 
 }  // namespace mailsim::gui

@@ -27,6 +27,7 @@
 
 namespace mailsim::live {
 class ServeFeed;
+class ClientFeed;
 }
 
 namespace mailsim::gui {
@@ -63,13 +64,36 @@ struct LessonProgress {
     int reveal = 0;                                     // frames left to scroll the newest feedback into view
 };
 
-// The Live panel: serve mode run by the GUI (live/serve.hpp).
+// The Live panel: serve mode run by the GUI (live/serve.hpp), or a
+// connection to a real server (live/client_feed.hpp).
 struct LiveState {
+    enum class Mode { serve, connect };
+    Mode mode = Mode::serve;
     int ports[4] = {2525, 1110, 1143, 8080};  // SMTP, POP3, IMAP, webmail; 0 = any free port
     bool tls = true;
     live::ServeFeed* serving = nullptr;        // the session's feed while it is this one
     std::uint64_t generation = 0;              // the session generation it belongs to
     std::string error;
+
+    // Connect to a real server: the form, as typed.
+    char url[256] = "smtp://localhost:25";
+    bool starttls = true;
+    char user[128] = "";
+    char password[128] = "";                   // fills {password} in commands; redacted in the trace
+    char cafile[512] = "";
+    bool insecure = false;
+    bool keep_secrets = false;
+    int timeout_s = 30;
+    live::ClientFeed* client = nullptr;        // the session's feed while it is this one
+    std::uint64_t client_generation = 0;
+    std::string connect_error;                 // a form that cannot connect (a bad URL)
+    char line[1000] = "";                      // the command being typed
+    std::vector<std::string> history;          // commands sent, as typed (placeholders kept)
+    int history_pos = -1;                      // Up/Down: the entry shown, -1 = a new line
+    char mail_from[256] = "";
+    char mail_to[512] = "";
+    char mail_subject[256] = "";
+    char mail_text[4096] = "";
 };
 
 // The UI scale a teacher may raise for a projector (View ▸ Text size,
@@ -231,6 +255,18 @@ long ServedConnections(const App& app);
 void StopServing(App& app);
 // No client of the GUI's serve session is connected now.
 bool ServeIdle(const App& app);
+// The Live panel's "connect to a real server" part (panel_live_connect.cpp).
+void ShowLiveConnect(App& app);
+// Connects to the form's URL on a worker (live/client_feed.hpp) and follows
+// its trace; false with app.live.connect_error set when the form is wrong.
+bool ConnectLive(App& app);
+// The session's connection to a real server, or null when it follows none.
+live::ClientFeed* LiveClient(const App& app);
+// Queues a command line (as typed; credentials filled in on the worker), and keeps it in the history.
+void LiveCommand(App& app, const std::string& line);
+// Queues the form's message for mailsim's SMTP client engine; false with connect_error set when a field is missing.
+bool LiveSendMessage(App& app);
+void DisconnectLive(App& app);
 // Answers the current step's first open checkpoint (--script's `answer`);
 // for a click question an empty answer means the selected event. False when none is open.
 bool AnswerCheckpoint(App& app, std::string_view answer);

@@ -3,8 +3,20 @@
 // h11's ConnectionPair), and running scenarios.
 #pragma once
 
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <thread>
 #include <memory>
 #include <set>
 #include <string>
@@ -199,6 +211,176 @@ inline std::string two_domains(std::string_view mails, std::string_view extra = 
   "agents": [ { "host": "alice-pc", "user": "alice@crepes.fr", "server": "mail.crepes.fr" } ],
   "mails": [)" + std::string(mails) + "]" + std::string(extra) + "}";
 }
+
+// Real servers on 127.0.0.1 for the live-mode tests (test_live.cpp, the
+// GUI's Live panel): a shell, free ports, files.
+namespace fs = std::filesystem;
+
+inline std::string sh(const std::string& cmd, int* status = nullptr) {
+    std::string out;
+    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+    REQUIRE(p);
+    char buf[4096];
+    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    const int st = ::pclose(p);
+    if (status) *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return out;
+}
+
+// A port nothing listens on now (the kernel's choice for port 0).
+inline int free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
+inline bool accepts(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    return ok;
+}
+
+inline void wait_for(int port) {
+    for (int i = 0; i < 200 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(accepts(port));
+}
+
+inline void write(const fs::path& p, const std::string& text) {
+    std::ofstream(p, std::ios::binary) << text;
+}
+
+inline std::string slurp(const fs::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+// Dovecot (POP3, IMAP; plain+STARTTLS and implicit TLS) and an SMTP server
+// (STARTTLS + AUTH; and SMTPS with an expired certificate), with bob's
+// password "ketchup" and one message in his INBOX. Each on a free port;
+// all stopped, and the folder removed, when the lab goes.
+struct LiveLab {
+    fs::path dir;
+    int pop3 = free_port(), pop3s = free_port(), imap = free_port(), imaps = free_port();
+    int smtp = free_port(), smtps = free_port();
+    FILE* smtp_server = nullptr;
+
+    bool dovecot;
+
+    // Without dovecot: the SMTP servers alone (the GUI's tests), a few seconds sooner.
+    explicit LiveLab(bool with_dovecot = true) : dovecot(with_dovecot) {
+        char tmpl[] = "/tmp/mailsim-live-XXXXXX";
+        REQUIRE(::mkdtemp(tmpl));
+        dir = tmpl;
+        // Dovecot's auth and mail processes run as its own users and must reach in.
+        fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                 fs::perms::others_read | fs::perms::others_exec);
+        const std::string d = dir.string();
+        // A test CA, a certificate for localhost, and one that expired at once.
+        int st = 0;
+        sh("cd " + d + " && (openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj '/CN=mailsim test CA'"
+           " && printf 'subjectAltName=DNS:localhost\\n' > ext.cnf"
+           " && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost"
+           " && openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile ext.cnf"
+           " && openssl req -newkey rsa:2048 -nodes -keyout old.key -out old.csr -subj /CN=localhost"
+           " && openssl x509 -req -in old.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out old.crt -days 0 -extfile ext.cnf"
+           ") 2>openssl.log",
+           &st);
+        REQUIRE(st == 0);
+        fs::create_directories(dir / "out");
+        write(dir / "pw", "ketchup\n");
+        if (dovecot) start_dovecot();
+        smtp_server = ::popen(("/usr/bin/python3 " MAILSIM_SOURCE_DIR "/tests/live/smtp_server.py " + std::to_string(smtp) +
+                               " " + d + "/server.crt " + d + "/server.key " + std::to_string(smtps) + " " + d + "/old.crt " +
+                               d + "/old.key " + d + "/out > " + d + "/smtp.log 2>&1")
+                                  .c_str(),
+                              "w");
+        REQUIRE(smtp_server);
+        for (int port : {pop3, pop3s, imap, imaps, smtp, smtps}) {
+            if (!dovecot && port != smtp && port != smtps) continue;
+            INFO("port " << port << "\n" << slurp(dir / "dovecot.log") << slurp(dir / "smtp.log"));
+            wait_for(port);
+        }
+    }
+    ~LiveLab() {
+        if (dovecot) sh("doveadm -c " + dir.string() + "/dovecot.conf stop >/dev/null 2>&1 </dev/null");
+        if (smtp_server) ::pclose(smtp_server);  // its stdin closes: it stops
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+
+    // Dovecot for POP3 and IMAP, bob's Maildir with one message.
+    void start_dovecot() {
+        const std::string d = dir.string();
+        int st = 0;
+        fs::create_directories(dir / "run");
+        fs::create_directories(dir / "state");
+        for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(dir / "home/bob/Maildir" / sub);
+        write(dir / "home/bob/Maildir/new/1.localhost",
+              "From: Alice <alice@crepes.fr>\r\nTo: bob@localhost\r\nSubject: hello\r\n\r\nHi Bob.\r\n.dot line\r\n");
+        // carol's INBOX starts empty: the fetch tests deliver into it.
+        for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(dir / "home/carol/Maildir" / sub);
+        REQUIRE(sh("chown -R dovecot:dovecot " + d + "/home").empty());
+        write(dir / "passwd", "bob:{PLAIN}ketchup\ncarol:{PLAIN}ketchup\n");
+        write(dir / "dovecot.conf",
+              "base_dir = " + d + "/run\nstate_dir = " + d + "/state\nlog_path = " + d + "/dovecot.log\n"
+              "protocols = imap pop3\nlisten = 127.0.0.1\nssl = yes\nssl_cert = <" + d + "/server.crt\n"
+              "ssl_key = <" + d + "/server.key\nssl_dh = </usr/share/dovecot/dh.pem\ndisable_plaintext_auth = no\n"
+              "auth_mechanisms = plain login\nfirst_valid_uid = 100\n"
+              "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u " + d + "/passwd\n}\n"
+              "userdb {\n  driver = static\n  args = uid=dovecot gid=dovecot home=" + d + "/home/%u\n}\n"
+              "mail_location = maildir:~/Maildir\n"
+              "service imap-login {\n  chroot =\n  inet_listener imap {\n    port = " + std::to_string(imap) +
+              "\n  }\n  inet_listener imaps {\n    port = " + std::to_string(imaps) + "\n    ssl = yes\n  }\n}\n"
+              "service pop3-login {\n  chroot =\n  inet_listener pop3 {\n    port = " + std::to_string(pop3) +
+              "\n  }\n  inet_listener pop3s {\n    port = " + std::to_string(pop3s) + "\n    ssl = yes\n  }\n}\n"
+              "service anvil {\n  chroot =\n}\n"
+              // Postfix's smtpd asks Dovecot to check AUTH PLAIN (smtpd_sasl_type = dovecot).
+              "service auth {\n  unix_listener postfix-auth {\n    mode = 0666\n  }\n}\n");
+        // Its daemons must not hold our pipe open: their output goes to a file.
+        const std::string started = sh("dovecot -c " + d + "/dovecot.conf >" + d + "/start.log 2>&1 </dev/null", &st);
+        INFO(started << slurp(dir / "dovecot.log"));
+        REQUIRE(st == 0);
+    }
+
+    // Runs `mailsim connect` with a script; the trace goes to dir/NAME.json.
+    std::string connect(const std::string& url, const std::string& script, const std::string& flags, int* status,
+                        const std::string& name = "t") {
+        write(dir / (name + ".txt"), script);
+        return sh(std::string(MAILSIM_CLI) + " connect " + url + " --user bob --password-file " + dir.string() + "/pw --script " +
+                      (dir / (name + ".txt")).string() + " --trace " + (dir / (name + ".json")).string() + " " + flags,
+                  status);
+    }
+    Trace trace(const std::string& name = "t") {
+        auto t = load_trace((dir / (name + ".json")).string());
+        REQUIRE(t);
+        return std::move(*t);
+    }
+    std::string ca() const { return " --cafile " + (dir / "ca.crt").string(); }
+
+    // Puts a message into carol's Maildir as a delivery agent would (new/, then Dovecot's).
+    void deliver(const std::string& name, const std::string& content) {
+        write(dir / "home/carol/Maildir/tmp" / name, content);
+        fs::rename(dir / "home/carol/Maildir/tmp" / name, dir / "home/carol/Maildir/new" / name);
+        REQUIRE(sh("chown -R dovecot:dovecot " + dir.string() + "/home/carol").empty());
+    }
+    // `mailsim connect URL --fetch` as carol; the trace goes to dir/NAME.json.
+    std::string fetch(const std::string& url, const std::string& flags, int* status, const std::string& name) {
+        return sh(std::string(MAILSIM_CLI) + " connect " + url + " --user carol --password-file " + dir.string() +
+                      "/pw --fetch --trace " + (dir / (name + ".json")).string() + " " + flags,
+                  status);
+    }
+};
 
 // Runs a shell command and returns what it wrote (stdout and stderr, as one
 // stream); *status gets pclose's status (-1 when it could not be started).

@@ -1,0 +1,118 @@
+// test_client_feed.cpp — live/client_feed: a LiveSession on a worker
+// thread, its events handed to the viewer's trace by poll(), its state, and
+// a feed that goes away while its worker still waits on the network.
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "live/client_feed.hpp"
+#include "support.hpp"
+
+using namespace mailsim;
+
+namespace client_feed_test {
+
+// Polls the feed (as a frame would) until `done` or 10 s.
+template <class Done>
+void poll_until(live::ClientFeed& feed, Done done) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done() && std::chrono::steady_clock::now() < until) {
+        feed.poll(1000);
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    feed.poll(1000);
+}
+
+// A port that takes connections (the kernel's backlog) and never says a word.
+struct SilentServer {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    int port = 0;
+    SilentServer() {
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+        REQUIRE(::listen(fd, 4) == 0);
+        socklen_t len = sizeof a;
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+        port = ntohs(a.sin_port);
+    }
+    ~SilentServer() { ::close(fd); }
+};
+
+// A feed to 127.0.0.1:port with this time-out.
+std::unique_ptr<live::ClientFeed> feed_to(int port, int timeout_ms) {
+    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(port));
+    REQUIRE(target);
+    live::LiveOptions o;
+    o.timeout_ms = timeout_ms;
+    return std::make_unique<live::ClientFeed>(*target, o);
+}
+
+}  // namespace client_feed_test
+
+TEST_CASE("a client feed that cannot connect says failed with the reason, and its trace has the connect and the refusal", "[live]") {
+    auto owned = client_feed_test::feed_to(test::free_port(), 30000);
+    live::ClientFeed& feed = *owned;
+    CHECK(feed.trace().source.kind == "live");
+    client_feed_test::poll_until(feed, [&] { return feed.finished(); });
+    REQUIRE(feed.finished());
+    const auto st = feed.status();
+    CHECK(st.phase == live::ClientStatus::Phase::failed);
+    CHECK(st.error.find("could not connect") != std::string::npos);
+    CHECK(st.queued == 0);
+    REQUIRE(feed.trace().size() == 2);
+    CHECK(feed.trace().at(0).kind == EventKind::connect);
+    CHECK(feed.trace().at(1).kind == EventKind::refuse);
+    CHECK_FALSE(feed.poll(1000));  // nothing more comes
+    feed.command("EHLO late");     // nobody is there to do it: dropped, not queued for ever
+    CHECK(feed.status().queued == 0);
+}
+
+TEST_CASE("a client feed waiting for a greeting that never comes is destroyed at once, not after its time-out", "[live]") {
+    client_feed_test::SilentServer silent;
+    auto feed = client_feed_test::feed_to(silent.port, 20000);
+    client_feed_test::poll_until(*feed, [&] { return feed->trace().size() >= 1; });  // connected, waiting
+    CHECK(feed->status().phase == live::ClientStatus::Phase::connecting);
+    CHECK_FALSE(feed->finished());
+    const auto t0 = std::chrono::steady_clock::now();
+    feed.reset();
+    const auto waited = std::chrono::steady_clock::now() - t0;
+    CHECK(waited < std::chrono::seconds(1));
+}
+
+TEST_CASE("fill_credentials fills {user}, {password} and {auth-plain}, and not what they bring in", "[live]") {
+    CHECK(live::fill_credentials("USER {user}", "bob", "x") == "USER bob");
+    CHECK(live::fill_credentials("AUTH PLAIN {auth-plain}", "bob", "ketchup") == "AUTH PLAIN AGJvYgBrZXRjaHVw");
+    CHECK(live::fill_credentials("A1 LOGIN {user} {password}", "{password}", "p{user}") == "A1 LOGIN {password} p{user}");
+}
+
+TEST_CASE("compose_message writes From, To, an RFC 2047 Subject, Date, Message-ID and the text with CRLF", "[live]") {
+    const std::string m = live::compose_message("alice@crepes.fr", {"bob@hamburger.edu", "carol@hamburger.edu"}, "你好",
+                                                "line one\nline two", 1764666000);
+    CHECK(m.starts_with("From: alice@crepes.fr\r\nTo: bob@hamburger.edu, carol@hamburger.edu\r\nSubject: =?UTF-8?B?5L2g5aW9?=\r\n"));
+    CHECK(m.find("Date: Tue, 02 Dec 2025 09:00:00 +0000\r\n") != std::string::npos);
+    CHECK(m.find("Message-ID: <1764666000.") != std::string::npos);
+    CHECK(m.find("@crepes.fr>\r\n") != std::string::npos);
+    CHECK(m.ends_with("\r\n\r\nline one\r\nline two\r\n"));
+}
+
+TEST_CASE("a greeting that does not come in time leaves the reason, kept after Disconnect", "[live]") {
+    client_feed_test::SilentServer silent;
+    auto owned = client_feed_test::feed_to(silent.port, 1000);
+    live::ClientFeed& feed = *owned;
+    feed.close();  // asked while the greeting is awaited: done after the time-out
+    CHECK(feed.status().close_asked);
+    client_feed_test::poll_until(feed, [&] { return feed.finished(); });
+    REQUIRE(feed.finished());
+    const auto st = feed.status();
+    CHECK(st.phase == live::ClientStatus::Phase::closed);
+    CHECK(st.error == "no reply within 1 s");
+    CHECK(test::events_of(feed.trace(), EventKind::close).size() == 1);
+}

@@ -1,0 +1,155 @@
+// test_gui_live.cpp — the Live panel's "connect to a real server" mode
+// under Xvfb, against aiosmtpd on 127.0.0.1 with a test CA (LiveLab,
+// tests/support.hpp): a session typed command by command over STARTTLS,
+// and a certificate that does not verify, refused with its reason, then
+// taken with "insecure" and the warning. The GUI's script saves the trace
+// it followed; the test reads that.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "support.hpp"
+
+namespace gui_live_test {
+
+// False, with a warning, where xvfb-run is not installed (the test is then skipped).
+bool have_xvfb() {
+    if (!test::have_xvfb()) WARN("xvfb-run is not installed: the Live panel test is skipped");
+    return test::have_xvfb();
+}
+
+// Runs mailsim-gui at 1280x800 with `script` (a file in the lab); its output and exit status.
+std::string run_gui(test::LiveLab& lab, const std::string& script, int* status) {
+    const auto file = lab.dir / "gui-script.txt";
+    test::write(file, script + "quit\n");
+    return test::sh("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+                        " --width 1280 --height 800 --script @" + file.string(),
+                    status);
+}
+
+// The script's line that connects to the lab's SMTP port with STARTTLS, trusting the lab's CA.
+std::string connect_verified(const test::LiveLab& lab) {
+    return "connect smtp://localhost:" + std::to_string(lab.smtp) + " starttls cafile " + (lab.dir / "ca.crt").string();
+}
+
+mailsim::Trace load(const test::fs::path& p) {
+    auto t = mailsim::load_trace(p.string());
+    REQUIRE(t);
+    return std::move(*t);
+}
+
+}  // namespace gui_live_test
+
+TEST_CASE("GUI: the Live panel types a message to a real SMTP server over STARTTLS, and its trace has TLS verified and the 250 (Xvfb)",
+          "[gui][live]") {
+    using namespace mailsim;
+    if (!gui_live_test::have_xvfb()) return;
+    test::LiveLab lab(false);  // aiosmtpd alone
+    const auto trace = lab.dir / "gui.json";
+    const std::string script = gui_live_test::connect_verified(lab) + " user bob password ketchup\n"
+                               "live-wait-reply\n"
+                               "live-command EHLO gui.test\n"
+                               "live-command AUTH PLAIN {auth-plain}\n"
+                               "live-command MAIL FROM:<alice@crepes.fr>\n"
+                               "live-command RCPT TO:<bob@localhost>\n"
+                               "live-command DATA\n"
+                               "live-wait-reply\n"
+                               "live-command Subject: typed in the GUI\n"
+                               "live-command\n"
+                               "live-command Hello Bob.\n"
+                               "live-command .\n"
+                               "live-wait-reply\n"
+                               "live-command QUIT\n"
+                               "live-wait-reply\n"
+                               "live-disconnect\n"
+                               "live-wait-closed\n"
+                               "save-trace " + trace.string() + "\n";
+    int status = -1;
+    const std::string out = gui_live_test::run_gui(lab, script, &status);
+    INFO(out);
+    REQUIRE(WEXITSTATUS(status) == 0);
+    CHECK(out.find("live-wait-closed: closed") != std::string::npos);
+    // The server got the text as typed.
+    CHECK(test::slurp(lab.dir / "out/1.eml") == "Subject: typed in the GUI\r\n\r\nHello Bob.\r\n");
+    const Trace t = gui_live_test::load(trace);
+    CHECK(t.source.kind == "live");
+    const auto tls = test::with_key(t, "live.tls.handshake");
+    REQUIRE(tls.size() == 1);
+    const auto facts = nlohmann::json::parse(tls[0].detail);
+    CHECK(facts["verified"] == true);
+    CHECK(facts["subject"].get<std::string>().find("localhost") != std::string::npos);
+    // The 250 that answers the text, after it.
+    const auto text = test::with_key(t, "smtp.message");
+    REQUIRE(text.size() == 1);
+    std::string after;
+    for (size_t i = text[0].seq + 1; i < t.size() && after.empty(); ++i)
+        if (t.at(i).kind == EventKind::bytes && t.at(i).dir == Direction::to_client) after = std::string(t.at(i).verb);
+    CHECK(after == "250");
+    // The password went in by {auth-plain} and stayed out of the trace.
+    const std::string json = test::slurp(trace);
+    CHECK(json.find("AGJvYgBrZXRjaHVw") == std::string::npos);  // base64 of NUL bob NUL ketchup
+    CHECK(json.find("[redacted]") != std::string::npos);
+    CHECK(test::with_key(t, "smtp.reply.235").size() == 1);
+    CHECK(test::events_of(t, EventKind::close).size() == 1);
+}
+
+TEST_CASE("GUI: the Live panel refuses a certificate that does not verify with the reason, and takes it only when insecure, with the warning (Xvfb)",
+          "[gui][live]") {
+    using namespace mailsim;
+    if (!gui_live_test::have_xvfb()) return;
+    test::LiveLab lab(false);  // aiosmtpd alone
+    const auto refused = lab.dir / "refused.json", insecure = lab.dir / "insecure.json";
+    // No CA file: the lab's CA is not among the system's, so the certificate does not verify.
+    const std::string url = "smtp://localhost:" + std::to_string(lab.smtp);
+    const std::string script = "connect " + url + " starttls\n"
+                               "live-wait-closed\n"
+                               "save-trace " + refused.string() + "\n"
+                               "connect " + url + " starttls insecure\n"
+                               "live-wait-reply\n"
+                               "live-command QUIT\n"
+                               "live-wait-reply\n"
+                               "live-disconnect\n"
+                               "live-wait-closed\n"
+                               "save-trace " + insecure.string() + "\n";
+    int status = -1;
+    const std::string out = gui_live_test::run_gui(lab, script, &status);
+    INFO(out);
+    REQUIRE(WEXITSTATUS(status) == 0);
+    // What the panel shows in red: the state and LiveSession's reason.
+    CHECK(out.find("live-wait-closed: failed: the server's certificate does not verify (unable to get local issuer certificate)") !=
+          std::string::npos);
+    const Trace r = gui_live_test::load(refused);
+    CHECK(test::with_key(r, "live.tls.failed").size() == 1);
+    CHECK(test::with_key(r, "smtp.cmd.MAIL").empty());
+    const Trace i = gui_live_test::load(insecure);
+    const auto tls = test::with_key(i, "live.tls.handshake");
+    REQUIRE(tls.size() == 1);
+    CHECK(nlohmann::json::parse(tls[0].detail)["verified"] == false);
+    CHECK(test::with_key(i, "live.tls.insecure").size() == 1);
+    CHECK(test::with_key(i, "smtp.reply.221").size() == 1);
+}
+
+TEST_CASE("GUI: the Live panel's Send a message form has mailsim's SMTP engine send a message with a Chinese subject (Xvfb)",
+          "[gui][live]") {
+    using namespace mailsim;
+    if (!gui_live_test::have_xvfb()) return;
+    test::LiveLab lab(false);  // aiosmtpd alone
+    const auto trace = lab.dir / "sent.json";
+    const std::string script = gui_live_test::connect_verified(lab) + "\n"
+                               "live-wait-reply\n"
+                               "live-send alice@crepes.fr|bob@localhost, carol@localhost|你好|Hi Bob,\\n.a line with a dot\n"
+                               "live-wait-closed\n"
+                               "save-trace " + trace.string() + "\n";
+    int status = -1;
+    const std::string out = gui_live_test::run_gui(lab, script, &status);
+    INFO(out);
+    REQUIRE(WEXITSTATUS(status) == 0);
+    CHECK(out.find("live-wait-closed: closed") != std::string::npos);
+    const std::string got = test::slurp(lab.dir / "out/1.eml");
+    CHECK(got.starts_with("From: alice@crepes.fr\r\nTo: bob@localhost, carol@localhost\r\nSubject: =?UTF-8?B?5L2g5aW9?=\r\n"));
+    CHECK(got.ends_with("\r\n\r\nHi Bob,\r\n.a line with a dot\r\n"));  // dot-stuffed on the wire, not in the mail
+    const Trace t = gui_live_test::load(trace);
+    CHECK(test::with_key(t, "smtp.cmd.EHLO").size() == 2);  // before STARTTLS, and again inside TLS
+    CHECK(test::with_key(t, "smtp.cmd.RCPT").size() == 2);
+    CHECK(test::with_key(t, "smtp.reply.221").size() == 1);
+}
