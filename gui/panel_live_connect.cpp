@@ -132,6 +132,37 @@ void show_send_form(App& app) {
     ImGui::PopID();
 }
 
+void show_fetch_form(App& app, bool imap) {
+    LiveState& l = app.live;
+    if (!ImGui::CollapsingHeader(T(app, "gui.live.connect.fetch"))) return;
+    ImGui::PushID("fetch");
+    ImGui::TextWrapped("%s", T(app, imap ? "gui.live.connect.fetch_hint_imap" : "gui.live.connect.fetch_hint_pop3"));
+    if (imap) {
+        field_label(app, "gui.live.connect.mailbox");
+        ImGui::InputText("##mailbox", l.fetch_mailbox, sizeof l.fetch_mailbox);
+    }
+    field_label(app, "gui.live.connect.fetch_max");
+    ImGui::InputInt("##max", &l.fetch_max, 0, 0);
+    l.fetch_max = std::clamp(l.fetch_max, 1, 10000);
+    if (!imap) {
+        ImGui::Checkbox("##delete", &l.fetch_delete);
+        ImGui::SameLine();
+        FitText(app, T(app, "gui.live.connect.fetch_delete"));
+        if (l.fetch_delete) warning_text(T(app, "gui.live.connect.fetch_delete_warning"));
+    }
+    if (FitButton(app, T(app, "gui.live.connect.fetch_button"))) LiveFetchMail(app);
+    ImGui::PopID();
+}
+
+void show_fetched(App& app, const std::vector<live::FetchedSummary>& list) {
+    ImGui::TextWrapped("%s", TF(app, "gui.live.connect.fetched", {{"count", std::to_string(list.size())}}).c_str());
+    for (const auto& m : list)
+        ImGui::TextWrapped("%s", TF(app, "gui.live.connect.fetched_one",
+                                    {{"id", m.id}, {"size", std::to_string(m.size)}, {"from", m.from}, {"subject", m.subject},
+                                     {"parts", std::to_string(m.parts)}})
+                                     .c_str());
+}
+
 void show_connection(App& app, live::ClientFeed& feed) {
     LiveState& l = app.live;
     const live::ClientStatus st = feed.status();
@@ -152,6 +183,7 @@ void show_connection(App& app, live::ClientFeed& feed) {
             else error_text(line);
         }
     }
+    if (st.fetched) show_fetched(app, *st.fetched);
     if (feed.finished() || st.phase == live::ClientStatus::Phase::closed || st.phase == live::ClientStatus::Phase::failed) {
         ImGui::Separator();
         show_form(app);
@@ -175,6 +207,7 @@ void show_connection(App& app, live::ClientFeed& feed) {
         ImGui::SetKeyboardFocusHere(-1);
     }
     if (t.protocol == "smtp") show_send_form(app);
+    else if (!st.in_text) show_fetch_form(app, t.protocol == "imap");
     if (!l.connect_error.empty()) error_text(l.connect_error);
     if (FitButton(app, T(app, "gui.live.connect.disconnect"))) DisconnectLive(app);
 }
@@ -241,6 +274,20 @@ bool LiveSendMessage(App& app) {
     l.connect_error.clear();
     feed->request(live::SendRequest{l.mail_from, to,
                                     live::compose_message(l.mail_from, to, l.mail_subject, l.mail_text, std::time(nullptr))});
+    return true;
+}
+
+bool LiveFetchMail(App& app) {
+    LiveState& l = app.live;
+    live::ClientFeed* feed = LiveClient(app);
+    if (!feed || feed->target().protocol == "smtp") return false;
+    if (l.user[0] == '\0') {
+        l.connect_error = T(app, "gui.live.connect.fetch_no_user");
+        return false;
+    }
+    l.connect_error.clear();
+    feed->request(live::FetchRequest{l.fetch_delete && feed->target().protocol == "pop3", l.fetch_mailbox,
+                                     static_cast<std::size_t>(l.fetch_max)});
     return true;
 }
 

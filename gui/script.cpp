@@ -26,7 +26,7 @@ const std::set<std::string, std::less<>> kVerbs = {
     "rerun", "encode", "charset", "mode",  "decode",   "wait",   "screenshot", "quit", "zoom", "lesson-step", "part", "part-to-lab", "answer", "answer-teacher", "expect-score",
     "scale", "check-labels", "topology-zoom", "serve", "serve-wait", "serve-stop",
     "type-command", "expect-typed", "key", "expect-scale", "connect", "live-command",
-    "live-send", "live-wait-reply", "live-wait-closed", "live-disconnect", "save-trace",
+    "live-send", "live-fetch", "live-wait-reply", "live-wait-closed", "live-disconnect", "save-trace",
     "open-dialog", "open-dialog-kind", "open-dialog-select", "open-dialog-path", "open-dialog-ok", "open-dialog-cancel", "status"};
 
 std::string trim(std::string_view s) {
@@ -162,7 +162,7 @@ Result<Script> Script::parse(const std::string& text_or_file) {
                                     "decode wait zoom lesson-step answer answer-teacher expect-score part part-to-lab scale check-labels topology-zoom "
                                     "serve serve-wait serve-stop type-command expect-typed key expect-scale "
                                     "open-dialog open-dialog-kind open-dialog-select open-dialog-path open-dialog-ok open-dialog-cancel status "
-                                    "connect live-command live-send live-wait-reply live-wait-closed "
+                                    "connect live-command live-send live-fetch live-wait-reply live-wait-closed "
                                     "live-disconnect save-trace "
                                     "screenshot quit)"};
         if ((a.verb == "solo" || a.verb == "hide" || a.verb == "show") && panel_index(a.arg) < 0)
@@ -210,6 +210,16 @@ Result<Script> Script::parse(const std::string& text_or_file) {
                 else if (valued || (words[i] != "starttls" && words[i] != "insecure" && words[i] != "keep-secrets"))
                     return Error{where, "action " + std::to_string(n) + ": expected connect URL [starttls] [insecure] "
                                             "[keep-secrets] [cafile PATH] [user U] [password P] [timeout S], found \"" + words[i] + "\""};
+            }
+        }
+        if (a.verb == "live-fetch") {
+            const auto words = split_words(a.arg);
+            for (size_t i = 0; i < words.size(); ++i) {
+                const bool valued = words[i] == "mailbox" || words[i] == "max";
+                if (valued && i + 1 < words.size()) ++i;
+                else if (valued || words[i] != "delete")
+                    return Error{where, "action " + std::to_string(n) + ": expected live-fetch [delete] [mailbox M] [max N], found \"" +
+                                            words[i] + "\""};
             }
         }
         if (a.verb == "live-send" && std::count(a.arg.begin(), a.arg.end(), '|') != 3)
@@ -411,7 +421,7 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
             exit_code = 1;
             return false;
         }
-    } else if (v == "live-command" || v == "live-send" || v == "live-disconnect") {
+    } else if (v == "live-command" || v == "live-send" || v == "live-fetch" || v == "live-disconnect") {
         if (!LiveClient(app)) {
             std::fprintf(stderr, "mailsim-gui: --script action %zu: not connected (connect URL first)\n", a.number);
             exit_code = 1;
@@ -419,7 +429,23 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
         }
         if (v == "live-command") LiveCommand(app, a.arg);
         else if (v == "live-disconnect") DisconnectLive(app);
-        else {
+        else if (v == "live-fetch") {
+            // live-fetch [delete] [mailbox M] [max N]: the Fetch form's fields, then Fetch.
+            LiveState& l = app.live;
+            const auto words = split_words(a.arg);
+            l.fetch_delete = false;
+            for (size_t i = 0; i < words.size(); ++i) {
+                if (words[i] == "delete") l.fetch_delete = true;
+                else if (words[i] == "mailbox") std::snprintf(l.fetch_mailbox, sizeof l.fetch_mailbox, "%s", words[++i].c_str());
+                else if (words[i] == "max") l.fetch_max = std::clamp(std::atoi(words[++i].c_str()), 1, 10000);
+            }
+            if (!LiveFetchMail(app)) {
+                std::fprintf(stderr, "mailsim-gui: --script action %zu: %s\n", a.number,
+                             l.connect_error.empty() ? "not a POP3 or IMAP connection" : l.connect_error.c_str());
+                exit_code = 1;
+                return false;
+            }
+        } else {
             const auto f = bar_fields(a.arg);
             LiveState& l = app.live;
             std::snprintf(l.mail_from, sizeof l.mail_from, "%s", f[0].c_str());
@@ -455,6 +481,12 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
         }
         std::printf("%s: %s%s%s (%zu replies)\n", v.c_str(), live_phase_name(st.phase), st.error.empty() ? "" : ": ",
                     st.error.c_str(), st.replies);
+        if (st.fetched) {
+            std::printf("fetched: %zu\n", st.fetched->size());
+            for (const auto& m : *st.fetched)
+                std::printf("fetched %s %zu octets, %zu parts, From %s, Subject %s\n", m.id.c_str(), m.size, m.parts, m.from.c_str(),
+                            m.subject.c_str());
+        }
         std::fflush(stdout);
         if (w == Wait::timed_out) {
             std::fprintf(stderr, "mailsim-gui: --script action %zu: %s not reached in 60 s\n", a.number, v.c_str());

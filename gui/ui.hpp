@@ -94,6 +94,9 @@ struct LiveState {
     char mail_to[512] = "";
     char mail_subject[256] = "";
     char mail_text[4096] = "";
+    char fetch_mailbox[128] = "INBOX";         // IMAP's folder to fetch from
+    bool fetch_delete = false;                 // POP3: DELE each message fetched
+    int fetch_max = 50;
 };
 
 // The UI scale a teacher may raise for a projector (View ▸ Text size,
@@ -266,6 +269,9 @@ live::ClientFeed* LiveClient(const App& app);
 void LiveCommand(App& app, const std::string& line);
 // Queues the form's message for mailsim's SMTP client engine; false with connect_error set when a field is missing.
 bool LiveSendMessage(App& app);
+// POP3 or IMAP: mailsim's own client engine lists and fetches the mail (the
+// Fetch form's mailbox, maximum and delete); false when not connected.
+bool LiveFetchMail(App& app);
 void DisconnectLive(App& app);
 // Answers the current step's first open checkpoint (--script's `answer`);
 // for a click question an empty answer means the selected event. False when none is open.

@@ -171,6 +171,13 @@ inline std::unique_ptr<agents::World> run_scenario(std::string_view json, SimTim
     return w;
 }
 
+// How many times `needle` occurs in `hay` (not overlapping).
+inline size_t count(std::string_view hay, std::string_view needle) {
+    size_t n = 0;
+    for (size_t at = hay.find(needle); at != std::string_view::npos; at = hay.find(needle, at + needle.size())) ++n;
+    return n;
+}
+
 inline std::vector<Event> with_key(const Trace& t, std::string_view key) {
     std::vector<Event> out;
     for (size_t i = 0; i < t.size(); ++i)

@@ -153,3 +153,45 @@ TEST_CASE("GUI: the Live panel's Send a message form has mailsim's SMTP engine s
     CHECK(test::with_key(t, "smtp.cmd.RCPT").size() == 2);
     CHECK(test::with_key(t, "smtp.reply.221").size() == 1);
 }
+
+TEST_CASE("GUI: the Live panel's List and fetch mail has mailsim's POP3 and IMAP engines fetch from Dovecot, with the password redacted (Xvfb)",
+          "[gui][live]") {
+    using namespace mailsim;
+    if (!gui_live_test::have_xvfb()) return;
+    test::LiveLab lab;  // with Dovecot: bob (password ketchup) has one message, Subject "hello"
+    const std::string ca = (lab.dir / "ca.crt").string();
+    const auto pop3_trace = lab.dir / "pop3.json", imap_trace = lab.dir / "imap.json";
+    const std::string script =
+        "connect pop3://localhost:" + std::to_string(lab.pop3) + " starttls cafile " + ca + " user bob password ketchup\n"
+        "live-wait-reply\n"
+        "live-fetch\n"
+        "live-wait-closed\n"
+        "save-trace " + pop3_trace.string() + "\n"
+        "connect imaps://localhost:" + std::to_string(lab.imaps) + " cafile " + ca + " user bob password ketchup\n"
+        "live-wait-reply\n"
+        "live-fetch mailbox INBOX max 5\n"
+        "live-wait-closed\n"
+        "save-trace " + imap_trace.string() + "\n";
+    int status = -1;
+    const std::string out = gui_live_test::run_gui(lab, script, &status);
+    INFO(out);
+    REQUIRE(WEXITSTATUS(status) == 0);
+    // Each fetch lists the one message, From and Subject decoded, and the session ends (QUIT, LOGOUT).
+    CHECK(test::count(out, "fetched: 1\n") == 2);
+    CHECK(test::count(out, "From Alice <alice@crepes.fr>, Subject hello") == 2);
+    CHECK(test::count(out, "live-wait-closed: closed") == 2);
+    const Trace pop3 = gui_live_test::load(pop3_trace);
+    CHECK(test::with_key(pop3, "pop3.cmd.STLS").size() == 1);
+    CHECK(test::with_key(pop3, "pop3.cmd.RETR").size() == 1);
+    CHECK(test::with_key(pop3, "pop3.cmd.QUIT").size() == 1);
+    const Trace imap = gui_live_test::load(imap_trace);
+    CHECK(test::with_key(imap, "imap.cmd.LOGOUT").size() == 1);
+    for (const auto* t : {&pop3, &imap}) {
+        bool body = false;
+        for (size_t i = 0; i < t->size(); ++i) {
+            CHECK(t->at(i).bytes.find("ketchup") == std::string_view::npos);
+            body = body || t->at(i).bytes.find("Hi Bob.") != std::string_view::npos;
+        }
+        CHECK(body);  // the message itself came back
+    }
+}

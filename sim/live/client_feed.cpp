@@ -16,6 +16,7 @@
 #include "core/owned_event.hpp"
 #include "core/time.hpp"
 #include "message/builder.hpp"
+#include "message/mime.hpp"
 #include "protocol/smtp/path.hpp"
 
 namespace mailsim::live {
@@ -35,6 +36,24 @@ std::optional<TlsFacts> tls_facts(const Event& e) {
     f.verified = d.value("verified", false);
     f.verify_result = d.value("verify_result", "");
     return f;
+}
+
+FetchedSummary summarize(const FetchedMessage& m) {
+    const message::Message parsed = message::parse(m.content);
+    auto field = [&](std::string_view name) {
+        const message::HeaderField* f = parsed.root ? parsed.root->header(name) : nullptr;
+        return f ? codec::decode_words(f->value) : std::string();
+    };
+    size_t parts = 0;
+    std::vector<const message::Part*> todo{parsed.root.get()};
+    while (!todo.empty()) {
+        const message::Part* p = todo.back();
+        todo.pop_back();
+        if (!p) continue;
+        ++parts;
+        for (const auto& c : p->children) todo.push_back(c.get());
+    }
+    return FetchedSummary{m.id, m.size, field("From"), field("Subject"), parts};
 }
 
 }  // namespace
@@ -63,6 +82,23 @@ struct ClientFeed::Shared {
         std::lock_guard lock(mutex);
         status.sent = std::move(result);
         return ok;
+    }
+    bool operator()(const FetchRequest& r) {
+        FetchOptions o;
+        o.user = user;
+        o.password = password;
+        o.delete_after = r.delete_after;
+        o.mailbox = r.mailbox;
+        o.max_messages = r.max_messages;
+        auto fetched = session.fetch_mail(o);
+        std::optional<std::vector<FetchedSummary>> list;
+        if (fetched) {
+            list.emplace();
+            for (const auto& m : *fetched) list->push_back(summarize(m));
+        }
+        std::lock_guard lock(mutex);
+        status.fetched = std::move(list);
+        return fetched.has_value();
     }
     bool operator()(const CloseRequest&) {
         session.close();

@@ -4,7 +4,7 @@
 // LiveSession's calls wait on the network (up to its time-out), so a
 // ClientFeed runs one on a worker thread of its own. The viewer queues
 // requests — open, a typed command line, a standard "send this message"
-// session, close — which the worker does in order; each event the session
+// or "list and fetch mail" session, close — which the worker does in order; each event the session
 // records is handed over as it happens, and poll() (once a frame) appends
 // what has come to the feed's trace, so every panel grows while replies
 // arrive. status() says what the connection is doing: connecting,
@@ -19,7 +19,7 @@
 // window never waits for a time-out.
 //
 // A request is one alternative of ClientRequest and one handler in
-// client_feed.cpp: "list and fetch mail" is to be one case more.
+// client_feed.cpp.
 #pragma once
 
 #include <memory>
@@ -43,8 +43,24 @@ struct SendRequest {
     std::vector<std::string> to;
     std::string content;  // a whole message: header, empty line, body; CRLF line ends
 };
+// POP3 or IMAP: list and fetch mail by mailsim's own client engine
+// (LiveSession::fetch_mail); the feed's user and password log in.
+struct FetchRequest {
+    bool delete_after = false;      // POP3: DELE each message retrieved
+    std::string mailbox = "INBOX";  // IMAP
+    std::size_t max_messages = 50;
+};
 struct CloseRequest {};
-using ClientRequest = std::variant<OpenRequest, CommandRequest, SendRequest, CloseRequest>;
+using ClientRequest = std::variant<OpenRequest, CommandRequest, SendRequest, FetchRequest, CloseRequest>;
+
+// One message a FetchRequest brought: what a list of mail shows.
+struct FetchedSummary {
+    std::string id;       // POP3 message number or IMAP UID
+    std::size_t size = 0; // as LIST or RFC822.SIZE said
+    std::string from;     // From and Subject, RFC 2047 words decoded
+    std::string subject;
+    std::size_t parts = 0;  // MIME parts, the message itself included
+};
 
 // The line with {user}, {password} and {auth-plain} (base64 of NUL user NUL
 // password, for AUTH PLAIN and AUTHENTICATE PLAIN) filled in, as the CLI's
@@ -68,6 +84,7 @@ struct ClientStatus {
     size_t unread = 0;               // events recorded that poll() has not yet put in trace()
     bool close_asked = false;        // a CloseRequest is queued (it waits for the request before it)
     std::optional<smtp::TransactionResult> sent;  // the last SendRequest's recipients, as the engine saw them
+    std::optional<std::vector<FetchedSummary>> fetched;  // the last FetchRequest's messages
 };
 
 class ClientFeed final : public TraceFeed {
