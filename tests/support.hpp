@@ -259,7 +259,8 @@ inline bool accepts(int port) {
 }
 
 inline void wait_for(int port) {
-    for (int i = 0; i < 200 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // Up to 30 s: under the sanitizer build, with other tests running, Dovecot once took more than 10.
+    for (int i = 0; i < 600 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     REQUIRE(accepts(port));
 }
 

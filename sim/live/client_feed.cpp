@@ -199,7 +199,10 @@ ClientFeed::ClientFeed(Target target, LiveOptions options, std::string user, std
         if (auto f = tls_facts(e)) s->status.tls = std::move(f);
     };
     request(OpenRequest{});
-    worker_ = std::thread([keep = shared_] { keep->run(); });
+    worker_ = std::thread([keep = shared_] {
+        keep->run();
+        end_link_thread();
+    });
 }
 
 ClientFeed::~ClientFeed() {

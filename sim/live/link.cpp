@@ -2,6 +2,7 @@
 #include "live/link.hpp"
 
 #include <SDL2/SDL_net.h>
+#include <SDL2/SDL_thread.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -45,6 +46,8 @@ std::string openssl_error() {
 }
 
 }  // namespace
+
+void end_link_thread() { SDL_TLSCleanup(); }
 
 std::string x509_name_line(X509_NAME* name) {
     if (!name) return {};

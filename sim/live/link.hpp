@@ -27,6 +27,11 @@ namespace mailsim::live {
 // trace shows a certificate's subject and issuer; "" for none.
 std::string x509_name_line(X509_NAME* name);
 
+// A thread of our own that used a Link calls this before it ends: SDL keeps
+// per-thread state (its error text) that it frees only for threads it made
+// itself (SDL_TLSCleanup).
+void end_link_thread();
+
 struct TlsOptions {
     std::string cafile;     // trust this CA (a lab's) instead of the system's store
     bool insecure = false;  // go on when the certificate does not verify (shown in the trace)
