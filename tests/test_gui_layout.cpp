@@ -148,7 +148,7 @@ TEST_CASE("GUI: at 1280x800, scale 1 and 1.5, English and Chinese, no label is c
     script += "; open " + thousand_hosts() + "; step 40; wait 2; check-labels";
     script += "; scale 1.5; lang zh; topology-zoom 6 0.3 0.3; wait 2; check-labels; quit";
     int status = 0;
-    const std::string out = test::run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " +
+    const std::string out = test::run_command(test::xvfb_run() +
                                             std::string(MAILSIM_GUI_BIN) + " --width 1280 --height 800 --script '" + script + "'",
                                         &status);
     INFO(out);
@@ -181,7 +181,7 @@ TEST_CASE("every panel alone at scale 1.5 in Chinese has no label cut without a 
     for (const char* p : panels) script += std::string("; solo ") + p + "; wait 2; check-labels";
     script += "; solo transcript; tab 2; cursor 49; wait 2; type-command VRFY bob; wait 1; type-command EXPN staff; wait 2; check-labels; quit";
     int status = 0;
-    const std::string out = test::run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " +
+    const std::string out = test::run_command(test::xvfb_run() +
                                                   std::string(MAILSIM_GUI_BIN) + " --width 1280 --height 800 --script '" + script + "'",
                                               &status);
     INFO(out);

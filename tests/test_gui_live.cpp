@@ -22,7 +22,7 @@ bool have_xvfb() {
 std::string run_gui(test::LiveLab& lab, const std::string& script, int* status) {
     const auto file = lab.dir / "gui-script.txt";
     test::write(file, script + "quit\n");
-    return test::sh("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+    return test::sh(test::xvfb_run() + std::string(MAILSIM_GUI_BIN) +
                         " --width 1280 --height 800 --script @" + file.string(),
                     status);
 }

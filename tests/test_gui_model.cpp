@@ -365,7 +365,7 @@ TEST_CASE("GUI smoke test: under Xvfb, stepping through the default scenario dra
     const std::string png = (std::filesystem::temp_directory_path() / "mailsim-gui-smoke.png").string();
     std::filesystem::remove(png);
     // Under the sanitizers, Mesa's own allocations would count as leaks.
-    std::string out = test::run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+    std::string out = test::run_command(test::xvfb_run() + std::string(MAILSIM_GUI_BIN) +
                               " --script 'step 30; jump scan; step 30; lang zh; wait 1; screenshot " + png + "; quit'",
                           &status);
     INFO(out);
@@ -404,7 +404,7 @@ TEST_CASE("GUI: the Lesson panel asks a checkpoint, a wrong answer gets its hint
     const std::string lesson = std::string(MAILSIM_SOURCE_DIR) + "/lessons/01-smtp-alice-to-bob.json";
     // Step 6 asks for the code that invites the text (354): 250 is wrong, then 354 is right but
     // does not score; step 4's click on event 5 (EHLO) and step 3's prediction (220) do.
-    std::string out = test::run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+    std::string out = test::run_command(test::xvfb_run() + std::string(MAILSIM_GUI_BIN) +
                               " --script 'open " + lesson + "; lesson-step 6; wait 1; answer 250; wait 1; screenshot " + png +
                               "; answer 354; expect-score 0; lesson-step 4; answer #5; expect-score 1; lesson-step 3; answer 1; "
                               "expect-score 2; lang zh; lesson-step 2; answer 3; quit'",
@@ -424,7 +424,7 @@ TEST_CASE("GUI: the Lesson panel asks a checkpoint, a wrong answer gets its hint
     stbi_image_free(px);
     CHECK(amber > 100);
     // A wrong score expected fails the run: the test can fail.
-    test::run_command("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) + " --script 'open " + lesson +
+    test::run_command(test::xvfb_run() + std::string(MAILSIM_GUI_BIN) + " --script 'open " + lesson +
             "; lesson-step 6; answer 250; expect-score 1; quit'",
         &status);
     CHECK(WEXITSTATUS(status) == 1);
@@ -440,7 +440,7 @@ TEST_CASE("a handout of the default trace: sequence and transcript pages as PNG,
     }
     const auto dir = std::filesystem::temp_directory_path() / "mailsim-handout-test";
     std::filesystem::remove_all(dir);
-    std::string out = test::run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+    std::string out = test::run_command(test::xvfb_run() + std::string(MAILSIM_GUI_BIN) +
                               " " + MAILSIM_SOURCE_DIR + "/traces/default.json --handout " + dir.string(),
                           &status);
     INFO(out);
@@ -569,7 +569,7 @@ void play_every_lesson_in_the_gui(const char* lang) {
     script += "quit\n";
     const std::string file = (std::filesystem::temp_directory_path() / (std::string("mailsim-gui-lessons-") + lang + ".txt")).string();
     REQUIRE_FALSE(write_file_atomically(file, script));
-    std::string out = test::run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+    std::string out = test::run_command(test::xvfb_run() + std::string(MAILSIM_GUI_BIN) +
                               " --script @" + file,
                           &status);
     INFO(out);

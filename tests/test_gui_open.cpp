@@ -101,7 +101,7 @@ TEST_CASE("GUI: the Open dialog opens a capture through the import job, and name
                                "open-dialog-ok; status; open-dialog " + dir.string() + "; open-dialog-kind all; "
                                "open-dialog-path notes.md; open-dialog-ok; status; check-labels; open-dialog-path nothing-here.pcap; "
                                "open-dialog-ok; status; open-dialog-cancel; status; quit";
-    const std::string out = test::run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " +
+    const std::string out = test::run_command(test::xvfb_run() +
                                                    std::string(MAILSIM_GUI_BIN) + " --width 1280 --height 800 --script '" + script + "'",
                                                &status);
     INFO(out);

@@ -39,7 +39,7 @@ TEST_CASE("the README's --script example shows the transcript up to the 550 (Xvf
     std::filesystem::remove(png);
     script.replace(shot, 16, "screenshot " + png);
     const std::string out = test::run_command(
-        "cd " + std::string(MAILSIM_SOURCE_DIR) + " && ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " +
+        "cd " + std::string(MAILSIM_SOURCE_DIR) + " && " + test::xvfb_run() +
             std::string(MAILSIM_GUI_BIN) + " lessons/01-smtp-alice-to-bob.json --script \"" + script + "\"",
         &status);
     INFO(out);

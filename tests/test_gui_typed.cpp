@@ -12,7 +12,7 @@
 namespace {
 
 std::string run_gui(const std::string& script, int* status) {
-    return test::run_command("ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(MAILSIM_GUI_BIN) +
+    return test::run_command(test::xvfb_run() + std::string(MAILSIM_GUI_BIN) +
                                  " --width 1280 --height 800 --script '" + script + "'",
                              status);
 }
