@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/ascii.hpp"
+#include "core/owned_event.hpp"
 #include "import/capture_file.hpp"
 #include "import/tcp_reassembly.hpp"
 #include "import/tls_records.hpp"
@@ -74,36 +75,6 @@ constexpr int kToServer = 0, kToClient = 1;
 Direction direction_of(int half) { return half == kToServer ? Direction::to_server : Direction::to_client; }
 
 }  // namespace
-
-struct OwnedEvent {
-    SimTime time = 0;
-    EventKind kind = EventKind::note;
-    Direction dir = Direction::none;
-    std::string host, peer, protocol, verb, args, key, bytes, detail;
-    std::uint32_t conn = 0;
-
-    static OwnedEvent of(const Event& e) {
-        return {e.time, e.kind, e.dir, std::string(e.host), std::string(e.peer), std::string(e.protocol),
-                std::string(e.verb), std::string(e.args), std::string(e.key), std::string(e.bytes),
-                std::string(e.detail), e.conn};
-    }
-    Event view() const {
-        Event e;
-        e.time = time;
-        e.kind = kind;
-        e.dir = dir;
-        e.conn = conn;
-        e.host = host;
-        e.peer = peer;
-        e.protocol = protocol;
-        e.verb = verb;
-        e.args = args;
-        e.key = key;
-        e.bytes = bytes;
-        e.detail = detail;
-        return e;
-    }
-};
 
 struct ConnectionState {
     Endpoint client, server;
@@ -575,12 +546,12 @@ void PacketImporter::emit(ConnectionState* c, Event e, std::string* bytes) {
     e.time = std::max(e.time, last_time_);
     if (c && c->fate == ConnectionState::Fate::left_out) return;
     if (c && c->fate == ConnectionState::Fate::undecided) {
-        c->held.push_back(OwnedEvent::of(e));
+        c->held.emplace_back(e);
         return;
     }
     if (c) e.conn = c->id;
     if (holding_ > 0 || !staged_.empty()) {
-        staged_.push_back({OwnedEvent::of(e)});
+        staged_.push_back({OwnedEvent(e)});
         flush_staged();
         return;
     }
