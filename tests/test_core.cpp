@@ -311,3 +311,40 @@ TEST_CASE("a trace keeps a large buffer given to it instead of copying it, a sma
     t.clear();
     CHECK(t.empty());
 }
+
+TEST_CASE("a cleared trace keeps its first blocks and fills them again correctly") {
+    Trace t;
+    Event e;
+    e.kind = EventKind::bytes;
+    e.host = "a";
+    // More than one block of records (32768 a block) and more than one chunk (4 MiB).
+    const std::string line(200, 'x');
+    auto fill = [&](char mark, int n) {
+        for (int i = 0; i < n; ++i) {
+            std::string b = line;
+            b[0] = mark;
+            b += std::to_string(i);
+            e.bytes = b;
+            e.verb = i % 2 ? "MAIL" : "RCPT";
+            t.append(e);
+        }
+    };
+    fill('1', 40000);
+    const size_t before = t.memory_bytes();
+    t.clear();
+    CHECK(t.empty());
+    CHECK(t.memory_bytes() < before);
+    CHECK(t.memory_bytes() >= (4u << 20));  // the first chunk stays
+    fill('2', 40000);
+    REQUIRE(t.size() == 40000);
+    for (size_t i : {size_t{0}, size_t{1}, size_t{20000}, size_t{32767}, size_t{32768}, size_t{39999}}) {
+        CHECK(t[i].seq == i);
+        CHECK(t[i].host == "a");
+        CHECK(t[i].verb == (i % 2 ? "MAIL" : "RCPT"));
+        CHECK(t[i].bytes == "2" + line.substr(1) + std::to_string(i));
+    }
+    t.clear();
+    fill('3', 3);
+    CHECK(t.size() == 3);
+    CHECK(t[2].bytes == "3" + line.substr(1) + "2");
+}

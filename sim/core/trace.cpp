@@ -140,7 +140,7 @@ std::uint64_t Trace::append(const Event& e, std::string&& bytes) {
 }
 
 std::uint64_t Trace::push(const Record& r) {
-    if ((record_count_ & kRecordMask) == 0)
+    if ((record_count_ & kRecordMask) == 0 && (record_count_ >> kRecordShift) == record_blocks_.size())
         record_blocks_.push_back(allocate_block<Record>(sizeof(Record) << kRecordShift));
     record_blocks_.back().get()[record_count_ & kRecordMask] = r;
     std::uint64_t seq = record_count_++;
@@ -179,9 +179,13 @@ size_t Trace::memory_bytes() const {
 }
 
 void Trace::clear() {
-    record_blocks_.clear();
+    // The first block of records and the first chunk of the usual size stay,
+    // mapped and ready: a consumer that drops events as it goes (a streaming
+    // import) does not map, fault in and unmap fresh huge pages each time.
+    if (record_blocks_.size() > 1) record_blocks_.erase(record_blocks_.begin() + 1, record_blocks_.end());
     record_count_ = 0;
-    chunks_.clear();
+    if (!chunks_.empty() && chunks_.front().get_deleter().bytes != kChunk) chunks_.clear();
+    if (chunks_.size() > 1) chunks_.erase(chunks_.begin() + 1, chunks_.end());
     chunk_used_ = 0;
     adopted_.clear();
     strings_.assign(1, std::string{});

@@ -82,6 +82,7 @@ public:
     // Called after every append (the CLI prints as a simulation runs).
     std::function<void(const Event&)> on_append;
 
+    // Drops every event and string; the first blocks stay for reuse.
     void clear();
 
 private:

@@ -13,6 +13,7 @@
 //
 //   import, streaming   sim/import's PacketImporter over the file, the
 //                       trace's events counted and dropped every 4 MiB
+//                       or so (the trace keeps its first 6 MiB of blocks)
 //                       (what the importer itself holds: reassembly and
 //                       the unit being gathered)
 //   import, whole trace import_capture as `mailsim import` and the GUI run
@@ -25,7 +26,8 @@
 //
 // and prints MB/s of the capture file for each, with the peak memory, and
 // how many times faster the streaming import is than tshark and tcpflow.
-// --import-only leaves the tools out. tshark and tcpflow are not in
+// --import-only leaves the tools out. --streaming FILE runs only the
+// streaming import of FILE, in this process (for a profiler or heaptrack). tshark and tcpflow are not in
 // .ci/packages (only this program uses them; each is skipped, saying so,
 // when it is not installed); install them to compare:
 //   apt-get install --no-install-recommends tshark tcpflow
@@ -34,6 +36,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -113,6 +116,7 @@ std::vector<std::pair<bool, std::string>> session(int kind, size_t size, std::mt
 struct Made {
     std::uint64_t largest = 0;  // the largest stream's bytes (both ways)
     size_t largest_index = 0;   // its connection, counted from 0 in the order they start
+    std::uint64_t in_flight = 0;  // the most bytes of units in flight at once (each open session's largest)
 };
 
 // Writes the capture.
@@ -130,11 +134,13 @@ Made make_capture(const std::string& path, std::uint64_t target) {
         capture::Conversation c;
         std::vector<std::string> frames;
         size_t next = 0;
+        size_t largest_unit = 0;
     };
     std::vector<Live> live;
     std::uint16_t port = 10000;
     const std::uint16_t server_ports[] = {25, 110, 143};
     size_t sessions = 0;
+    bool want_large = false;
     auto start = [&]() {
         Live l;
         const int kind = static_cast<int>(sessions % 3);
@@ -145,13 +151,23 @@ Made make_capture(const std::string& path, std::uint64_t target) {
         l.c.server_port = server_ports[kind];
         l.c.client_isn = static_cast<std::uint32_t>(rng());
         l.c.server_isn = static_cast<std::uint32_t>(rng());
-        // Mostly small messages, now and then a large one.
-        const size_t size = sessions % 50 == 7 ? (16u << 20) : (20u << 10) + (rng() % (600u << 10));
+        // Mostly small messages, now and then a large one: one in 50
+        // sessions, and never two at once (a large one lasts while some
+        // two hundred small ones come and go beside it), so that the
+        // importer's peak is set by the largest stream, not by several
+        // of them in flight together.
+        if (sessions % 50 == 7) want_large = true;
+        size_t large_live = 0;
+        for (const auto& other : live) large_live += other.largest_unit >= (16u << 20);
+        const bool large = want_large && large_live == 0;
+        if (large) want_large = false;
+        const size_t size = large ? (16u << 20) : (20u << 10) + (rng() % (600u << 10));
         const auto units = session(kind, size, rng);
         std::uint64_t total = 0;
         l.frames = l.c.handshake();
         for (const auto& [client, bytes] : units) {
             total += bytes.size();
+            l.largest_unit = std::max(l.largest_unit, bytes.size());
             for (auto& s : l.c.send(client, bytes, 1448)) l.frames.push_back(std::move(s));
             if (rng() % 8 == 0) l.frames.push_back(l.frames.back());  // a retransmission
         }
@@ -163,6 +179,9 @@ Made make_capture(const std::string& path, std::uint64_t target) {
         }
         ++sessions;
         live.push_back(std::move(l));
+        std::uint64_t in_flight = 0;
+        for (const auto& other : live) in_flight += other.largest_unit;
+        made.in_flight = std::max(made.in_flight, in_flight);
     };
     while (w.bytes < target || !live.empty()) {
         while (live.size() < 8 && w.bytes < target) start();
@@ -177,13 +196,15 @@ Made make_capture(const std::string& path, std::uint64_t target) {
         }
     }
     std::fclose(f);
-    std::printf("capture: %s, %.1f MiB, %zu sessions, largest stream %.1f MiB\n", path.c_str(),
-                static_cast<double>(w.bytes) / (1 << 20), sessions, static_cast<double>(made.largest) / (1 << 20));
+    std::printf("capture: %s, %.1f MiB, %zu sessions, largest stream %.1f MiB, at most %.1f MiB of units in flight at once\n",
+                path.c_str(), static_cast<double>(w.bytes) / (1 << 20), sessions, static_cast<double>(made.largest) / (1 << 20),
+                static_cast<double>(made.in_flight) / (1 << 20));
     return made;
 }
 
 struct Figures {
-    double seconds = 0;
+    double seconds = 0;      // wall clock
+    double cpu_seconds = 0;  // user + system, of the child and what it waited for
     long max_rss_kib = 0;
     int status = 0;
 };
@@ -201,7 +222,8 @@ Figures in_child(F work) {
     int status = 0;
     rusage ru{};
     ::wait4(pid, &status, 0, &ru);
-    return {std::chrono::duration<double>(Clock::now() - t0).count(), ru.ru_maxrss,
+    auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    return {std::chrono::duration<double>(Clock::now() - t0).count(), secs(ru.ru_utime) + secs(ru.ru_stime), ru.ru_maxrss,
             WIFEXITED(status) ? WEXITSTATUS(status) : -1};
 }
 
@@ -224,6 +246,33 @@ bool have(const char* program) {
     return std::system((std::string("command -v ") + program + " >/dev/null 2>&1").c_str()) == 0;
 }
 
+// The streaming import of `path`: the trace's events counted and dropped every 4 MiB.
+int stream_import(const std::string& path) {
+    std::printf("  resident before the import: %.1f MiB\n", resident_mib());
+    mailsim::import::CaptureFile file;
+    if (!file.open_path(path)) return 1;
+    mailsim::Trace trace;
+    std::uint64_t events = 0;
+    mailsim::import::PacketImporter importer(trace);
+    while (auto p = file.next()) {
+        importer.packet(p->time_us, file.link_type(), p->data);
+        // (The trace keeps its first blocks, 6 MiB, when cleared: clearing
+        // past 8 MiB drops the events every 4 MiB or so of content.)
+        if (trace.memory_bytes() > (8u << 20)) {
+            events += trace.size();
+            trace.clear();
+        }
+    }
+    importer.finish();
+    events += trace.size();
+    const auto& s = importer.stats();
+    std::printf("  %llu packets, %llu connections shown, %llu events, %.1f MiB of streams, %llu gaps\n",
+                static_cast<unsigned long long>(s.packets), static_cast<unsigned long long>(s.mail_connections),
+                static_cast<unsigned long long>(events), static_cast<double>(s.stream_bytes) / (1 << 20),
+                static_cast<unsigned long long>(s.gaps));
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -236,8 +285,10 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--keep") && i + 1 < argc) keep = argv[++i];
         else if (!std::strcmp(argv[i], "--import-only")) import_only = true;
         else if (!std::strcmp(argv[i], "--tshark-timeout") && i + 1 < argc) tshark_timeout = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--streaming") && i + 1 < argc) return stream_import(argv[++i]);
+        else if (!std::strcmp(argv[i], "--streaming") && i + 1 < argc) return stream_import(argv[++i]);
         else {
-            std::fprintf(stderr, "usage: bench_import [--mib N] [--keep FILE] [--import-only] [--tshark-timeout S]\n");
+            std::fprintf(stderr, "usage: bench_import [--mib N] [--keep FILE] [--import-only] [--tshark-timeout S] | --streaming FILE\n");
             return 2;
         }
     }
@@ -256,37 +307,13 @@ int main(int argc, char** argv) {
     std::ifstream(largest_file) >> largest >> largest_index;
     const double file_mb = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
     auto report = [&](const char* what, const Figures& f) {
-        std::printf("%-22s %7.2f s  %8.1f MB/s  peak %8.1f MiB (%.2f× the largest stream)%s\n", what, f.seconds,
-                    file_mb / f.seconds, f.max_rss_kib / 1024.0,
+        std::printf("%-22s %7.2f s (CPU %.2f s)  %8.1f MB/s  peak %8.1f MiB (%.2f× the largest stream)%s\n", what,
+                    f.seconds, f.cpu_seconds, file_mb / f.seconds, f.max_rss_kib / 1024.0,
                     static_cast<double>(f.max_rss_kib) * 1024.0 / static_cast<double>(largest),
                     f.status == 0 ? "" : "  [failed]");
         std::fflush(stdout);
     };
-    const Figures streaming = in_child([&] {
-               std::printf("  resident before the import: %.1f MiB\n", resident_mib());
-               mailsim::import::CaptureFile file;
-               if (!file.open_path(path)) return 1;
-               mailsim::Trace trace;
-               std::uint64_t events = 0;
-               {
-                   mailsim::import::PacketImporter importer(trace);
-                   while (auto p = file.next()) {
-                       importer.packet(p->time_us, file.link_type(), p->data);
-                       if (trace.memory_bytes() > (4u << 20)) {
-                           events += trace.size();
-                           trace.clear();
-                       }
-                   }
-                   importer.finish();
-                   events += trace.size();
-                   const auto& s = importer.stats();
-                   std::printf("  %llu packets, %llu connections shown, %llu events, %.1f MiB of streams, %llu gaps\n",
-                               static_cast<unsigned long long>(s.packets), static_cast<unsigned long long>(s.mail_connections),
-                               static_cast<unsigned long long>(events), static_cast<double>(s.stream_bytes) / (1 << 20),
-                               static_cast<unsigned long long>(s.gaps));
-               }
-               return 0;
-           });
+    const Figures streaming = in_child([&] { return stream_import(path); });
     report("import, streaming", streaming);
     report("import, whole trace", in_child([&] {
                auto r = mailsim::import::import_capture(path);
@@ -304,7 +331,8 @@ int main(int argc, char** argv) {
     // connections in the order they first appear, as make_capture starts them).
     auto compare = [&](const char* what, const Figures& f) {
         if (f.status != 0 || streaming.status != 0) return;
-        std::printf("  import (streaming) / %s: %.1f×\n", what, f.seconds / streaming.seconds);
+        std::printf("  import (streaming) / %s: %.1f× by the clock, %.1f× by CPU time\n", what, f.seconds / streaming.seconds,
+                    f.cpu_seconds / streaming.cpu_seconds);
     };
     if (have("tshark")) {
         const std::string follow = "-z follow,tcp,raw,0 -z follow,tcp,raw," + std::to_string(largest_index);
