@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/allocator.hpp"
 #include "core/network.hpp"
 #include "core/printable.hpp"
 #include "core/trace_json.hpp"
@@ -347,4 +348,33 @@ TEST_CASE("a cleared trace keeps its first blocks and fills them again correctly
     fill('3', 3);
     CHECK(t.size() == 3);
     CHECK(t[2].bytes == "3" + line.substr(1) + "2");
+}
+
+namespace {
+double resident_mib_now() {
+    long pages = 0, resident = 0;
+    if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+        std::fclose(f);
+    }
+    return static_cast<double>(resident) * 4096.0 / (1 << 20);
+}
+}  // namespace
+
+TEST_CASE("release() empties a string and gives a large buffer's pages back at once") {
+    std::string small(1000, 'x');
+    mailsim::release(small);
+    CHECK(small.empty());
+    CHECK(small.capacity() < 1000);
+
+    std::string large(4u << 20, 'x');  // written: every page in memory
+    const double before = resident_mib_now();
+    mailsim::release(large);
+    const double after = resident_mib_now();
+    CHECK(large.empty());
+    CHECK(before - after > 3.0);  // (mimalloc alone would have kept them a while)
+    // The memory can be had again, and holds what is written into it.
+    std::string again(4u << 20, 'y');
+    CHECK(again[0] == 'y');
+    CHECK(again[(4u << 20) - 1] == 'y');
 }

@@ -1,6 +1,8 @@
 // allocator.hpp — how the programs set up their allocator.
 #pragma once
 
+#include <string>
+
 #if defined(MAILSIM_MIMALLOC)
 #include <mimalloc.h>
 #endif
@@ -19,5 +21,15 @@ inline void configure_allocator() {
     mi_option_set_enabled(mi_option_large_os_pages, true);
 #endif
 }
+
+// Empties `s`, first giving the pages of a large buffer (256 KiB and up)
+// back to the system. The allocator keeps what is freed for a while before
+// it returns it (mimalloc: 25 ms), which costs nothing at a simulation's
+// pace; but the capture importer goes through buffers of megabytes at
+// hundreds of MB/s, and a stream of 300 MiB imported with its events
+// dropped as they came peaked at 45 MiB resident, 9 of them freed buffers
+// waiting. The pages given back read as zeros if the allocator hands the
+// memory out again.
+void release(std::string& s);
 
 }  // namespace mailsim

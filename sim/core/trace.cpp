@@ -1,6 +1,8 @@
 // trace.cpp — compact storage of events.
 #include "core/trace.hpp"
 
+#include "core/allocator.hpp"
+
 #include <sys/mman.h>
 
 #include <cstdlib>
@@ -80,6 +82,7 @@ std::string_view Trace::store(std::string_view a, std::string_view b, std::strin
     size_t need = a.size() + b.size() + c.size();
     if (chunks_.empty() || chunk_used_ + need > chunks_.back().get_deleter().bytes) {
         size_t size = need > kChunk ? need : kChunk;
+        if (chunks_.empty()) chunk_tail_released_ = false;
         chunks_.push_back(allocate_block<char>(size));
         chunk_used_ = 0;
     }
@@ -128,7 +131,9 @@ std::uint64_t Trace::append(const Event& e, std::string&& bytes) {
     if (bytes.size() < kAdoptFrom) {
         Event copy = e;
         copy.bytes = bytes;
-        return append(copy);
+        const std::uint64_t seq = append(copy);
+        release(bytes);  // (a unit cut from a large buffer: its pages go back now)
+        return seq;
     }
     Record r = record_of(e);
     r.bytes_len = static_cast<std::uint32_t>(bytes.size());
@@ -185,8 +190,16 @@ void Trace::clear() {
     if (record_blocks_.size() > 1) record_blocks_.erase(record_blocks_.begin() + 1, record_blocks_.end());
     record_count_ = 0;
     if (!chunks_.empty() && chunks_.front().get_deleter().bytes != kChunk) chunks_.clear();
+    // Of the chunk kept, only its first huge page stays in memory (the rest
+    // was faulted in whole when mapped, or has been written since): a
+    // consumer that clears often uses no more.
+    if (!chunks_.empty() && (chunks_.size() > 1 || chunk_used_ > kHugePage || !chunk_tail_released_)) {
+        ::madvise(chunks_.front().get() + kHugePage, kChunk - kHugePage, MADV_DONTNEED);
+        chunk_tail_released_ = true;
+    }
     if (chunks_.size() > 1) chunks_.erase(chunks_.begin() + 1, chunks_.end());
     chunk_used_ = 0;
+    for (auto& a : adopted_) release(a);
     adopted_.clear();
     strings_.assign(1, std::string{});
     intern_cache_.fill(CacheSlot{});

@@ -130,6 +130,7 @@ private:
     size_t record_count_ = 0;
     std::vector<std::unique_ptr<char, BlockFree>> chunks_;
     size_t chunk_used_ = 0;      // bytes used in the last chunk
+    bool chunk_tail_released_ = false;  // the first chunk's pages past its first huge page (clear())
     // Buffers kept as given (append with a buffer); a record's offset with
     // kAdopted set is one of them: index << 32.
     std::vector<std::string> adopted_;

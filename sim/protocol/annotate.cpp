@@ -2,6 +2,8 @@
 // protocols' own rules are in */annotate_*.cpp.
 #include "protocol/annotate.hpp"
 
+#include "core/allocator.hpp"
+
 #include "protocol/annotate_state.hpp"
 #include "protocol/line_framer.hpp"
 #include "protocol/outgoing.hpp"
@@ -92,16 +94,25 @@ std::string_view Annotator::pending_bytes(Direction dir) const { return state_->
 
 namespace {
 
+// Moves `held` to a buffer of `capacity`, releasing the old one.
+void move_to(std::string& held, size_t capacity) {
+    std::string moved;
+    moved.reserve(capacity);
+    moved.append(held);
+    release(held);
+    held = std::move(moved);
+}
+
 // Appends to a unit being gathered. Past 64 KiB its buffer grows eightfold
-// at a time, not twofold: each move to a larger buffer leaves the old one
-// to the allocator (mimalloc gives it back to the system only after a
-// delay), so a message of 16 MiB gathered in doublings from 64 KiB once
-// held 31 MiB of old buffers besides itself; in steps of eight, 4.6 MiB.
-// (What is reserved and not yet written costs address space, not memory.)
+// at a time, not twofold, and the old buffer's pages go back to the system
+// at once (core/allocator.hpp's release(): the allocator would keep them a
+// while): a message of 16 MiB gathered in doublings from 64 KiB once held
+// 31 MiB of old buffers besides itself. (What is reserved and not yet
+// written costs address space, not memory.)
 void grow_by(std::string& held, std::string_view bytes) {
     constexpr size_t kLarge = 64 * 1024;
     const size_t need = held.size() + bytes.size();
-    if (need > held.capacity() && held.size() >= kLarge) held.reserve(std::max(need, held.capacity() * 8));
+    if (need > held.capacity() && held.size() >= kLarge) move_to(held, std::max(need, held.capacity() * 8));
     held.append(bytes);
 }
 
@@ -124,7 +135,7 @@ std::vector<Unit> Annotator::feed(Direction dir, std::string_view bytes) {
     const size_t left = cut(dir, held, false, out, &held).size();
     held.erase(0, held.size() - left);
     // (A unit gathered in place grows eightfold, so it fills at least an eighth of its buffer.)
-    if (held.capacity() > (1u << 20) && held.size() < held.capacity() / 16) held.shrink_to_fit();
+    if (held.capacity() > (1u << 20) && held.size() < held.capacity() / 16) move_to(held, held.size());
     return out;
 }
 

@@ -12,10 +12,10 @@
 // its own:
 //
 //   import, streaming   sim/import's PacketImporter over the file, the
-//                       trace's events counted and dropped every 4 MiB
-//                       or so (the trace keeps its first 6 MiB of blocks)
-//                       (what the importer itself holds: reassembly and
-//                       the unit being gathered)
+//                       trace's events counted and dropped as they come
+//                       (the trace keeps its first blocks, 4 MiB of them
+//                       in memory): what the importer itself holds,
+//                       reassembly and the units being gathered
 //   import, whole trace import_capture as `mailsim import` and the GUI run
 //                       it: the trace holds every byte of every stream
 //   tshark              tshark -r FILE -q -z follow,tcp,raw,0 -z follow,tcp,raw,N
@@ -246,7 +246,7 @@ bool have(const char* program) {
     return std::system((std::string("command -v ") + program + " >/dev/null 2>&1").c_str()) == 0;
 }
 
-// The streaming import of `path`: the trace's events counted and dropped every 4 MiB.
+// The streaming import of `path`: the trace's events counted and dropped as they come.
 int stream_import(const std::string& path) {
     std::printf("  resident before the import: %.1f MiB\n", resident_mib());
     mailsim::import::CaptureFile file;
@@ -256,9 +256,8 @@ int stream_import(const std::string& path) {
     mailsim::import::PacketImporter importer(trace);
     while (auto p = file.next()) {
         importer.packet(p->time_us, file.link_type(), p->data);
-        // (The trace keeps its first blocks, 6 MiB, when cleared: clearing
-        // past 8 MiB drops the events every 4 MiB or so of content.)
-        if (trace.memory_bytes() > (8u << 20)) {
+        // (Clearing is cheap: the trace keeps its first blocks.)
+        if (trace.size() > 0) {
             events += trace.size();
             trace.clear();
         }
@@ -285,7 +284,6 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--keep") && i + 1 < argc) keep = argv[++i];
         else if (!std::strcmp(argv[i], "--import-only")) import_only = true;
         else if (!std::strcmp(argv[i], "--tshark-timeout") && i + 1 < argc) tshark_timeout = std::atoi(argv[++i]);
-        else if (!std::strcmp(argv[i], "--streaming") && i + 1 < argc) return stream_import(argv[++i]);
         else if (!std::strcmp(argv[i], "--streaming") && i + 1 < argc) return stream_import(argv[++i]);
         else {
             std::fprintf(stderr, "usage: bench_import [--mib N] [--keep FILE] [--import-only] [--tshark-timeout S] | --streaming FILE\n");
