@@ -169,9 +169,9 @@ void show_connection(App& app, live::ClientFeed& feed) {
     const live::Target& t = feed.target();
     const std::string url = fmt::format("{}{}://{}:{}", t.protocol, t.implicit_tls ? "s" : "", t.host, t.port);
     ImGui::TextWrapped("%s", TF(app, phase_key(st.phase), {{"url", url}}).c_str());
-    // A wait on the network is not cut short: Disconnect comes after the reply, or the time-out.
-    if (st.close_asked && (st.phase == live::ClientStatus::Phase::waiting || st.phase == live::ClientStatus::Phase::connecting))
-        warning_text(TF(app, "gui.live.connect.close_pending", {{"seconds", std::to_string(app.live.timeout_s)}}).c_str());
+    // Disconnect cuts a wait for a reply short, not a connection attempt (connect, TLS handshake).
+    if (st.close_asked && st.phase == live::ClientStatus::Phase::connecting)
+        warning_text(T(app, "gui.live.connect.close_pending"));
     if (st.tls) show_tls(app, *st.tls);
     if (!st.error.empty()) error_text(st.error);
     if (st.sent) {

@@ -107,12 +107,35 @@ TEST_CASE("a greeting that does not come in time leaves the reason, kept after D
     client_feed_test::SilentServer silent;
     auto owned = client_feed_test::feed_to(silent.port, 1000);
     live::ClientFeed& feed = *owned;
-    feed.close();  // asked while the greeting is awaited: done after the time-out
-    CHECK(feed.status().close_asked);
+    client_feed_test::poll_until(feed, [&] { return !feed.status().error.empty(); });
+    CHECK(feed.status().error == "no reply within 1 s");
+    CHECK(feed.status().phase == live::ClientStatus::Phase::connected);  // still connected: a command may follow
+    feed.close();
     client_feed_test::poll_until(feed, [&] { return feed.finished(); });
     REQUIRE(feed.finished());
     const auto st = feed.status();
     CHECK(st.phase == live::ClientStatus::Phase::closed);
     CHECK(st.error == "no reply within 1 s");
     CHECK(test::events_of(feed.trace(), EventKind::close).size() == 1);
+}
+
+TEST_CASE("Disconnect while a reply is awaited cuts the wait short and records the client's close", "[live]") {
+    client_feed_test::SilentServer silent;
+    auto owned = client_feed_test::feed_to(silent.port, 20000);
+    live::ClientFeed& feed = *owned;
+    client_feed_test::poll_until(feed, [&] { return feed.trace().size() >= 1; });  // connected, waiting for the greeting
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    REQUIRE_FALSE(feed.finished());
+    const auto t0 = std::chrono::steady_clock::now();
+    feed.close();
+    CHECK(feed.status().close_asked);
+    client_feed_test::poll_until(feed, [&] { return feed.finished(); });
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));  // not the 20 s time-out
+    REQUIRE(feed.finished());
+    const auto st = feed.status();
+    CHECK(st.phase == live::ClientStatus::Phase::closed);
+    CHECK(st.error == "closed while waiting for the server");
+    const auto closes = test::events_of(feed.trace(), EventKind::close);
+    REQUIRE(closes.size() == 1);
+    CHECK(closes[0].dir == Direction::to_server);  // by the client
 }

@@ -125,9 +125,10 @@ struct ClientFeed::Shared {
             if (!ok) status.error = session.error();
             else if (!std::holds_alternative<CloseRequest>(r)) status.error.clear();
             status.in_text = session.in_text();
-            status.phase = session.connected() ? ClientStatus::Phase::connected
-                           : ok                ? ClientStatus::Phase::closed
-                                               : ClientStatus::Phase::failed;
+            // (A close asked for while a reply was awaited cut the wait short: closed, not failed.)
+            status.phase = session.connected()        ? ClientStatus::Phase::connected
+                           : ok || status.close_asked ? ClientStatus::Phase::closed
+                                                      : ClientStatus::Phase::failed;
             // A connection that is over takes no more requests: the worker ends.
             if (!session.connected()) break;
         }
@@ -206,6 +207,7 @@ ClientFeed::ClientFeed(Target target, LiveOptions options, std::string user, std
 }
 
 ClientFeed::~ClientFeed() {
+    shared_->session.interrupt();  // a wait for a reply ends within a tenth of a second
     std::unique_lock lock(shared_->mutex);
     shared_->stop = true;
     shared_->wake.notify_all();
@@ -222,7 +224,10 @@ ClientFeed::~ClientFeed() {
 void ClientFeed::request(ClientRequest r) {
     std::lock_guard lock(shared_->mutex);
     if (shared_->done) return;  // the connection is over: nobody would do it
-    if (std::holds_alternative<CloseRequest>(r)) shared_->status.close_asked = true;
+    if (std::holds_alternative<CloseRequest>(r)) {
+        shared_->status.close_asked = true;
+        shared_->session.interrupt();  // (only its atomic flag: the session is the worker's)
+    }
     shared_->queue.push_back(std::move(r));
     ++shared_->status.queued;
     shared_->wake.notify_all();

@@ -12,11 +12,13 @@
 // or failed (with LiveSession's reason).
 //
 // The worker ends when the connection does (closed by either side, or
-// failed); requests still queued then are dropped. Destroying the feed asks the worker to stop and joins it when it stops
-// within a quarter of a second; a worker still inside a network wait (a connect to a
-// silent host, a reply that does not come) is left to finish that wait on
-// its own — its state is shared, not owned by the feed — so closing the
-// window never waits for a time-out.
+// failed); requests still queued then are dropped. A close cuts short a
+// wait for a reply (LiveSession::interrupt). Destroying the feed does the
+// same and joins the worker when it stops within a quarter of a second; a
+// worker still inside a wait that cannot be cut short (a connect to a
+// silent host, a TLS handshake) is left to finish it on its own — its state
+// is shared, not owned by the feed — so closing the window never waits for
+// a time-out.
 //
 // A request is one alternative of ClientRequest and one handler in
 // client_feed.cpp.
@@ -82,7 +84,7 @@ struct ClientStatus {
     size_t replies = 0;              // server replies recorded so far
     size_t queued = 0;               // requests not yet done (the one being done included)
     size_t unread = 0;               // events recorded that poll() has not yet put in trace()
-    bool close_asked = false;        // a CloseRequest is queued (it waits for the request before it)
+    bool close_asked = false;        // a CloseRequest is queued (a wait for a reply before it is cut short)
     std::optional<smtp::TransactionResult> sent;  // the last SendRequest's recipients, as the engine saw them
     std::optional<std::vector<FetchedSummary>> fetched;  // the last FetchRequest's messages
 };

@@ -1,6 +1,7 @@
 // live_session.cpp — connect, greet, command and reply, TLS, redaction.
 #include "live/live_session.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -158,21 +159,37 @@ bool LiveSession::send_line(const std::string& line) {
     return true;
 }
 
-bool LiveSession::await_reply(bool greeting) {
-    last_was_final_ = false;
-    while (!last_was_final_) {
-        auto got = link_->receive(options_.timeout_ms);
-        if (!got) {
-            error_ = fmt::format("no reply within {} s", options_.timeout_ms / 1000);
-            return false;
+std::optional<std::string> LiveSession::receive_bytes() {
+    // Waited for in slices, so that interrupt() is seen within one.
+    constexpr int kSliceMs = 100;
+    for (int waited = 0; waited < options_.timeout_ms; waited += kSliceMs) {
+        if (interrupted_.load()) {
+            error_ = "closed while waiting for the server";
+            close();
+            return std::nullopt;
         }
+        auto got = link_->receive(std::min(kSliceMs, options_.timeout_ms - waited));
+        if (!got) continue;
         if (got->empty()) {
             for (const auto& u : annotator_.finish(Direction::to_client)) record(u);
             error_ = "the server closed the connection";
             tcp_event(EventKind::close, false, "FIN");
             link_.reset();
-            return false;
+            return std::nullopt;
         }
+        return got;
+    }
+    error_ = fmt::format("no reply within {} s", options_.timeout_ms / 1000);
+    return std::nullopt;
+}
+
+void LiveSession::interrupt() { interrupted_.store(true); }
+
+bool LiveSession::await_reply(bool greeting) {
+    last_was_final_ = false;
+    while (!last_was_final_) {
+        auto got = receive_bytes();
+        if (!got) return false;
         for (const auto& u : annotator_.feed(Direction::to_client, *got)) {
             record(u);
             // IMAP's untagged data comes before the answer: a tagged line or "+" ends the exchange.
@@ -246,18 +263,8 @@ bool LiveSession::drive(Engine& engine, Events events) {
             close();
             return true;
         }
-        auto got = link_->receive(options_.timeout_ms);
-        if (!got) {
-            error_ = fmt::format("no reply within {} s", options_.timeout_ms / 1000);
-            return false;
-        }
-        if (got->empty()) {
-            for (const auto& u : annotator_.finish(Direction::to_client)) record(u);
-            tcp_event(EventKind::close, false, "FIN");
-            link_.reset();
-            error_ = "the server closed the connection";
-            return false;
-        }
+        auto got = receive_bytes();
+        if (!got) return false;
         for (const auto& u : annotator_.feed(Direction::to_client, *got)) record(u);
         engine.receive(*got);
     }

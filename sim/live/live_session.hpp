@@ -21,6 +21,7 @@
 // IMAP client engines' survey plans.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -85,6 +86,11 @@ public:
     bool command(const std::string& line);
     // Closes and records the close.
     void close();
+    // From any thread: a wait for the server's bytes (a reply, or an
+    // engine's session) ends within a tenth of a second; the call waiting
+    // returns false, and the connection is closed and recorded as closed by
+    // the client. Every later wait ends the same way.
+    void interrupt();
     // After open(), on an SMTP connection: mailsim's own SMTP client engine
     // sends `content` (header, empty line, body; CRLF line ends) from `from`
     // to each of `to` (EHLO, MAIL, RCPT, DATA, pipelined where the server
@@ -119,6 +125,9 @@ private:
     bool send_line(const std::string& line);
     // Reads until the reply to what was sent (or the greeting) is whole.
     bool await_reply(bool greeting);
+    // The next bytes from the server, or nullopt with error_ set: time-out,
+    // interrupt() (the connection then closed), or closed by the server.
+    std::optional<std::string> receive_bytes();
     bool upgrade(bool after_command);
     void record(const protocol::Unit& u);
     // connect, refuse or close, by the client or the server.
@@ -140,6 +149,7 @@ private:
     std::string last_verb_;
     bool in_text_ = false;         // SMTP after 354: lines are message text up to "."
     std::string greeting_;         // the server's first reply, for an engine that starts after open()
+    std::atomic<bool> interrupted_{false};
 };
 
 }  // namespace mailsim::live
