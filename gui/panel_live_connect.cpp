@@ -173,7 +173,7 @@ void show_connection(App& app, live::ClientFeed& feed) {
     if (st.close_asked && st.phase == live::ClientStatus::Phase::connecting)
         warning_text(T(app, "gui.live.connect.close_pending"));
     if (st.tls) show_tls(app, *st.tls);
-    if (!st.error.empty()) error_text(st.error);
+    if (!st.failure.key.empty()) error_text(TF(app, st.failure.key, st.failure.params));
     if (st.sent) {
         for (const auto& r : st.sent->recipients) {
             const bool ok = r.outcome == smtp::RecipientResult::Outcome::accepted;

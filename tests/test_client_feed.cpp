@@ -66,6 +66,10 @@ TEST_CASE("a client feed that cannot connect says failed with the reason, and it
     const auto st = feed.status();
     CHECK(st.phase == live::ClientStatus::Phase::failed);
     CHECK(st.error.find("could not connect") != std::string::npos);
+    // The same reason as a key and values, said in the viewer's language.
+    CHECK(st.failure.key == "live.error.connect");
+    CHECK(st.failure.message() == st.error);
+    CHECK(st.failure.message(text::Lang::zh).starts_with("无法连接到 127.0.0.1 的 "));
     CHECK(st.queued == 0);
     REQUIRE(feed.trace().size() == 2);
     CHECK(feed.trace().at(0).kind == EventKind::connect);
@@ -135,6 +139,7 @@ TEST_CASE("Disconnect while a reply is awaited cuts the wait short and records t
     const auto st = feed.status();
     CHECK(st.phase == live::ClientStatus::Phase::closed);
     CHECK(st.error == "closed while waiting for the server");
+    CHECK(st.failure.message(text::Lang::zh) == "在等待服务器时关闭了连接");
     const auto closes = test::events_of(feed.trace(), EventKind::close);
     REQUIRE(closes.size() == 1);
     CHECK(closes[0].dir == Direction::to_server);  // by the client

@@ -137,7 +137,7 @@ int cmd_connect(const ConnectOptions& o, const CommonOptions& c) {
         return 0;
     };
     if (!session.open()) {
-        std::fprintf(stderr, "mailsim: %s\n", session.error().c_str());
+        std::fprintf(stderr, "mailsim: %s\n", session.failure().message(lang).c_str());
         save();
         return 1;
     }
@@ -165,7 +165,7 @@ int cmd_connect(const ConnectOptions& o, const CommonOptions& c) {
         session.close();
         int status = 0;
         if (!result) {
-            std::fprintf(stderr, "mailsim: %s\n", session.error().c_str());
+            std::fprintf(stderr, "mailsim: %s\n", session.failure().message(lang).c_str());
             status = 1;
         } else {
             for (const auto& r : result->recipients) {
@@ -191,7 +191,7 @@ int cmd_connect(const ConnectOptions& o, const CommonOptions& c) {
         session.close();
         int status = 0;
         if (!fetched) {
-            std::fprintf(stderr, "mailsim: %s\n", session.error().c_str());
+            std::fprintf(stderr, "mailsim: %s\n", session.failure().message(lang).c_str());
             status = 1;
         } else {
             out(fmt::format("\n{} message{} fetched\n", fetched->size(), fetched->size() == 1 ? "" : "s"));
@@ -227,8 +227,8 @@ int cmd_connect(const ConnectOptions& o, const CommonOptions& c) {
         // Blank lines and comments are skipped, except inside message text.
         if (!session.in_text() && (line.empty() || line[0] == '#')) continue;
         if (!session.command(fill(line, o, password))) {
-            if (session.connected() || !session.error().starts_with("the server closed")) {
-                std::fprintf(stderr, "mailsim: %s\n", session.error().c_str());
+            if (session.connected() || session.failure().key != "live.error.server_closed") {
+                std::fprintf(stderr, "mailsim: %s\n", session.failure().message(lang).c_str());
                 status = 1;
             }
             break;

@@ -122,8 +122,13 @@ struct ClientFeed::Shared {
             std::lock_guard lock(mutex);
             --status.queued;
             // A close keeps the reason of the failure before it (a reply that never came).
-            if (!ok) status.error = session.error();
-            else if (!std::holds_alternative<CloseRequest>(r)) status.error.clear();
+            if (!ok) {
+                status.error = session.error();
+                status.failure = session.failure();
+            } else if (!std::holds_alternative<CloseRequest>(r)) {
+                status.error.clear();
+                status.failure = {};
+            }
             status.in_text = session.in_text();
             // (A close asked for while a reply was awaited cut the wait short: closed, not failed.)
             status.phase = session.connected()        ? ClientStatus::Phase::connected

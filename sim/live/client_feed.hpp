@@ -78,7 +78,8 @@ std::string compose_message(const std::string& from, const std::vector<std::stri
 struct ClientStatus {
     enum class Phase { connecting, connected, waiting, closing, closed, failed };
     Phase phase = Phase::connecting;
-    std::string error;               // why the last request failed, or ""
+    std::string error;               // why the last request failed, or "" (English)
+    Failure failure;                 // the same as a key and values, for the viewer's language
     std::optional<TlsFacts> tls;     // the last handshake's facts (also when it was refused)
     bool in_text = false;            // SMTP after 354: lines are message text up to "."
     size_t replies = 0;              // server replies recorded so far

@@ -63,21 +63,21 @@ std::string x509_name_line(X509_NAME* name) {
 
 Link::~Link() = default;
 
-std::unique_ptr<Link> Link::open(const std::string& host, std::uint16_t port, std::string* error) {
+std::unique_ptr<Link> Link::open(const std::string& host, std::uint16_t port, Failure* error) {
     if (!net_ready()) {
-        *error = std::string("SDL_net could not start: ") + SDLNet_GetError();
+        *error = {"live.error.sdl_net", {{"reason", SDLNet_GetError()}}};
         return nullptr;
     }
     IPaddress ip;
     if (SDLNet_ResolveHost(&ip, host.c_str(), port) != 0) {
-        *error = "no such host: " + host;
+        *error = {"live.error.no_host", {{"host", host}}};
         return nullptr;
     }
     std::unique_ptr<Link> link(new Link());
     link->impl_ = std::make_unique<Impl>();
     link->impl_->sock = SDLNet_TCP_Open(&ip);
     if (!link->impl_->sock) {
-        *error = "could not connect to " + host + " port " + std::to_string(port) + ": " + SDLNet_GetError();
+        *error = {"live.error.connect", {{"host", host}, {"port", std::to_string(port)}, {"reason", SDLNet_GetError()}}};
         return nullptr;
     }
     link->impl_->set = SDLNet_AllocSocketSet(1);
@@ -152,14 +152,14 @@ std::optional<std::string> Link::receive(int timeout_ms) {
     }
 }
 
-bool Link::start_tls(const std::string& server_name, const TlsOptions& options, int timeout_ms, std::string* error) {
+bool Link::start_tls(const std::string& server_name, const TlsOptions& options, int timeout_ms, Failure* error) {
     Impl& m = *impl_;
     m.ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_min_proto_version(m.ctx, TLS1_2_VERSION);
     const bool trusted = options.cafile.empty() ? SSL_CTX_set_default_verify_paths(m.ctx) == 1
                                                 : SSL_CTX_load_verify_locations(m.ctx, options.cafile.c_str(), nullptr) == 1;
     if (!trusted) {
-        *error = "cannot read the CA file " + options.cafile + ": " + openssl_error();
+        *error = {"live.error.cafile", {{"path", options.cafile}, {"reason", openssl_error()}}};
         return false;
     }
     // Verification runs and its result is kept; whether to go on is decided
@@ -175,19 +175,19 @@ bool Link::start_tls(const std::string& server_name, const TlsOptions& options, 
     for (;;) {
         const int r = SSL_do_handshake(m.ssl);
         if (!flush_tls()) {
-            *error = "the connection closed during the TLS handshake";
+            *error = {"live.error.tls_closed", {}};
             return false;
         }
         if (r == 1) break;
         if (SSL_get_error(m.ssl, r) != SSL_ERROR_WANT_READ) {
-            *error = "TLS handshake failed: " + openssl_error();
+            *error = {"live.error.tls_failed", {{"reason", openssl_error()}}};
             return false;
         }
         std::string cipher;
         bool closed = false;
         if (!read_socket(timeout_ms, cipher, &closed)) {
-            *error = closed ? "the server closed the connection during the TLS handshake"
-                            : "no answer to the TLS handshake within " + std::to_string(timeout_ms / 1000) + " s";
+            *error = closed ? Failure{"live.error.tls_server_closed", {}}
+                            : Failure{"live.error.tls_timeout", {{"seconds", std::to_string(timeout_ms / 1000)}}};
             return false;
         }
         BIO_write(m.rbio, cipher.data(), static_cast<int>(cipher.size()));
@@ -204,8 +204,7 @@ bool Link::start_tls(const std::string& server_name, const TlsOptions& options, 
     facts_.verified = cert && v == X509_V_OK;
     facts_.verify_result = !cert ? "no certificate" : v == X509_V_OK ? "ok" : X509_verify_cert_error_string(v);
     if (!facts_.verified && !options.insecure) {
-        *error = "the server's certificate does not verify (" + facts_.verify_result + ") for " + server_name +
-                 "; --cafile FILE trusts a lab CA, --insecure goes on anyway";
+        *error = {"live.error.certificate", {{"reason", facts_.verify_result}, {"host", server_name}}};
         return false;
     }
     return true;

@@ -19,6 +19,8 @@
 #include <optional>
 #include <string>
 
+#include "text/text.hpp"
+
 typedef struct X509_name_st X509_NAME;
 
 namespace mailsim::live {
@@ -31,6 +33,16 @@ std::string x509_name_line(X509_NAME* name);
 // per-thread state (its error text) that it frees only for threads it made
 // itself (SDL_TLSCleanup).
 void end_link_thread();
+
+// Why a live call failed: a key of sim/text ("live.error.timeout") and its
+// values, so that each viewer says it in its own language (the GUI's Live
+// panel in Chinese); message() is the text, English by default (the CLI's
+// and the tests'). A value may hold a library's or a server's own words.
+struct Failure {
+    std::string key;
+    text::Params params;
+    std::string message(text::Lang lang = text::Lang::en) const { return key.empty() ? std::string() : text::get(lang, key, params); }
+};
 
 struct TlsOptions {
     std::string cafile;     // trust this CA (a lab's) instead of the system's store
@@ -53,7 +65,7 @@ public:
     Link& operator=(const Link&) = delete;
 
     // Connects to host:port; an error names what failed ("connection refused", "no such host").
-    static std::unique_ptr<Link> open(const std::string& host, std::uint16_t port, std::string* error);
+    static std::unique_ptr<Link> open(const std::string& host, std::uint16_t port, Failure* error);
 
     // Sends everything (through TLS once it is on); false when the connection is gone.
     bool send(std::string_view bytes);
@@ -61,7 +73,7 @@ public:
     std::optional<std::string> receive(int timeout_ms);
     // The TLS handshake as a client, for `server_name`; on failure `error`
     // says why (a certificate that does not verify names the reason).
-    bool start_tls(const std::string& server_name, const TlsOptions& options, int timeout_ms, std::string* error);
+    bool start_tls(const std::string& server_name, const TlsOptions& options, int timeout_ms, Failure* error);
     bool tls_on() const;
     const TlsFacts& tls() const { return facts_; }
     const std::string& peer_address() const { return peer_; }

@@ -94,8 +94,10 @@ void LiveSession::note(std::string_view verb, std::string_view args, std::string
 
 bool LiveSession::open() {
     tcp_event(EventKind::connect, true, fmt::format("port {}", target_.port));
-    link_ = Link::open(target_.host, target_.port, &error_);
+    Failure why;
+    link_ = Link::open(target_.host, target_.port, &why);
     if (!link_) {
+        fail(std::move(why));
         tcp_event(EventKind::refuse, false, error_);
         return false;
     }
@@ -106,8 +108,7 @@ bool LiveSession::open() {
     const std::string starttls = target_.protocol == "pop3" ? "STLS" : target_.protocol == "imap" ? "S1 STARTTLS" : "STARTTLS";
     if (!command(starttls)) return false;
     if (!link_->tls_on()) {
-        error_ = "the server refused " + starttls + "; nothing was sent in the clear after it";
-        return false;
+        return fail({"live.error.starttls_refused", {{"command", starttls}}});
     }
     return true;
 }
@@ -146,16 +147,10 @@ void LiveSession::record(const protocol::Unit& u) {
 }
 
 bool LiveSession::send_line(const std::string& line) {
-    if (!link_) {
-        error_ = "not connected";
-        return false;
-    }
+    if (!link_) return fail({"live.error.not_connected", {}});
     const std::string wire = line + "\r\n";
     for (const auto& u : annotator_.feed(Direction::to_server, wire)) record(u);
-    if (!link_->send(wire)) {
-        error_ = "the connection is gone";
-        return false;
-    }
+    if (!link_->send(wire)) return fail({"live.error.gone", {}});
     return true;
 }
 
@@ -164,7 +159,7 @@ std::optional<std::string> LiveSession::receive_bytes() {
     constexpr int kSliceMs = 100;
     for (int waited = 0; waited < options_.timeout_ms; waited += kSliceMs) {
         if (interrupted_.load()) {
-            error_ = "closed while waiting for the server";
+            fail({"live.error.interrupted", {}});
             close();
             return std::nullopt;
         }
@@ -172,18 +167,24 @@ std::optional<std::string> LiveSession::receive_bytes() {
         if (!got) continue;
         if (got->empty()) {
             for (const auto& u : annotator_.finish(Direction::to_client)) record(u);
-            error_ = "the server closed the connection";
+            fail({"live.error.server_closed", {}});
             tcp_event(EventKind::close, false, "FIN");
             link_.reset();
             return std::nullopt;
         }
         return got;
     }
-    error_ = fmt::format("no reply within {} s", options_.timeout_ms / 1000);
+    fail({"live.error.timeout", {{"seconds", std::to_string(options_.timeout_ms / 1000)}}});
     return std::nullopt;
 }
 
 void LiveSession::interrupt() { interrupted_.store(true); }
+
+bool LiveSession::fail(Failure why) {
+    failure_ = std::move(why);
+    error_ = failure_.message();
+    return false;
+}
 
 bool LiveSession::await_reply(bool greeting) {
     last_was_final_ = false;
@@ -203,6 +204,7 @@ bool LiveSession::await_reply(bool greeting) {
 }
 
 bool LiveSession::command(const std::string& line) {
+    fail({});  // (a failure before this call is not this one's)
     if (!send_line(line)) return false;
     // After 354 the lines are the message: sent as they come, and only the
     // "." that ends them gets a reply (RFC 5321 §4.1.1.4).
@@ -218,8 +220,9 @@ bool LiveSession::command(const std::string& line) {
 
 std::optional<smtp::TransactionResult> LiveSession::send_message(const std::string& from, const std::vector<std::string>& to,
                                                                  const std::string& content) {
+    fail({});  // (a failure before this call is not this one's)
     if (!link_ || target_.protocol != "smtp") {
-        error_ = link_ ? "a message is sent over SMTP only" : "not connected";
+        fail({link_ ? "live.error.smtp_only" : "live.error.not_connected", {}});
         return std::nullopt;
     }
     smtp::ClientSettings cs;
@@ -244,7 +247,7 @@ std::optional<smtp::TransactionResult> LiveSession::send_message(const std::stri
         while (auto e = engine.next_event())
             if (e->type == smtp::ClientSession::SessionEvent::Type::transaction_done) result = std::move(e->result);
     });
-    if (result) error_.clear();
+    if (result) fail({});
     return result;
 }
 
@@ -253,10 +256,7 @@ bool LiveSession::drive(Engine& engine, Events events) {
     for (;;) {
         for (auto& o : engine.take_output()) {
             for (const auto& u : annotator_.feed(Direction::to_server, o.bytes)) record(u);
-            if (!link_->send(o.bytes)) {
-                error_ = "the connection is gone";
-                return false;
-            }
+            if (!link_->send(o.bytes)) return fail({"live.error.gone", {}});
         }
         events();
         if (engine.wants_close()) {
@@ -271,8 +271,9 @@ bool LiveSession::drive(Engine& engine, Events events) {
 }
 
 std::optional<std::vector<FetchedMessage>> LiveSession::fetch_mail(const FetchOptions& options) {
+    fail({});  // (a failure before this call is not this one's)
     if (!link_ || (target_.protocol != "pop3" && target_.protocol != "imap")) {
-        error_ = link_ ? "mail is fetched over POP3 or IMAP only" : "not connected";
+        fail({link_ ? "live.error.fetch_only" : "live.error.not_connected", {}});
         return std::nullopt;
     }
     std::vector<FetchedMessage> messages;
@@ -324,8 +325,8 @@ std::optional<std::vector<FetchedMessage>> LiveSession::fetch_mail(const FetchOp
         }
         if (ok) return messages;
     }
-    if (!why.empty()) error_ = why;
-    if (error_.empty()) error_ = "the session ended before the mail was fetched";
+    if (!why.empty()) fail({"live.error.session", {{"reason", why}}});
+    if (error_.empty()) fail({"live.error.fetch_ended", {}});
     return std::nullopt;
 }
 
@@ -336,12 +337,12 @@ bool LiveSession::upgrade(bool after_command) {
         note("discard", fmt::format("{} bytes received in the clear before the handshake were dropped", stray),
              "live.tls.discarded", "");
     }
-    std::string why;
+    Failure why;
     if (!link_->start_tls(target_.host, options_.tls, options_.timeout_ms, &why)) {
+        fail(std::move(why));
         const auto& f = link_->tls();
-        nlohmann::json d = {{"error", why}, {"verify_result", f.verify_result}, {"subject", f.subject}, {"issuer", f.issuer}};
-        note("TLS", why, "live.tls.failed", d.dump());
-        error_ = why;
+        nlohmann::json d = {{"error", error_}, {"verify_result", f.verify_result}, {"subject", f.subject}, {"issuer", f.issuer}};
+        note("TLS", error_, "live.tls.failed", d.dump());
         link_.reset();
         return false;
     }

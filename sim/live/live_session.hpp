@@ -111,7 +111,10 @@ public:
     bool connected() const { return link_ != nullptr; }
     // SMTP after 354: the lines sent are message text (blank lines included).
     bool in_text() const { return in_text_; }
+    // Why the last call failed, in English ("" when it did not), and as a
+    // key and values for a viewer in another language.
     const std::string& error() const { return error_; }
+    const Failure& failure() const { return failure_; }
     const Trace& trace() const { return trace_; }
     Trace& trace() { return trace_; }
 
@@ -123,6 +126,8 @@ private:
     template <class Engine, class Events>
     bool drive(Engine& engine, Events events);
     bool send_line(const std::string& line);
+    // Sets the failure (an empty one clears it); false, for `return fail(...)`.
+    bool fail(Failure why);
     // Reads until the reply to what was sent (or the greeting) is whole.
     bool await_reply(bool greeting);
     // The next bytes from the server, or nullopt with error_ set: time-out,
@@ -143,7 +148,8 @@ private:
     protocol::Annotator annotator_;
     std::int64_t start_us_ = 0;
     std::uint32_t conn_ = 1;
-    std::string error_;
+    std::string error_;            // failure_ in English
+    Failure failure_;
     bool last_was_final_ = false;  // the last server unit ended an exchange
     bool last_positive_ = false;
     std::string last_verb_;
