@@ -344,7 +344,7 @@ struct LiveLab {
               "base_dir = " + d + "/run\nstate_dir = " + d + "/state\nlog_path = " + d + "/dovecot.log\n"
               "protocols = imap pop3\nlisten = 127.0.0.1\nssl = yes\nssl_cert = <" + d + "/server.crt\n"
               "ssl_key = <" + d + "/server.key\nssl_dh = </usr/share/dovecot/dh.pem\ndisable_plaintext_auth = no\n"
-              "auth_mechanisms = plain login\nfirst_valid_uid = 100\n"
+              "auth_mechanisms = plain login apop\nfirst_valid_uid = 100\n"
               "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u " + d + "/passwd\n}\n"
               "userdb {\n  driver = static\n  args = uid=dovecot gid=dovecot home=" + d + "/home/%u\n}\n"
               "mail_location = maildir:~/Maildir\n"

@@ -300,6 +300,22 @@ TEST_CASE("mailsim connect --fetch lists and fetches carol's mail by its own POP
     CHECK(with_key(t, "pop3.cmd.DELE").empty());
     CHECK(with_key(t, "live.tls.handshake").size() == 1);
     CHECK(slurp(lab.dir / "pop3-fetch.json").find("ketchup") == std::string::npos);
+    // APOP (RFC 1939 §7): Dovecot's greeting carries a timestamp once apop is
+    // among its mechanisms; the digest of it and the secret logs in, and the
+    // trace keeps neither.
+    fs::create_directories(lab.dir / "apop");
+    out = lab.fetch(pop3, "--apop --save " + (lab.dir / "apop").string(), &st, "apop-fetch");
+    INFO(out);
+    REQUIRE(st == 0);
+    check_saved(lab.dir / "apop", {"1.eml", "2.eml"});
+    t = lab.trace("apop-fetch");
+    REQUIRE(t.size() > 0);
+    const auto apop = with_key(t, "pop3.cmd.APOP");
+    REQUIRE(apop.size() == 1);
+    CHECK(apop[0].bytes == "APOP carol [redacted]\r\n");
+    CHECK(with_key(t, "pop3.cmd.PASS").empty());
+    CHECK(with_key(t, "pop3.cmd.USER").empty());
+    CHECK(slurp(lab.dir / "apop-fetch.json").find("ketchup") == std::string::npos);
     // POP3S.
     fs::create_directories(lab.dir / "pops");
     out = lab.fetch("pop3s://localhost:" + std::to_string(lab.pop3s), lab.ca() + " --save " + (lab.dir / "pops").string(), &st,
