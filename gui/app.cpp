@@ -183,7 +183,7 @@ std::optional<std::string> OpenFile(App& app, const std::string& path) {
         std::fprintf(stderr, "mailsim-gui: %s\n", app.status.c_str());
         return app.status;
     }
-    app.status = TF(app, "gui.status.opened", {{"path", path}, {"events", std::to_string(app.session.trace().size())}});
+    SetStatus(app, "gui.status.opened", {{"path", path}, {"events", std::to_string(app.session.trace().size())}});
     app.lab_rows_loaded = false;
     return std::nullopt;
 }
@@ -202,7 +202,7 @@ void import_progress(App& app) {
             OpenDialogImportEnded(app, error.empty() ? nullptr : &error);
         }
         if (job.cancelled()) {
-            app.status = TF(app, "gui.import.cancelled", {{"path", name}});
+            SetStatus(app, "gui.import.cancelled", {{"path", name}});
         } else if (!r) {
             app.status = r.error().message();
             std::fprintf(stderr, "mailsim-gui: %s\n", app.status.c_str());
@@ -212,9 +212,10 @@ void import_progress(App& app) {
             app.session.follow(std::make_unique<WholeTrace>(std::move(r->trace)), title, job.path());
             app.session.set_cursor(0);
             app.lab_rows_loaded = false;
-            app.status = stopped.empty()
-                             ? TF(app, "gui.status.opened", {{"path", job.path()}, {"events", std::to_string(app.session.trace().size())}})
-                             : TF(app, "gui.import.stopped", {{"path", name}, {"offset", at}, {"reason", stopped}});
+            if (stopped.empty())
+                SetStatus(app, "gui.status.opened", {{"path", job.path()}, {"events", std::to_string(app.session.trace().size())}});
+            else
+                SetStatus(app, "gui.import.stopped", {{"path", name}, {"offset", at}, {"reason", stopped}});
         }
         app.import_job.reset();
         return;
@@ -290,8 +291,8 @@ void menu_bar(App& app) {
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu(T(app, "gui.menu.language"))) {
-        if (ImGui::MenuItem("English", nullptr, app.lang == text::Lang::en)) app.lang = text::Lang::en;
-        if (ImGui::MenuItem("中文", nullptr, app.lang == text::Lang::zh)) app.lang = text::Lang::zh;
+        if (ImGui::MenuItem("English", nullptr, app.lang == text::Lang::en)) SetLanguage(app, text::Lang::en);
+        if (ImGui::MenuItem("中文", nullptr, app.lang == text::Lang::zh)) SetLanguage(app, text::Lang::zh);
         ImGui::EndMenu();
     }
     ImGui::Separator();

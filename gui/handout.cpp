@@ -94,7 +94,7 @@ bool Handout::finish(App& app) {
         app.status = err->message();
         return false;
     }
-    app.status = TF(app, "gui.handout.done", {{"path", path}, {"pages", std::to_string(sequence_pages_.size() + transcript_pages_.size())}});
+    SetStatus(app, "gui.handout.done", {{"path", path}, {"pages", std::to_string(sequence_pages_.size() + transcript_pages_.size())}});
     std::printf("%s\n", app.status.c_str());
     return true;
 }

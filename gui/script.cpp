@@ -249,7 +249,7 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
     else if (v == "end") s.set_cursor(s.trace().size());
     else if (v == "jump") {
         if (!s.jump_next(*jump_kind(a.arg))) app.status = "no further " + a.arg;
-    } else if (v == "lang") app.lang = *text::parse_lang(a.arg);
+    } else if (v == "lang") SetLanguage(app, *text::parse_lang(a.arg));
     else if (v == "solo") app.solo = panel_index(a.arg);
     else if (v == "layout") {
         app.solo = -1;

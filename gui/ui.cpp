@@ -135,6 +135,18 @@ std::string TF(const App& app, std::string_view key, const text::Params& params)
     return text::get(app.lang, key, params);
 }
 
+void SetStatus(App& app, std::string_view key, text::Params params) {
+    app.status = TF(app, key, params);
+    app.status_key = key;
+    app.status_params = std::move(params);
+}
+
+void SetLanguage(App& app, text::Lang lang) {
+    const bool said = !app.status_key.empty() && app.status == TF(app, app.status_key, app.status_params);
+    app.lang = lang;
+    if (said) app.status = TF(app, app.status_key, app.status_params);
+}
+
 ImVec4 line_colour_vec(LineClass c) {
     switch (c) {
     case LineClass::command: return {0.45f, 0.80f, 1.00f, 1.0f};   // client: cyan

@@ -148,6 +148,8 @@ struct App {
     float topology_centre_x = 0.5f, topology_centre_y = 0.5f;  // the picture point at the panel's centre
     bool follow_cursor = true;     // sequence and transcript scroll to the cursor
     std::string status;            // last error or notice, shown in the status bar
+    std::string status_key;        // the sim/text key status was said from (SetStatus), or ""
+    text::Params status_params;
     EncodingLab lab;
     ImFont* mono = nullptr;
     bool want_quit = false;
@@ -193,6 +195,11 @@ void OpenDialogImportEnded(App& app, const std::string* error);
 // test keeps every key used here present in both files).
 const char* T(const App& app, std::string_view key);
 std::string TF(const App& app, std::string_view key, const text::Params& params);
+// The status bar says `key` with `params`, in the language of the moment:
+// SetLanguage says it again in the new one (unless something else has been
+// put in the status bar since).
+void SetStatus(App& app, std::string_view key, text::Params params);
+void SetLanguage(App& app, text::Lang lang);
 
 // A size given in pixels at scale 1, at the app's scale.
 inline float Px(const App& app, float px) { return px * app.scale; }

@@ -98,7 +98,7 @@ TEST_CASE("GUI: the Open dialog opens a capture through the import job, and name
     const auto dir = gui_open_test::make_folder();
     // Chosen by a click, opened by the dialog's Open; then a file that is no known format, typed.
     const std::string script = "open-dialog " + traces + "; open-dialog-kind capture; open-dialog-select capture-smtplib-aiosmtpd.pcap; "
-                               "open-dialog-ok; status; open-dialog " + dir.string() + "; open-dialog-kind all; "
+                               "open-dialog-ok; status; lang zh; status; lang en; open-dialog " + dir.string() + "; open-dialog-kind all; "
                                "open-dialog-path notes.md; open-dialog-ok; status; check-labels; open-dialog-path nothing-here.pcap; "
                                "open-dialog-ok; status; open-dialog-cancel; status; quit";
     const std::string out = test::run_command(test::xvfb_run() +
@@ -109,6 +109,8 @@ TEST_CASE("GUI: the Open dialog opens a capture through the import job, and name
     // The import finished (the script waits for it) and the trace is the command line's.
     CHECK(out.find("status: Opened " + capture + " (" + std::to_string(imported->trace.size()) + " events)\nopen-dialog: closed\n") !=
           std::string::npos);
+    // The status bar says it again in the language chosen after.
+    CHECK(out.find("status: 已打开 " + capture + "（" + std::to_string(imported->trace.size()) + " 个事件）\n") != std::string::npos);
     // notes.md: the loader's message, in the dialog, which stays open.
     const size_t bad = out.find("open-dialog: shown: " + (dir / "notes.md").string() + ": ");
     CHECK(bad != std::string::npos);
