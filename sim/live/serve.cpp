@@ -5,7 +5,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -81,6 +81,7 @@ struct Server::Conn {
     size_t commands = 0, replies = 0;
     std::uint64_t discarded = 0;
     bool client_gone = false;   // EOF or error from the socket
+    bool watching_out = false;  // epoll reports this socket writable too (Server::watch_output)
     bool server_gone = false;   // the simulated side closed
 };
 
@@ -167,6 +168,11 @@ bool Server::open(std::string* error) {
     }
     // Clients of a loopback address come from this machine: their host is
     // on the map from the start.
+    epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_fd_ < 0) {
+        *error = std::string("cannot make an epoll instance: ") + std::strerror(errno);
+        return false;
+    }
     if (opts_.bind.starts_with("127.")) client_host("127.0.0.1");
     if (opts_.bind == "::1") client_host("::1");
 
@@ -178,6 +184,10 @@ bool Server::open(std::string* error) {
         }
         const int one = 1;
         ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        // Replies go out as they are made, not held for Nagle's algorithm;
+        // Linux gives each accepted socket the listener's setting (one system
+        // call here rather than one a connection).
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         sockaddr_storage ss{};
         socklen_t len = 0;
         if (opts_.bind.find(':') == std::string::npos) {
@@ -211,6 +221,10 @@ bool Server::open(std::string* error) {
         ::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
         b.port = ntohs(ss.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&ss)->sin_port
                                                 : reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = kListenerTag | listen_fds_.size();
+        ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
         listen_fds_.push_back(fd);
         bound_.push_back(b);
         note(nullptr, "LISTEN", fmt::format("{} {} port {} → {} port {}{}", b.protocol, opts_.bind, b.port, host_,
@@ -267,8 +281,13 @@ void Server::accept_on(size_t li) {
                    "serve.limit.per_address");
             continue;
         }
-        const int one = 1;
-        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = next_key_;
+        if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+            refuse(fd, port, address, std::string("cannot watch the socket: ") + std::strerror(errno), "serve.limit.connections");
+            continue;
+        }
         ++accepted_;
         ++per_address_[address];
         auto c = std::make_unique<Conn>();
@@ -407,7 +426,7 @@ void Server::read_from(Conn& c) {
         budget -= static_cast<size_t>(n);
         c.last_heard_ns = steady_ns();
         // A short read took everything the socket had: asking again would
-        // only hear EAGAIN (a system call a message wasted); poll() says
+        // only hear EAGAIN (a system call a message wasted); epoll says
         // when there is more.
         if (static_cast<size_t>(n) < want) budget = 0;
         if (!c.tls) {
@@ -491,18 +510,17 @@ void Server::destroy(std::uint64_t key) {
     conns_.erase(it);
 }
 
+void Server::watch_output(Conn& c) {
+    const bool waiting = c.out_pos < c.out.size();
+    if (waiting == c.watching_out) return;
+    epoll_event ev{};
+    ev.events = EPOLLIN | (waiting ? EPOLLOUT : 0u);
+    ev.data.u64 = c.key;
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
+    c.watching_out = waiting;
+}
+
 void Server::poll(int max_wait_ms) {
-    std::vector<pollfd> fds;
-    fds.reserve(listen_fds_.size() + conns_.size());
-    for (int fd : listen_fds_) fds.push_back({fd, POLLIN, 0});
-    std::vector<std::uint64_t> keys;
-    keys.reserve(conns_.size());
-    for (auto& [key, c] : conns_) {
-        short ev = POLLIN;
-        if (c->out_pos < c->out.size()) ev |= POLLOUT;
-        fds.push_back({c->fd, ev, 0});
-        keys.push_back(key);
-    }
     // Wake for the World's next event, and for the next idle time-out.
     int wait = max_wait_ms;
     Scheduler& sched = world_->scheduler();
@@ -510,15 +528,19 @@ void Server::poll(int max_wait_ms) {
         const SimTime until = sched.next_time() - wall_now();
         wait = static_cast<int>(std::clamp<SimTime>(until / 1000 + 1, 0, wait));
     }
-    ::poll(fds.data(), fds.size(), wait);
-
-    for (size_t i = 0; i < listen_fds_.size(); ++i)
-        if (fds[i].revents & POLLIN) accept_on(i);
-    for (size_t i = 0; i < keys.size(); ++i) {
-        auto it = conns_.find(keys[i]);
+    // Only the sockets with something to say come back (a system call's
+    // work does not grow with the connections that are quiet).
+    epoll_event ready[256];
+    const int n = ::epoll_wait(epoll_fd_, ready, 256, wait);
+    for (int i = 0; i < n; ++i) {
+        const std::uint64_t tag = ready[i].data.u64;
+        if (tag & kListenerTag) {
+            accept_on(static_cast<size_t>(tag & ~kListenerTag));
+            continue;
+        }
+        auto it = conns_.find(tag);
         if (it == conns_.end()) continue;
-        const short re = fds[listen_fds_.size() + i].revents;
-        if (re & (POLLIN | POLLHUP | POLLERR)) read_from(*it->second);
+        if (ready[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) read_from(*it->second);
     }
     world_->run_until(std::max(world_->now(), wall_now()));
 
@@ -544,6 +566,7 @@ void Server::poll(int max_wait_ms) {
         Conn& c = *cp;
         if (c.out_pos < c.out.size()) write_to(c);
         const bool flushed = c.out_pos == c.out.size();
+        watch_output(c);
         if ((c.server_gone && flushed) || (c.client_gone && (flushed || c.out.empty()))) {
             if (!c.client_gone) client_closed(c);
             done.push_back(key);
@@ -564,6 +587,8 @@ void Server::close() {
     for (auto key : keys) destroy(key);
     for (int fd : listen_fds_) ::close(fd);
     listen_fds_.clear();
+    if (epoll_fd_ >= 0) ::close(epoll_fd_);
+    epoll_fd_ = -1;
 }
 
 }  // namespace mailsim::live

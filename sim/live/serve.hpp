@@ -20,7 +20,7 @@
 // before the handshake are discarded (no plaintext injection), and the trace
 // says how many.
 //
-// Sockets are POSIX, non-blocking, in one poll() loop (SDL_net's send waits
+// Sockets are POSIX, non-blocking, in one epoll loop (SDL_net's send waits
 // until everything is written, so a client that stops reading would stall
 // every other one). Bytes from clients are hostile: each limit below is a
 // named setting with a default, and a client that breaks one gets its
@@ -129,6 +129,11 @@ private:
     bool made_cert_ = false;
     std::vector<ServePort> bound_;
     std::vector<int> listen_fds_;
+    // epoll: each listener and each connection, the ready ones reported (a
+    // listener's data is its index with kListenerTag, a connection's its key).
+    int epoll_fd_ = -1;
+    static constexpr std::uint64_t kListenerTag = std::uint64_t{1} << 63;
+    void watch_output(Conn& c);  // asks epoll for "writable" while output waits
     std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
     std::map<std::string, size_t> per_address_;
     std::uint64_t next_key_ = 1;
