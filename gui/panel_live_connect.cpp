@@ -221,9 +221,10 @@ live::ClientFeed* LiveClient(const App& app) {
 bool ConnectLive(App& app) {
     LiveState& l = app.live;
     l.connect_error.clear();
-    auto target = live::parse_target(l.url);
+    live::Failure bad_url;
+    auto target = live::parse_target(l.url, &bad_url);
     if (!target) {
-        l.connect_error = target.error().message();
+        l.connect_error = std::string(l.url) + ": " + TF(app, bad_url.key, bad_url.params);
         return false;
     }
     live::LiveOptions o;

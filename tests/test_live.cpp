@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "core/trace_json.hpp"
+#include "live/live_session.hpp"
 #include "support.hpp"
 
 using namespace mailsim;
@@ -169,6 +170,30 @@ TEST_CASE("mailsim connect names a bad address and exits 2, an unreachable serve
     out = sh(std::string(MAILSIM_CLI) + " connect smtp://localhost:" + std::to_string(free_port()), &st);
     CHECK(st == 1);
     CHECK(out.find("could not connect") != std::string::npos);
+    // In Chinese when asked, both before connecting and after.
+    out = sh(std::string(MAILSIM_CLI) + " connect gopher://localhost --lang zh", &st);
+    CHECK(st == 2);
+    CHECK(out.find("gopher://localhost: 未知的协议名“gopher”") != std::string::npos);
+    out = sh(std::string(MAILSIM_CLI) + " connect smtp://localhost:" + std::to_string(free_port()) + " --lang zh", &st);
+    CHECK(st == 1);
+    CHECK(out.find("无法连接到 localhost 的 ") != std::string::npos);
+}
+
+TEST_CASE("parse_target names what is wrong with an address, as text and as a key", "[live]") {
+    live::Failure why;
+    auto t = live::parse_target("imaps://mail.example.org", &why);
+    REQUIRE(t);
+    CHECK(t->protocol == "imap");
+    CHECK(t->port == 993);
+    CHECK(t->implicit_tls);
+    CHECK(why.key.empty());
+    auto bad = live::parse_target("smtp://", &why);
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message() == "smtp://: no host");
+    CHECK(why.key == "live.error.url_no_host");
+    CHECK(why.message(text::Lang::zh) == "缺少主机名");
+    CHECK_FALSE(live::parse_target("smtp://bad host"));
+    CHECK(live::parse_target("smtp://x:0").error().what == "the port must be a number from 1 to 65535");
 }
 
 namespace {

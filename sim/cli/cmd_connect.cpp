@@ -75,9 +75,11 @@ void print_fetched(const live::FetchedMessage& m, text::Lang lang) {
 }  // namespace
 
 int cmd_connect(const ConnectOptions& o, const CommonOptions& c) {
-    auto target = live::parse_target(o.url);
+    live::Failure bad_url;
+    auto target = live::parse_target(o.url, &bad_url);
     if (!target) {
-        std::fprintf(stderr, "mailsim: %s\n", target.error().message().c_str());
+        const auto lang = text::parse_lang(c.lang).value_or(text::Lang::en);
+        std::fprintf(stderr, "mailsim: %s: %s\n", o.url.c_str(), bad_url.message(lang).c_str());
         return 2;
     }
     if (const std::string why = fetch_misuse(o, *target); !why.empty()) {

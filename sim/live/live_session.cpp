@@ -34,15 +34,20 @@ std::int64_t wall_us() {
 
 }  // namespace
 
-Result<Target> parse_target(std::string_view url) {
+Result<Target> parse_target(std::string_view url, Failure* why) {
+    auto fail = [&](std::string key, text::Params params) -> Result<Target> {
+        Failure f{std::move(key), std::move(params)};
+        Error e{std::string(url), f.message()};
+        if (why) *why = std::move(f);
+        return e;
+    };
     const size_t sep = url.find("://");
-    if (sep == std::string_view::npos)
-        return Error{std::string(url), "expected smtp://, pop3://, imap://, smtps://, pop3s:// or imaps:// and a host"};
+    if (sep == std::string_view::npos) return fail("live.error.url_scheme", {});
     const std::string scheme = to_lower(url.substr(0, sep));
     const Scheme* s = nullptr;
     for (const auto& k : kSchemes)
         if (k.name == scheme) s = &k;
-    if (!s) return Error{std::string(url), "unknown scheme \"" + scheme + "\": expected smtp, pop3, imap, smtps, pop3s or imaps"};
+    if (!s) return fail("live.error.url_unknown_scheme", {{"scheme", scheme}});
     std::string_view rest = url.substr(sep + 3);
     while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
     Target t{std::string(s->protocol), std::string(rest), s->port, s->tls};
@@ -51,12 +56,12 @@ Result<Target> parse_target(std::string_view url) {
         const std::string_view digits = rest.substr(colon + 1);
         unsigned long port = 0;
         for (char c : digits) port = ascii_digit(c) && port < 65536 ? port * 10 + static_cast<unsigned long>(c - '0') : 70000;
-        if (digits.empty() || port == 0 || port > 65535) return Error{std::string(url), "the port must be a number from 1 to 65535"};
+        if (digits.empty() || port == 0 || port > 65535) return fail("live.error.url_port", {});
         t.port = static_cast<std::uint16_t>(port);
     }
-    if (t.host.empty()) return Error{std::string(url), "no host"};
+    if (t.host.empty()) return fail("live.error.url_no_host", {});
     for (char c : t.host)
-        if (!ascii_alnum(c) && c != '.' && c != '-' && c != '_') return Error{std::string(url), "a host name holds letters, digits, '.', '-'"};
+        if (!ascii_alnum(c) && c != '.' && c != '-' && c != '_') return fail("live.error.url_host", {});
     return t;
 }
 

@@ -42,8 +42,9 @@ struct Target {
     std::uint16_t port = 0;
     bool implicit_tls = false;  // smtps, pop3s, imaps
 };
-// "imaps://mail.example.org:993" → {imap, mail.example.org, 993, true}; the error names what is wrong.
-Result<Target> parse_target(std::string_view url);
+// "imaps://mail.example.org:993" → {imap, mail.example.org, 993, true}; the
+// error names what is wrong (and `why`, when given, says it as a key).
+Result<Target> parse_target(std::string_view url, Failure* why = nullptr);
 
 struct LiveOptions {
     bool starttls = false;     // upgrade after the greeting (and, for SMTP, EHLO)
