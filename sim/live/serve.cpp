@@ -166,13 +166,13 @@ bool Server::open(std::string* error) {
         for (unsigned char b : key) secret += {hex[b >> 4], hex[b & 15]};
         ms->set_webmail_secret(std::move(secret));
     }
-    // Clients of a loopback address come from this machine: their host is
-    // on the map from the start.
     epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (epoll_fd_ < 0) {
         *error = std::string("cannot make an epoll instance: ") + std::strerror(errno);
         return false;
     }
+    // Clients of a loopback address come from this machine: their host is
+    // on the map from the start.
     if (opts_.bind.starts_with("127.")) client_host("127.0.0.1");
     if (opts_.bind == "::1") client_host("::1");
 
