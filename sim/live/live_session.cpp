@@ -324,7 +324,7 @@ std::optional<std::vector<FetchedMessage>> LiveSession::fetch_mail(const FetchOp
                 }
             }
         };
-        if (!drive(engine, events) && !link_) {
+        if (!drive(engine, events) && !link_ && failure_.key == "live.error.server_closed") {
             engine.peer_closed();  // a server that closes after LOGOUT's answer has ended the session
             events();
         }

@@ -573,7 +573,10 @@ void Server::poll(int max_wait_ms) {
         }
     }
     for (auto key : done) destroy(key);
-    if (!done.empty()) world_->run_until(std::max(world_->now(), wall_now()));
+    if (done.empty()) return;
+    world_->run_until(std::max(world_->now(), wall_now()));
+    // What that run queued is written next round: epoll must wake for it.
+    for (auto& [key, cp] : conns_) watch_output(*cp);
 }
 
 void Server::close() {
