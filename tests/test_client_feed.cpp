@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -143,4 +144,58 @@ TEST_CASE("Disconnect while a reply is awaited cuts the wait short and records t
     const auto closes = test::events_of(feed.trace(), EventKind::close);
     REQUIRE(closes.size() == 1);
     CHECK(closes[0].dir == Direction::to_server);  // by the client
+}
+
+TEST_CASE("after interrupt() a session sends nothing more: a command queued before a Disconnect does not go out", "[live]") {
+    // A server that greets and then only listens: what it is sent is counted.
+    client_feed_test::SilentServer server;
+    std::atomic<long> heard{-1};
+    std::thread greeter([&] {
+        const int c = ::accept(server.fd, nullptr, nullptr);
+        if (c < 0) return;
+        (void)!::send(c, "220 hi\r\n", 8, MSG_NOSIGNAL);
+        char buf[256];
+        long total = 0;
+        for (ssize_t n; (n = ::recv(c, buf, sizeof buf, 0)) > 0;) total += n;
+        heard = total;
+        ::close(c);
+    });
+    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(server.port));
+    REQUIRE(target);
+    {
+        live::LiveSession session(*target, {});
+        REQUIRE(session.open());
+        session.interrupt();
+        CHECK_FALSE(session.command("EHLO queued"));
+        CHECK(session.failure().key == "live.error.interrupted");
+        CHECK_FALSE(session.connected());
+        CHECK(test::events_of(session.trace(), EventKind::bytes).size() == 1);  // the greeting only
+        CHECK(test::events_of(session.trace(), EventKind::close).size() == 1);
+    }
+    greeter.join();
+    CHECK(heard == 0);  // the server heard nothing before the close
+}
+
+TEST_CASE("Disconnect during a TLS handshake that gets no answer closes at once", "[live]") {
+    client_feed_test::SilentServer silent;
+    auto target = live::parse_target("smtps://127.0.0.1:" + std::to_string(silent.port));
+    REQUIRE(target);
+    live::LiveOptions o;
+    o.timeout_ms = 20000;
+    live::ClientFeed feed(*target, o);
+    client_feed_test::poll_until(feed, [&] { return feed.trace().size() >= 1; });  // connected, the ClientHello sent
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    REQUIRE_FALSE(feed.finished());
+    const auto t0 = std::chrono::steady_clock::now();
+    feed.close();
+    client_feed_test::poll_until(feed, [&] { return feed.finished(); });
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));  // not the 20 s time-out
+    REQUIRE(feed.finished());
+    const auto st = feed.status();
+    CHECK(st.phase == live::ClientStatus::Phase::closed);
+    CHECK(st.failure.key == "live.error.interrupted");
+    const auto closes = test::events_of(feed.trace(), EventKind::close);
+    REQUIRE(closes.size() == 1);
+    CHECK(closes[0].dir == Direction::to_server);  // by the client
+    CHECK(test::events_of(feed.trace(), EventKind::note).empty());  // not said as a failed handshake
 }

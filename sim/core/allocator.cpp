@@ -5,12 +5,33 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 
 namespace mailsim {
 
+namespace {
+
+// Whether the kernel keeps a pool of hugetlb pages of any size. mimalloc
+// with large OS pages maps them when there are (MAP_HUGETLB); on such a
+// mapping MADV_DONTNEED works in whole huge pages, which may hold other
+// allocations: then release() only frees.
+bool hugetlb_pool() {
+    std::error_code ec;
+    for (const auto& size : std::filesystem::directory_iterator("/sys/kernel/mm/hugepages", ec)) {
+        std::ifstream in(size.path() / "nr_hugepages");
+        long pages = 0;
+        if (in >> pages && pages > 0) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 void release(std::string& s) {
     constexpr size_t kFrom = 256 * 1024;
-    if (s.capacity() >= kFrom) {
+    static const bool pages_may_be_huge = hugetlb_pool();
+    if (s.capacity() >= kFrom && !pages_may_be_huge) {
         // Whole pages inside the buffer only, past its first (where the
         // allocator may keep a word of its own once the buffer is freed).
         static const std::uintptr_t page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));

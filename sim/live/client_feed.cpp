@@ -130,10 +130,12 @@ struct ClientFeed::Shared {
                 status.failure = {};
             }
             status.in_text = session.in_text();
-            // (A close asked for while a reply was awaited cut the wait short: closed, not failed.)
-            status.phase = session.connected()        ? ClientStatus::Phase::connected
-                           : ok || status.close_asked ? ClientStatus::Phase::closed
-                                                      : ClientStatus::Phase::failed;
+            // (A Disconnect that cut a wait short, or a request after it, is closed, not failed;
+            // a failure of its own while a Disconnect waits in the queue is still a failure.)
+            const bool cut_short = session.failure().key == "live.error.interrupted";
+            status.phase = session.connected() ? ClientStatus::Phase::connected
+                           : ok || cut_short   ? ClientStatus::Phase::closed
+                                               : ClientStatus::Phase::failed;
             // A connection that is over takes no more requests: the worker ends.
             if (!session.connected()) break;
         }

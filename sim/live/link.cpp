@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <mutex>
 
 namespace mailsim::live {
@@ -152,7 +153,8 @@ std::optional<std::string> Link::receive(int timeout_ms) {
     }
 }
 
-bool Link::start_tls(const std::string& server_name, const TlsOptions& options, int timeout_ms, Failure* error) {
+bool Link::start_tls(const std::string& server_name, const TlsOptions& options, int timeout_ms, Failure* error,
+                     const std::atomic<bool>* interrupted) {
     Impl& m = *impl_;
     m.ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_min_proto_version(m.ctx, TLS1_2_VERSION);
@@ -185,10 +187,19 @@ bool Link::start_tls(const std::string& server_name, const TlsOptions& options, 
         }
         std::string cipher;
         bool closed = false;
-        if (!read_socket(timeout_ms, cipher, &closed)) {
-            *error = closed ? Failure{"live.error.tls_server_closed", {}}
-                            : Failure{"live.error.tls_timeout", {{"seconds", std::to_string(timeout_ms / 1000)}}};
-            return false;
+        constexpr int kSliceMs = 100;
+        int waited = 0;
+        while (!read_socket(std::min(kSliceMs, timeout_ms - waited), cipher, &closed)) {
+            waited += kSliceMs;
+            if (closed || waited >= timeout_ms) {
+                *error = closed ? Failure{"live.error.tls_server_closed", {}}
+                                : Failure{"live.error.tls_timeout", {{"seconds", std::to_string(timeout_ms / 1000)}}};
+                return false;
+            }
+            if (interrupted && interrupted->load()) {
+                *error = {"live.error.interrupted", {}};
+                return false;
+            }
         }
         BIO_write(m.rbio, cipher.data(), static_cast<int>(cipher.size()));
     }

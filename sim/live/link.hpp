@@ -14,6 +14,7 @@
 // them.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -72,8 +73,11 @@ public:
     // Waits up to `timeout_ms` for bytes; nullopt on time-out, "" when the peer closed.
     std::optional<std::string> receive(int timeout_ms);
     // The TLS handshake as a client, for `server_name`; on failure `error`
-    // says why (a certificate that does not verify names the reason).
-    bool start_tls(const std::string& server_name, const TlsOptions& options, int timeout_ms, Failure* error);
+    // says why (a certificate that does not verify names the reason). Its
+    // waits are tenths of a second: `interrupted`, when set from another
+    // thread, ends the handshake within one (live.error.interrupted).
+    bool start_tls(const std::string& server_name, const TlsOptions& options, int timeout_ms, Failure* error,
+                   const std::atomic<bool>* interrupted = nullptr);
     bool tls_on() const;
     const TlsFacts& tls() const { return facts_; }
     const std::string& peer_address() const { return peer_; }

@@ -98,6 +98,7 @@ void LiveSession::note(std::string_view verb, std::string_view args, std::string
 }
 
 bool LiveSession::open() {
+    if (cut_short()) return false;
     tcp_event(EventKind::connect, true, fmt::format("port {}", target_.port));
     Failure why;
     link_ = Link::open(target_.host, target_.port, &why);
@@ -152,6 +153,7 @@ void LiveSession::record(const protocol::Unit& u) {
 }
 
 bool LiveSession::send_line(const std::string& line) {
+    if (cut_short()) return false;
     if (!link_) return fail({"live.error.not_connected", {}});
     const std::string wire = line + "\r\n";
     for (const auto& u : annotator_.feed(Direction::to_server, wire)) record(u);
@@ -163,11 +165,7 @@ std::optional<std::string> LiveSession::receive_bytes() {
     // Waited for in slices, so that interrupt() is seen within one.
     constexpr int kSliceMs = 100;
     for (int waited = 0; waited < options_.timeout_ms; waited += kSliceMs) {
-        if (interrupted_.load()) {
-            fail({"live.error.interrupted", {}});
-            close();
-            return std::nullopt;
-        }
+        if (cut_short()) return std::nullopt;
         auto got = link_->receive(std::min(kSliceMs, options_.timeout_ms - waited));
         if (!got) continue;
         if (got->empty()) {
@@ -184,6 +182,13 @@ std::optional<std::string> LiveSession::receive_bytes() {
 }
 
 void LiveSession::interrupt() { interrupted_.store(true); }
+
+bool LiveSession::cut_short() {
+    if (!interrupted_.load()) return false;
+    fail({"live.error.interrupted", {}});
+    close();
+    return true;
+}
 
 bool LiveSession::fail(Failure why) {
     failure_ = std::move(why);
@@ -260,6 +265,7 @@ template <class Engine, class Events>
 bool LiveSession::drive(Engine& engine, Events events) {
     for (;;) {
         for (auto& o : engine.take_output()) {
+            if (cut_short()) return false;
             for (const auto& u : annotator_.feed(Direction::to_server, o.bytes)) record(u);
             if (!link_->send(o.bytes)) return fail({"live.error.gone", {}});
         }
@@ -343,7 +349,12 @@ bool LiveSession::upgrade(bool after_command) {
              "live.tls.discarded", "");
     }
     Failure why;
-    if (!link_->start_tls(target_.host, options_.tls, options_.timeout_ms, &why)) {
+    if (!link_->start_tls(target_.host, options_.tls, options_.timeout_ms, &why, &interrupted_)) {
+        if (why.key == "live.error.interrupted") {
+            fail(std::move(why));
+            close();  // the user's Disconnect, not a handshake that failed
+            return false;
+        }
         fail(std::move(why));
         const auto& f = link_->tls();
         nlohmann::json d = {{"error", error_}, {"verify_result", f.verify_result}, {"subject", f.subject}, {"issuer", f.issuer}};

@@ -90,7 +90,9 @@ public:
     // From any thread: a wait for the server's bytes (a reply, or an
     // engine's session) ends within a tenth of a second; the call waiting
     // returns false, and the connection is closed and recorded as closed by
-    // the client. Every later wait ends the same way.
+    // the client. Every later call ends the same way, before it sends or
+    // connects (a command queued before a Disconnect never goes out), and
+    // a TLS handshake in progress ends too.
     void interrupt();
     // After open(), on an SMTP connection: mailsim's own SMTP client engine
     // sends `content` (header, empty line, body; CRLF line ends) from `from`
@@ -134,6 +136,10 @@ private:
     // The next bytes from the server, or nullopt with error_ set: time-out,
     // interrupt() (the connection then closed), or closed by the server.
     std::optional<std::string> receive_bytes();
+    // After interrupt(): sets live.error.interrupted, closes, and is true,
+    // so that nothing more is sent or awaited (a request queued before the
+    // Disconnect sends no command).
+    bool cut_short();
     bool upgrade(bool after_command);
     void record(const protocol::Unit& u);
     // connect, refuse or close, by the client or the server.

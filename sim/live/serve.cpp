@@ -72,7 +72,7 @@ struct Server::Conn {
     std::string out;            // bytes for the socket (ciphertext once TLS is on)
     size_t out_pos = 0;
     std::string held;           // the server's plaintext while a handshake goes on
-    std::int64_t last_heard_ns = 0;
+    std::int64_t last_active_ns = 0;  // when the client last sent bytes or took some of ours
     // STARTTLS: the client asked (its command number, or IMAP its tag);
     // what it sends until the answer is thrown away.
     bool tls_asked = false;
@@ -81,8 +81,13 @@ struct Server::Conn {
     size_t commands = 0, replies = 0;
     std::uint64_t discarded = 0;
     bool client_gone = false;   // EOF or error from the socket
-    bool watching_out = false;  // epoll reports this socket writable too (Server::watch_output)
+    // What epoll reports for this socket (Server::watch_output): readable
+    // while the client is there, writable while output waits.
+    std::uint32_t watched = EPOLLIN;
     bool server_gone = false;   // the simulated side closed
+    // Output given up on: closed with a reset, so that the kernel does not
+    // go on holding what the socket's buffer still has for the client.
+    bool abort = false;
 };
 
 // The client's end in the simulated network: what the simulated server
@@ -298,7 +303,7 @@ void Server::accept_on(size_t li) {
         c->protocol = wire_protocol(port.protocol);
         c->ann = protocol::Annotator(c->protocol);
         c->host = client_host(address);
-        c->last_heard_ns = steady_ns();
+        c->last_active_ns = steady_ns();
         Conn& conn = *c;
         conns_.emplace(conn.key, std::move(c));
         world_->run_until(std::max(world_->now(), wall_now()));
@@ -424,7 +429,7 @@ void Server::read_from(Conn& c) {
             break;
         }
         budget -= static_cast<size_t>(n);
-        c.last_heard_ns = steady_ns();
+        c.last_active_ns = steady_ns();
         // A short read took everything the socket had: asking again would
         // only hear EAGAIN (a system call a message wasted); epoll says
         // when there is more.
@@ -491,6 +496,7 @@ void Server::write_to(Conn& c) {
             return;
         }
         c.out_pos += static_cast<size_t>(n);
+        c.last_active_ns = steady_ns();  // (a long answer read slowly is not idleness)
     }
     if (c.out_pos == c.out.size()) {
         c.out.clear();
@@ -505,19 +511,25 @@ void Server::destroy(std::uint64_t key) {
     auto it = conns_.find(key);
     if (it == conns_.end()) return;
     Conn& c = *it->second;
+    if (c.abort) {
+        const linger reset{1, 0};
+        ::setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    }
     ::close(c.fd);
     if (--per_address_[c.address] == 0) per_address_.erase(c.address);
     conns_.erase(it);
 }
 
 void Server::watch_output(Conn& c) {
-    const bool waiting = c.out_pos < c.out.size();
-    if (waiting == c.watching_out) return;
+    // A client that is gone (cut off, or closed) is not read from again: a
+    // readable socket that nobody reads would wake every epoll_wait.
+    const std::uint32_t want = (c.client_gone ? 0u : std::uint32_t(EPOLLIN)) | (c.out_pos < c.out.size() ? std::uint32_t(EPOLLOUT) : 0u);
+    if (want == c.watched) return;
     epoll_event ev{};
-    ev.events = EPOLLIN | (waiting ? EPOLLOUT : 0u);
+    ev.events = want;
     ev.data.u64 = c.key;
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
-    c.watching_out = waiting;
+    c.watched = want;
 }
 
 void Server::poll(int max_wait_ms) {
@@ -549,15 +561,23 @@ void Server::poll(int max_wait_ms) {
     std::vector<std::uint64_t> done;
     for (auto& [key, cp] : conns_) {
         Conn& c = *cp;
-        if (!c.client_gone && !c.server_gone &&
-            now_ns - c.last_heard_ns > std::int64_t(opts_.limits.idle_timeout_s) * 1'000'000'000)
+        const bool idle = now_ns - c.last_active_ns > std::int64_t(opts_.limits.idle_timeout_s) * 1'000'000'000;
+        if (!c.client_gone && !c.server_gone && idle)
             cut_off(c, fmt::format("idle for {} s", opts_.limits.idle_timeout_s), "serve.limit.idle");
+        // A client that is gone and has taken nothing of its last words for
+        // the idle time is not waited for any longer.
+        else if (c.client_gone && idle && c.out_pos < c.out.size()) {
+            c.out.clear();
+            c.out_pos = 0;
+            c.abort = true;
+        }
         if (c.out.size() - c.out_pos > opts_.limits.max_output_backlog) {
             note(&c, "CUT OFF", fmt::format("more than {} bytes wait for a client that does not read", opts_.limits.max_output_backlog),
                  "serve.limit.backlog", nlohmann::json{{"address", c.address}});
             c.out.clear();
             c.out_pos = 0;
             c.client_gone = true;
+            c.abort = true;
         }
         if (c.client_gone) client_closed(c);
     }

@@ -50,7 +50,7 @@ namespace mailsim::live {
 struct ServeLimits {
     size_t max_connections = 1000;         // open at once, in all (over it: the protocol's "busy" answer)
     size_t max_per_address = 50;           // open at once from one client address (Postfix's default)
-    int idle_timeout_s = 300;              // RFC 5321 §4.5.3.2.7: 5 minutes without a byte, then closed
+    int idle_timeout_s = 300;              // RFC 5321 §4.5.3.2.7: 5 minutes without a byte either way, then closed
     size_t max_unit_bytes = 64 * 1024;     // bytes of one command line not yet ended (message text and
                                            // IMAP literals: their own limits plus this)
     size_t max_output_backlog = 64 << 20;  // bytes waiting for a client that does not read

@@ -405,7 +405,35 @@ def load():
     want = hashlib.sha256(b"".join(sorted(bodies.values()))).hexdigest()
     have = hashlib.sha256(b"".join(sorted(m.split(b"\r\n\r\n", 1)[1] for m in mine))).hexdigest()
     check(want == have, "the bodies' checksum matches what was sent: " + want[:16])
+    gone_client_that_does_not_read(s)
     s.stop()
+
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def gone_client_that_does_not_read(s):
+    # A client that asks for 13 MB of replies, says it has no more to send
+    # (shutdown: EOF at the server) and reads none of them: the server
+    # keeps its replies until the client takes them or the idle time-out,
+    # and waiting for that costs it nothing (a socket at EOF is always
+    # "readable": asked about it, epoll would wake the server at once, every
+    # time).
+    r = socket.socket()
+    r.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    r.connect(("127.0.0.1", s.port["smtp"]))
+    r.sendall(b"EHLO x\r\n" + b"MAIL FROM:<alice@crepes.fr>\r\nRSET\r\n" * 250000)
+    r.shutdown(socket.SHUT_WR)
+    time.sleep(1.0)  # the server has read it all, and the EOF
+    before = cpu_seconds(s.proc.pid)
+    time.sleep(2.0)
+    used = cpu_seconds(s.proc.pid) - before
+    check(used < 0.5, "a client gone quiet with 13 MB of replies unread costs the server %.2f s of CPU in 2 s" % used)
+    good_session(s, "a client gone quiet with its replies unread")
+    r.close()
 
 
 {"clients": clients, "limits": limits, "load": load}[WHAT]()
