@@ -2,6 +2,7 @@
 // and aiosmtpd, all loaded by Postfix's smtp-source in the same run (issue 12).
 //
 //   bench_serve [--messages 20000] [--sessions 20] [--size 2048] [--rounds 1]
+//               [--server-cpu N --load-cpu M]
 //
 // Each server listens on a free 127.0.0.1 port; smtp-source sends
 // --messages messages of --size bytes over --sessions parallel sessions,
@@ -16,8 +17,10 @@
 // wait4). On a small machine the load shares the CPUs with the server:
 // when smtp-source's own time a message is close to the wall time a
 // message, the load, not the server, sets the rate, and the CPU time is
-// the figure that compares the servers.
+// the figure that compares the servers. --server-cpu and --load-cpu pin
+// every server to one CPU and smtp-source to another, the same for all.
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -58,12 +61,18 @@ bool port_open(int port) {
     return ok;
 }
 
-// Starts `argv` with its output to /dev/null and `env` ("NAME=value")
-// added to its environment; its pid.
-pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env = {}) {
+// Starts `argv` with its output to /dev/null, `env` ("NAME=value") added
+// to its environment, and on CPU `cpu` only when it is not -1; its pid.
+pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env = {}, int cpu = -1) {
     const pid_t pid = ::fork();
     if (pid == 0) {
         for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
+        if (cpu >= 0) {
+            cpu_set_t set;
+            CPU_ZERO(&set);
+            CPU_SET(cpu, &set);
+            if (::sched_setaffinity(0, sizeof set, &set) != 0) std::_Exit(126);
+        }
         std::vector<char*> args;
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
@@ -104,13 +113,13 @@ struct Run {
     double load_cpu_s = 0;  // smtp-source's CPU seconds
 };
 
-Run run_load(int port, int messages, int sessions, int size, bool reuse) {
+Run run_load(int port, int messages, int sessions, int size, bool reuse, int cpu) {
     std::vector<std::string> argv = {"smtp-source", "-s", std::to_string(sessions), "-m", std::to_string(messages),
                                      "-l", std::to_string(size), "-f", "alice@crepes.fr", "-t", "bob@hamburger.edu"};
     if (reuse) argv.push_back("-d");
     argv.push_back("127.0.0.1:" + std::to_string(port));
     const auto t0 = std::chrono::steady_clock::now();
-    const pid_t pid = spawn(argv);
+    const pid_t pid = spawn(argv, {}, cpu);
     int status = 0;
     rusage use{};
     ::wait4(pid, &status, 0, &use);
@@ -126,7 +135,7 @@ Run run_load(int port, int messages, int sessions, int size, bool reuse) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int messages = 20000, sessions = 20, size = 2048, rounds = 1;
+    int messages = 20000, sessions = 20, size = 2048, rounds = 1, server_cpu = -1, load_cpu = -1;
     std::string mailsim = "build/mailsim";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i];
@@ -135,9 +144,12 @@ int main(int argc, char** argv) {
         else if (k == "--sessions") sessions = v;
         else if (k == "--size") size = v;
         else if (k == "--rounds") rounds = v;
+        else if (k == "--server-cpu") server_cpu = v;
+        else if (k == "--load-cpu") load_cpu = v;
         else if (k == "--mailsim") mailsim = argv[i + 1];
         else {
-            std::fprintf(stderr, "usage: bench_serve [--messages N] [--sessions N] [--size BYTES] [--rounds N] [--mailsim PATH]\n");
+            std::fprintf(stderr, "usage: bench_serve [--messages N] [--sessions N] [--size BYTES] [--rounds N] [--mailsim PATH] "
+                                 "[--server-cpu N --load-cpu M]\n");
             return 2;
         }
     }
@@ -158,8 +170,10 @@ int main(int argc, char** argv) {
         {"aiosmtpd", {"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink"},
          {"PYTHONUNBUFFERED=1"}},
     };
-    std::printf("smtp-source: %d messages of %d bytes, %d sessions, %d round(s), %ld CPU(s)\n", messages, size, sessions, rounds,
+    std::printf("smtp-source: %d messages of %d bytes, %d sessions, %d round(s), %ld CPU(s)", messages, size, sessions, rounds,
                 ::sysconf(_SC_NPROCESSORS_ONLN));
+    if (server_cpu >= 0 || load_cpu >= 0) std::printf("; servers on CPU %d, smtp-source on CPU %d", server_cpu, load_cpu);
+    std::printf("\n");
     std::fflush(stdout);  // before the forks
     // Averages over the rounds: [target][mode], mode 0 reuse, 1 a connection a message.
     struct Figures {
@@ -172,11 +186,11 @@ int main(int argc, char** argv) {
             std::vector<std::string> a = targets[t].argv;
             for (auto& s : a)
                 if (auto at = s.find("{port}"); at != std::string::npos) s.replace(at, 6, std::to_string(port));
-            const pid_t pid = spawn(a, targets[t].env);
+            const pid_t pid = spawn(a, targets[t].env, server_cpu);
             for (int i = 0; i < 200 && !port_open(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
             for (int reuse = 1; reuse >= 0; --reuse) {
                 const double cpu0 = cpu_seconds(pid);
-                const Run r = run_load(port, messages, sessions, size, reuse == 1);
+                const Run r = run_load(port, messages, sessions, size, reuse == 1, load_cpu);
                 const double server_us = (cpu_seconds(pid) - cpu0) / messages * 1e6;
                 const double load_us = r.load_cpu_s / messages * 1e6;
                 Figures& f = avg[t][reuse == 1 ? 0 : 1];
