@@ -12,17 +12,19 @@ namespace mailsim {
 
 namespace {
 
-// Whether the kernel keeps a pool of hugetlb pages of any size. mimalloc
-// with large OS pages maps them when there are (MAP_HUGETLB); on such a
-// mapping MADV_DONTNEED works in whole huge pages, which may hold other
-// allocations: then release() only frees.
+// Whether the kernel can hand out hugetlb pages of any size (a pool, or
+// pages it may make on demand). mimalloc with large OS pages maps them when
+// it can (MAP_HUGETLB); on such a mapping MADV_DONTNEED works in whole huge
+// pages, which may hold other allocations: then release() only frees.
+// Asked once, at the first release().
 bool hugetlb_pool() {
     std::error_code ec;
-    for (const auto& size : std::filesystem::directory_iterator("/sys/kernel/mm/hugepages", ec)) {
-        std::ifstream in(size.path() / "nr_hugepages");
-        long pages = 0;
-        if (in >> pages && pages > 0) return true;
-    }
+    for (const auto& size : std::filesystem::directory_iterator("/sys/kernel/mm/hugepages", ec))
+        for (const char* file : {"nr_hugepages", "nr_overcommit_hugepages"}) {
+            std::ifstream in(size.path() / file);
+            long pages = 0;
+            if (in >> pages && pages > 0) return true;
+        }
     return false;
 }
 

@@ -29,9 +29,9 @@ inline void configure_allocator() {
 // hundreds of MB/s, and a stream of 300 MiB imported with its events
 // dropped as they came peaked at 45 MiB resident, 9 of them freed buffers
 // waiting. The pages given back read as zeros if the allocator hands the
-// memory out again. On a machine with a hugetlb pool (nr_hugepages > 0 for a size,
-// where mimalloc may map 2 MiB pages that other allocations share) it only
-// frees.
+// memory out again. On a machine that can hand out hugetlb pages
+// (nr_hugepages or nr_overcommit_hugepages > 0 for a size, where mimalloc
+// may map 2 MiB pages that other allocations share) it only frees.
 void release(std::string& s);
 
 }  // namespace mailsim

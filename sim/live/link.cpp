@@ -8,6 +8,7 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 
 namespace mailsim::live {
@@ -174,7 +175,18 @@ bool Link::start_tls(const std::string& server_name, const TlsOptions& options, 
     SSL_set_tlsext_host_name(m.ssl, server_name.c_str());
     SSL_set1_host(m.ssl, server_name.c_str());
     SSL_set_connect_state(m.ssl);
+    // One deadline for the whole handshake (a server that trickles bytes
+    // does not restart it), waited for in tenths of a second so that
+    // `interrupted` is seen within one, before anything more is sent.
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(std::max(timeout_ms, 0));
+    const auto cut_short = [&] {
+        if (!interrupted || !interrupted->load()) return false;
+        *error = {"live.error.interrupted", {}};
+        return true;
+    };
     for (;;) {
+        if (cut_short()) return false;
         const int r = SSL_do_handshake(m.ssl);
         if (!flush_tls()) {
             *error = {"live.error.tls_closed", {}};
@@ -187,17 +199,16 @@ bool Link::start_tls(const std::string& server_name, const TlsOptions& options, 
         }
         std::string cipher;
         bool closed = false;
-        constexpr int kSliceMs = 100;
-        int waited = 0;
-        while (!read_socket(std::min(kSliceMs, timeout_ms - waited), cipher, &closed)) {
-            waited += kSliceMs;
-            if (closed || waited >= timeout_ms) {
-                *error = closed ? Failure{"live.error.tls_server_closed", {}}
-                                : Failure{"live.error.tls_timeout", {{"seconds", std::to_string(timeout_ms / 1000)}}};
+        for (;;) {
+            if (cut_short()) return false;
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+            if (left <= 0) {
+                *error = {"live.error.tls_timeout", {{"seconds", std::to_string(timeout_ms / 1000)}}};
                 return false;
             }
-            if (interrupted && interrupted->load()) {
-                *error = {"live.error.interrupted", {}};
+            if (read_socket(static_cast<int>(std::min<long long>(100, left)), cipher, &closed)) break;
+            if (closed) {
+                *error = {"live.error.tls_server_closed", {}};
                 return false;
             }
         }

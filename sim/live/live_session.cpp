@@ -107,6 +107,7 @@ bool LiveSession::open() {
         tcp_event(EventKind::refuse, false, error_);
         return false;
     }
+    if (cut_short()) return false;  // (a Disconnect during the connect: no ClientHello, no wait)
     if (target_.implicit_tls && !upgrade(false)) return false;
     if (!await_reply(true)) return false;
     if (!options_.starttls || target_.implicit_tls) return true;

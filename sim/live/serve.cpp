@@ -465,6 +465,7 @@ void Server::read_from(Conn& c) {
 
 void Server::cut_off(Conn& c, std::string_view why, std::string_view key) {
     note(&c, "CUT OFF", why, key, nlohmann::json{{"address", c.address}});
+    c.last_active_ns = steady_ns();  // the idle time again for the client to take the refusal
     const std::string line = refusal(c.protocol, host_, why);
     Network& net = world_->network();
     if (net.is_open(c.id, Side::server)) {
@@ -564,12 +565,14 @@ void Server::poll(int max_wait_ms) {
         const bool idle = now_ns - c.last_active_ns > std::int64_t(opts_.limits.idle_timeout_s) * 1'000'000'000;
         if (!c.client_gone && !c.server_gone && idle)
             cut_off(c, fmt::format("idle for {} s", opts_.limits.idle_timeout_s), "serve.limit.idle");
-        // A client that is gone and has taken nothing of its last words for
-        // the idle time is not waited for any longer.
-        else if (c.client_gone && idle && c.out_pos < c.out.size()) {
+        // A client that is gone, or that the server has closed on, and that
+        // has taken nothing of the last words for the idle time is not
+        // waited for any longer.
+        else if ((c.client_gone || c.server_gone) && idle && c.out_pos < c.out.size()) {
             c.out.clear();
             c.out_pos = 0;
             c.abort = true;
+            c.client_gone = true;
         }
         if (c.out.size() - c.out_pos > opts_.limits.max_output_backlog) {
             note(&c, "CUT OFF", fmt::format("more than {} bytes wait for a client that does not read", opts_.limits.max_output_backlog),

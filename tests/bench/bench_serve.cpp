@@ -90,12 +90,16 @@ struct Target {
     std::vector<std::string> env;   // added to its environment
 };
 
-// CPU seconds (user + system) that process `pid` has used so far.
+// CPU seconds (user + system) that process `pid` has used so far; the
+// bench stops when /proc cannot tell.
 double cpu_seconds(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
     std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const size_t close = stat.rfind(')');  // the command name may hold spaces
-    if (close == std::string::npos) return 0;
+    if (close == std::string::npos) {
+        std::fprintf(stderr, "bench_serve: cannot read /proc/%d/stat (the server ended?)\n", static_cast<int>(pid));
+        std::exit(1);
+    }
     std::vector<std::string> field;
     size_t at = close + 2;
     while (at < stat.size() && field.size() < 13) {
@@ -104,7 +108,10 @@ double cpu_seconds(pid_t pid) {
         field.push_back(stat.substr(at, end - at));
         at = end + 1;
     }
-    if (field.size() < 13) return 0;  // fields 3.. after the name: utime is 14th, stime 15th
+    if (field.size() < 13) {  // fields 3.. after the name: utime is 14th, stime 15th
+        std::fprintf(stderr, "bench_serve: /proc/%d/stat is short\n", static_cast<int>(pid));
+        std::exit(1);
+    }
     return (std::stod(field[11]) + std::stod(field[12])) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
@@ -172,7 +179,8 @@ int main(int argc, char** argv) {
     };
     std::printf("smtp-source: %d messages of %d bytes, %d sessions, %d round(s), %ld CPU(s)", messages, size, sessions, rounds,
                 ::sysconf(_SC_NPROCESSORS_ONLN));
-    if (server_cpu >= 0 || load_cpu >= 0) std::printf("; servers on CPU %d, smtp-source on CPU %d", server_cpu, load_cpu);
+    if (server_cpu >= 0) std::printf("; servers on CPU %d", server_cpu);
+    if (load_cpu >= 0) std::printf("; smtp-source on CPU %d", load_cpu);
     std::printf("\n");
     std::fflush(stdout);  // before the forks
     // Averages over the rounds: [target][mode], mode 0 reuse, 1 a connection a message.
