@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <linux/sockios.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -73,6 +75,7 @@ struct Server::Conn {
     size_t out_pos = 0;
     std::string held;           // the server's plaintext while a handshake goes on
     std::int64_t last_active_ns = 0;  // when the client last sent bytes or took some of ours
+    int unsent_seen = 0;              // the socket's unsent bytes when the idle time was last up
     // STARTTLS: the client asked (its command number, or IMAP its tag);
     // what it sends until the answer is thrown away.
     bool tls_asked = false;
@@ -562,7 +565,15 @@ void Server::poll(int max_wait_ms) {
     std::vector<std::uint64_t> done;
     for (auto& [key, cp] : conns_) {
         Conn& c = *cp;
-        const bool idle = now_ns - c.last_active_ns > std::int64_t(opts_.limits.idle_timeout_s) * 1'000'000'000;
+        bool idle = now_ns - c.last_active_ns > std::int64_t(opts_.limits.idle_timeout_s) * 1'000'000'000;
+        // What the kernel still holds for the client (up to megabytes)
+        // going down since the last look is the client reading too.
+        int unsent = 0;
+        if (idle && ::ioctl(c.fd, SIOCOUTQ, &unsent) == 0 && unsent > 0 && unsent != c.unsent_seen) {
+            c.unsent_seen = unsent;
+            c.last_active_ns = now_ns;
+            idle = false;
+        }
         if (!c.client_gone && !c.server_gone && idle)
             cut_off(c, fmt::format("idle for {} s", opts_.limits.idle_timeout_s), "serve.limit.idle");
         // A client that is gone, or that the server has closed on, and that
