@@ -50,9 +50,11 @@ void nearest_font_sampling(ImGuiIO& io) {
 }
 
 // Glyphs for every text of both languages, the common Chinese characters
-// (what a student types into the encoding lab) and the symbols we draw; at
-// 16 px (the wire font 15 px) times the UI scale. Called again when the
-// scale changes: the atlas is cleared and built anew at the new size.
+// (what a student types into the encoding lab, and what a real client's
+// subject line or a message's text shows in the wire font) and the symbols
+// we draw; at 16 px (the wire font 15 px) times the UI scale. Called again
+// when the scale changes: the atlas is cleared and built anew at the new
+// size.
 void load_fonts(App& app, float scale) {
     ImGuiIO& io = ImGui::GetIO();
     static ImVector<ImWchar> ranges, mono_ranges;  // must outlive the atlas build
@@ -62,9 +64,9 @@ void load_fonts(App& app, float scale) {
         for (text::Lang l : {text::Lang::en, text::Lang::zh})
             for (const auto& [key, value] : text::all(l)) b.AddText(value.c_str(), value.c_str() + value.size());
         b.AddText("→←↑↓…✓✗▶■●◀·×—“”‘’「」『』（）：；，。、？！");
-        b.BuildRanges(&mono_ranges);  // the wire font: what the texts and messages show
         b.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
         b.BuildRanges(&ranges);
+        mono_ranges = ranges;  // the wire font shows the messages' text too
     }
     io.Fonts->Clear();
     const char* path = nullptr;

@@ -67,6 +67,7 @@ bool StartServing(App& app) {
     app.session.follow(std::move(feed), TF(app, "gui.live.title", {{"name", title}}), "");
     app.live.serving = raw;
     app.live.generation = app.session.generation();
+    app.live.served_name = title;
     return true;
 }
 

@@ -394,10 +394,13 @@ bool Script::run_next(App& app, std::string& shot, int& exit_code) {
             OpenDialogClick(app, static_cast<size_t>(it - entries.begin()));
         }
     } else if (v == "status") {
-        // What a student reads: the status bar's notice, and the Open dialog with its error.
+        // What a student reads: the status bar's notice, the session's title
+        // and where its cursor is, and the Open dialog with its error.
         std::printf("status: %s\n", app.status.c_str());
         std::printf("open-dialog: %s%s%s\n", app.open_dialog.shown ? "shown" : "closed",
                     app.open_dialog.browser.error().empty() ? "" : ": ", app.open_dialog.browser.error().c_str());
+        std::printf("title: %s\n", app.session.title().c_str());
+        std::printf("cursor: %zu of %zu\n", app.session.cursor(), app.session.trace().size());
         std::fflush(stdout);
     } else if (v == "connect") {
         // connect URL [starttls] [insecure] [keep-secrets] [cafile PATH] [user U] [password P] [timeout S]

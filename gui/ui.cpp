@@ -145,6 +145,9 @@ void SetLanguage(App& app, text::Lang lang) {
     const bool said = !app.status_key.empty() && app.status == TF(app, app.status_key, app.status_params);
     app.lang = lang;
     if (said) app.status = TF(app, app.status_key, app.status_params);
+    // The title of a session being served is said in the new language too.
+    if (app.live.serving && app.live.generation == app.session.generation())
+        app.session.set_title(TF(app, "gui.live.title", {{"name", app.live.served_name}}));
 }
 
 ImVec4 line_colour_vec(LineClass c) {

@@ -73,6 +73,7 @@ struct LiveState {
     bool tls = true;
     live::ServeFeed* serving = nullptr;        // the session's feed while it is this one
     std::uint64_t generation = 0;              // the session generation it belongs to
+    std::string served_name;                   // the scenario served (the title says it in the window's language)
     std::string error;
 
     // Connect to a real server: the form, as typed.

@@ -525,6 +525,20 @@ TEST_CASE("a session following a feed keeps its cursor at the end, or where the 
     require_same_index(s.trace(), s.index(), TraceIndex(s.trace()));
 }
 
+TEST_CASE("a session given a feed that already holds events follows it from there", "[gui]") {
+    // As serve's feed does: its LISTEN lines are there before the first frame.
+    auto feed = default_feed();
+    feed->poll(20);
+    const size_t before = feed->trace().size();
+    REQUIRE(before > 0);
+    Session s;
+    s.follow(std::move(feed), "growing", "");
+    CHECK(s.cursor() == before);
+    s.poll(50);
+    CHECK(s.cursor() == s.trace().size());
+    CHECK(s.cursor() > before);
+}
+
 TEST_CASE("the terminal and the GUI colour every reply by one class from the catalog", "[gui]") {
     // IMAP's NO is a transient failure and BAD a permanent one, in both.
     Session s = default_session();

@@ -17,7 +17,10 @@ void Session::adopt(std::unique_ptr<TraceFeed> feed, std::string title, std::str
     index_ = TraceIndex(feed_->trace());
     title_ = std::move(title);
     path_ = std::move(path);
-    cursor_ = 0;
+    // A trace that is still growing (a live or served session) is followed
+    // from what it already holds (serve's LISTEN lines): the student sees
+    // each exchange as it comes. A whole one starts at its beginning.
+    cursor_ = feed_->finished() ? 0 : feed_->trace().size();
     ++generation_;
     phase = 0;
     playing = false;

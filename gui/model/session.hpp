@@ -49,6 +49,7 @@ public:
     const Trace& trace() const { return feed_->trace(); }
     const TraceIndex& index() const { return index_; }
     const std::string& title() const { return title_; }
+    void set_title(std::string title) { title_ = std::move(title); }
     const std::string& path() const { return path_; }
     bool is_scenario() const { return !scenario_json_.is_null(); }
     // The open scenario as JSON (null when a trace is open).
