@@ -75,7 +75,7 @@ struct Server::Conn {
     size_t out_pos = 0;
     std::string held;           // the server's plaintext while a handshake goes on
     std::int64_t last_active_ns = 0;  // when the client last sent bytes or took some of ours
-    int unsent_seen = 0;              // the socket's unsent bytes when the idle time was last up
+    int unsent_at_half = -1;          // the socket's unsent bytes half-way through the idle time (-1: not yet)
     // STARTTLS: the client asked (its command number, or IMAP its tag);
     // what it sends until the answer is thrown away.
     bool tls_asked = false;
@@ -565,14 +565,23 @@ void Server::poll(int max_wait_ms) {
     std::vector<std::uint64_t> done;
     for (auto& [key, cp] : conns_) {
         Conn& c = *cp;
-        bool idle = now_ns - c.last_active_ns > std::int64_t(opts_.limits.idle_timeout_s) * 1'000'000'000;
-        // What the kernel still holds for the client (up to megabytes)
-        // going down since the last look is the client reading too.
-        int unsent = 0;
-        if (idle && ::ioctl(c.fd, SIOCOUTQ, &unsent) == 0 && unsent > 0 && unsent != c.unsent_seen) {
-            c.unsent_seen = unsent;
-            c.last_active_ns = now_ns;
-            idle = false;
+        const std::int64_t quiet = now_ns - c.last_active_ns, limit = std::int64_t(opts_.limits.idle_timeout_s) * 1'000'000'000;
+        bool idle = quiet > limit;
+        // The client reading what the kernel still holds for it (up to
+        // megabytes, after our last write) is activity too: what it holds is
+        // looked at half-way through the idle time and at its end.
+        if (quiet <= limit / 2) {
+            c.unsent_at_half = -1;
+        } else if (c.unsent_at_half < 0) {
+            int unsent = 0;
+            c.unsent_at_half = ::ioctl(c.fd, SIOCOUTQ, &unsent) == 0 ? unsent : 0;
+        } else if (idle && c.unsent_at_half > 0) {
+            int unsent = 0;
+            if (::ioctl(c.fd, SIOCOUTQ, &unsent) == 0 && unsent < c.unsent_at_half) {
+                c.last_active_ns = now_ns;
+                c.unsent_at_half = -1;
+                idle = false;
+            }
         }
         if (!c.client_gone && !c.server_gone && idle)
             cut_off(c, fmt::format("idle for {} s", opts_.limits.idle_timeout_s), "serve.limit.idle");
