@@ -57,7 +57,7 @@ void nearest_font_sampling(ImGuiIO& io) {
 // size.
 void load_fonts(App& app, float scale) {
     ImGuiIO& io = ImGui::GetIO();
-    static ImVector<ImWchar> ranges, mono_ranges;  // must outlive the atlas build
+    static ImVector<ImWchar> ranges;  // must outlive the atlas build
     if (ranges.empty()) {
         ImFontGlyphRangesBuilder b;
         b.AddRanges(io.Fonts->GetGlyphRangesDefault());
@@ -65,8 +65,7 @@ void load_fonts(App& app, float scale) {
             for (const auto& [key, value] : text::all(l)) b.AddText(value.c_str(), value.c_str() + value.size());
         b.AddText("→←↑↓…✓✗▶■●◀·×—“”‘’「」『』（）：；，。、？！");
         b.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
-        b.BuildRanges(&ranges);
-        mono_ranges = ranges;  // the wire font shows the messages' text too
+        b.BuildRanges(&ranges);  // for the wire font too: it shows the messages' text
     }
     io.Fonts->Clear();
     const char* path = nullptr;
@@ -93,7 +92,7 @@ void load_fonts(App& app, float scale) {
     io.Fonts->AddFontFromFileTTF(path, std::round(16.0f * scale), &cfg, ranges.Data);
     ImFontConfig mono = cfg;
     mono.FontNo = 1;  // WenQuanYi Micro Hei Mono, for wire bytes, hex and bits
-    app.mono = io.Fonts->AddFontFromFileTTF(path, std::round(15.0f * scale), &mono, mono_ranges.Data);
+    app.mono = io.Fonts->AddFontFromFileTTF(path, std::round(15.0f * scale), &mono, ranges.Data);
     if (!app.mono) app.mono = io.Fonts->Fonts[0];
 }
 

@@ -233,7 +233,7 @@ TEST_CASE("GUI: serving, the panels follow a real client's session as it comes, 
     INFO(out);
     REQUIRE(WEXITSTATUS(status) == 0);
     // The port probe and smtplib's session, both shown as they came: the
-    // cursor is at the end, well past serve's four LISTEN lines.
+    // cursor is at the end, well past serve's LISTEN line.
     const size_t at = out.find("cursor: ");
     REQUIRE(at != std::string::npos);
     size_t cursor = 0, total = 0;

@@ -206,7 +206,7 @@ bool Link::start_tls(const std::string& server_name, const TlsOptions& options, 
                 *error = {"live.error.tls_timeout", {{"seconds", std::to_string(timeout_ms / 1000)}}};
                 return false;
             }
-            if (read_socket(static_cast<int>(std::min<long long>(100, left)), cipher, &closed)) break;
+            if (read_socket(static_cast<int>(std::min<long long>(kWaitSliceMs, left)), cipher, &closed)) break;
             if (closed) {
                 *error = {"live.error.tls_server_closed", {}};
                 return false;

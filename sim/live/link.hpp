@@ -59,6 +59,10 @@ struct TlsFacts {
     std::string verify_result;  // "ok", or OpenSSL's reason: "unable to get local issuer certificate"
 };
 
+// Waits for a peer are cut into slices this long, so that a Disconnect
+// (LiveSession::interrupt) is seen within one.
+inline constexpr int kWaitSliceMs = 100;
+
 class Link {
 public:
     ~Link();

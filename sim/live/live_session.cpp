@@ -164,10 +164,9 @@ bool LiveSession::send_line(const std::string& line) {
 
 std::optional<std::string> LiveSession::receive_bytes() {
     // Waited for in slices, so that interrupt() is seen within one.
-    constexpr int kSliceMs = 100;
-    for (int waited = 0; waited < options_.timeout_ms; waited += kSliceMs) {
+    for (int waited = 0; waited < options_.timeout_ms; waited += kWaitSliceMs) {
         if (cut_short()) return std::nullopt;
-        auto got = link_->receive(std::min(kSliceMs, options_.timeout_ms - waited));
+        auto got = link_->receive(std::min(kWaitSliceMs, options_.timeout_ms - waited));
         if (!got) continue;
         if (got->empty()) {
             for (const auto& u : annotator_.finish(Direction::to_client)) record(u);

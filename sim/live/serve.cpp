@@ -91,6 +91,14 @@ struct Server::Conn {
     // Output given up on: closed with a reset, so that the kernel does not
     // go on holding what the socket's buffer still has for the client.
     bool abort = false;
+
+    // Stops waiting for the client to take what waits for it.
+    void give_up() {
+        out.clear();
+        out_pos = 0;
+        client_gone = true;
+        abort = true;
+    }
 };
 
 // The client's end in the simulated network: what the simulated server
@@ -490,6 +498,7 @@ void Server::client_closed(Conn& c) {
 }
 
 void Server::write_to(Conn& c) {
+    bool taken = false;
     while (c.out_pos < c.out.size()) {
         const ssize_t n = ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) break;
@@ -500,8 +509,9 @@ void Server::write_to(Conn& c) {
             return;
         }
         c.out_pos += static_cast<size_t>(n);
-        c.last_active_ns = steady_ns();  // (a long answer read slowly is not idleness)
+        taken = true;
     }
+    if (taken) c.last_active_ns = steady_ns();  // (a long answer read slowly is not idleness)
     if (c.out_pos == c.out.size()) {
         c.out.clear();
         c.out_pos = 0;
@@ -583,24 +593,18 @@ void Server::poll(int max_wait_ms) {
                 idle = false;
             }
         }
-        if (!c.client_gone && !c.server_gone && idle)
+        if (idle && !c.client_gone && !c.server_gone) {
             cut_off(c, fmt::format("idle for {} s", opts_.limits.idle_timeout_s), "serve.limit.idle");
-        // A client that is gone, or that the server has closed on, and that
-        // has taken nothing of the last words for the idle time is not
-        // waited for any longer.
-        else if ((c.client_gone || c.server_gone) && idle && c.out_pos < c.out.size()) {
-            c.out.clear();
-            c.out_pos = 0;
-            c.abort = true;
-            c.client_gone = true;
+        } else if (idle && c.out_pos < c.out.size()) {
+            // A client that is gone, or that the server has closed on, and
+            // that has taken nothing of the last words for the idle time is
+            // not waited for any longer.
+            c.give_up();
         }
         if (c.out.size() - c.out_pos > opts_.limits.max_output_backlog) {
             note(&c, "CUT OFF", fmt::format("more than {} bytes wait for a client that does not read", opts_.limits.max_output_backlog),
                  "serve.limit.backlog", nlohmann::json{{"address", c.address}});
-            c.out.clear();
-            c.out_pos = 0;
-            c.client_gone = true;
-            c.abort = true;
+            c.give_up();
         }
         if (c.client_gone) client_closed(c);
     }

@@ -234,6 +234,21 @@ class Raw:
             return True
 
 
+def small_window_client(port):
+    """A socket whose receive buffer is 4 KiB: what it does not read waits in the server."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", port))
+    return sock
+
+
+def many_replies(rounds, ehlos):
+    """Commands whose answers are large: EHLO's is 186 bytes. A MAIL and RSET
+    after every `ehlos` EHLOs keep under the limit of commands before a
+    transaction."""
+    return (b"EHLO x\r\n" * ehlos + b"MAIL FROM:<alice@crepes.fr>\r\nRSET\r\n") * rounds
+
+
 def good_session(s, what):
     with smtplib.SMTP("127.0.0.1", s.port["smtp"], timeout=10) as c:
         t = time.time()
@@ -353,12 +368,8 @@ def limits():
     # A client that asks for 6 MB of replies and QUIT, and then reads
     # nothing: the server has closed its side, and after the idle time it
     # gives up the replies (a reset), not holding them and a slot for ever.
-    stuck = socket.socket()
-    stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    stuck.connect(("127.0.0.1", s.port["smtp"]))
-    # (8 EHLOs and a MAIL at a time: under this server's limit of 12
-    # commands before a transaction.)
-    stuck.sendall((b"EHLO x\r\n" * 8 + b"MAIL FROM:<alice@crepes.fr>\r\nRSET\r\n") * 4000 + b"QUIT\r\n")
+    stuck = small_window_client(s.port["smtp"])
+    stuck.sendall(many_replies(4000, 8) + b"QUIT\r\n")  # (8 EHLOs: this server's limit is 12)
     # Nothing read: the idle time (2 s) for the 421 after QUIT's answer, the
     # idle time again for the client to take it, and the time to work
     # through the commands (slower under ASan).
@@ -384,10 +395,8 @@ def limits():
 
     # A client that reads a long answer slowly (134 KB, 6 KB a quarter
     # second: the kernel holds it, the server has written it all) is not idle.
-    slow = socket.socket()
-    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    slow.connect(("127.0.0.1", s.port["smtp"]))
-    slow.sendall((b"EHLO x\r\n" * 8 + b"MAIL FROM:<alice@crepes.fr>\r\nRSET\r\n") * 100)
+    slow = small_window_client(s.port["smtp"])
+    slow.sendall(many_replies(100, 8))
     got, t, took = b"", time.time(), 0
     slow.settimeout(10)
     try:
@@ -479,12 +488,8 @@ def gone_client_that_does_not_read(s):
     # and waiting for that costs it nothing (a socket at EOF is always
     # "readable": asked about it, epoll would wake the server at once, every
     # time).
-    r = socket.socket()
-    r.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    r.connect(("127.0.0.1", s.port["smtp"]))
-    # (EHLO's reply is 186 bytes; a MAIL now and then keeps under the
-    # limit of commands before a transaction.)
-    r.sendall((b"EHLO x\r\n" * 90 + b"MAIL FROM:<alice@crepes.fr>\r\nRSET\r\n") * 450)
+    r = small_window_client(s.port["smtp"])
+    r.sendall(many_replies(450, 90))
     r.shutdown(socket.SHUT_WR)
     # The server works through the commands (and records them) for a while:
     # measured once it has had half a second with little to do, or after 60 s.
