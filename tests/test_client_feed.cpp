@@ -202,3 +202,126 @@ TEST_CASE("Disconnect during a TLS handshake that gets no answer closes at once"
     CHECK(closes[0].dir == Direction::to_server);  // by the client
     CHECK(test::events_of(feed.trace(), EventKind::note).empty());  // not said as a failed handshake
 }
+
+namespace client_feed_test {
+
+// A server that greets as `talk` says (on the accepted socket) until the
+// client goes; the thread is joined on destruction.
+struct TalkingServer {
+    SilentServer port;
+    std::thread thread;
+    template <class Talk>
+    explicit TalkingServer(Talk talk) {
+        thread = std::thread([this, talk] {
+            const int c = ::accept(port.fd, nullptr, nullptr);
+            if (c < 0) return;
+            talk(c);
+            ::close(c);
+        });
+    }
+    ~TalkingServer() {
+        ::shutdown(port.fd, SHUT_RDWR);  // (an accept that never got its client returns)
+        thread.join();
+    }
+};
+
+// Sends all of `s`; false once the client is gone.
+bool say(int fd, std::string_view s) {
+    while (!s.empty()) {
+        const ssize_t n = ::send(fd, s.data(), s.size(), MSG_NOSIGNAL);
+        if (n <= 0) return false;
+        s.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+}
+
+}  // namespace client_feed_test
+
+TEST_CASE("a server that sends its greeting a byte at a time, never ending it, is given up after the time-out", "[live]") {
+    // One byte every 50 ms: each wait hears something well within the
+    // time-out, so only the reply's own deadline can end it.
+    client_feed_test::TalkingServer server([](int c) {
+        if (!client_feed_test::say(c, "220 ")) return;
+        for (int i = 0; i < 2000 && client_feed_test::say(c, "x"); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    });
+    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(server.port.port));
+    REQUIRE(target);
+    live::LiveOptions o;
+    o.timeout_ms = 1000;
+    live::LiveSession session(*target, o);
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK_FALSE(session.open());
+    const auto took = std::chrono::steady_clock::now() - t0;
+    CHECK(took >= std::chrono::milliseconds(1000));
+    CHECK(took < std::chrono::seconds(5));
+    CHECK(session.failure().key == "live.error.reply_slow");
+    CHECK(session.error().starts_with("the server's reply was still not whole after 1 s ("));
+    CHECK(session.error().ends_with("slower than 500 bytes a second); closed the connection"));
+    CHECK_FALSE(session.connected());
+    // What came is kept, cut where it stopped; the close is the client's.
+    const auto bytes = test::events_of(session.trace(), EventKind::bytes);
+    REQUIRE(bytes.size() == 1);
+    CHECK(bytes[0].bytes.starts_with("220 xxxx"));
+    const auto closes = test::events_of(session.trace(), EventKind::close);
+    REQUIRE(closes.size() == 1);
+    CHECK(closes[0].dir == Direction::to_server);
+}
+
+TEST_CASE("a reply that never ends is given up at max_reply_bytes, fast, with what came recorded", "[live]") {
+    // A greeting's continuation lines as fast as the socket takes them.
+    client_feed_test::TalkingServer server([](int c) {
+        std::string lines;
+        for (int i = 0; i < 1000; ++i) lines += "220-and more of the greeting\r\n";
+        for (int i = 0; i < 20000 && client_feed_test::say(c, lines); ++i) {
+        }
+    });
+    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(server.port.port));
+    REQUIRE(target);
+    live::LiveOptions o;
+    o.timeout_ms = 20000;
+    o.max_reply_bytes = 1 << 20;
+    live::LiveSession session(*target, o);
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK_FALSE(session.open());
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
+    CHECK(session.failure().key == "live.error.reply_long");
+    CHECK(session.error() == "the server's reply went past 1048576 bytes without ending; closed the connection");
+    CHECK(session.failure().message(text::Lang::zh) == "服务器的应答超过 1048576 字节仍未结束；已关闭连接");
+    CHECK_FALSE(session.connected());
+    size_t kept = 0;
+    for (const auto& e : test::events_of(session.trace(), EventKind::bytes)) kept += e.bytes.size();
+    CHECK(kept > (1u << 20));
+    CHECK(kept < (1u << 20) + 65536);  // what had come, not more
+}
+
+TEST_CASE("a long reply that comes slowly but steadily is not cut by the time-out", "[live]") {
+    // 115 KB of greeting in 24 pieces, 4.8 KB every 60 ms: about 1.4 s in all,
+    // longer than the 1 s time-out, never silent for long.
+    client_feed_test::TalkingServer server([](int c) {
+        const std::string piece = [] {
+            std::string p;
+            for (int i = 0; i < 100; ++i) p += "220-forty-eight bytes of a long, long greeting\r\n";
+            return p;
+        }();
+        for (int i = 0; i < 24; ++i) {
+            if (!client_feed_test::say(c, piece)) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(60));
+        }
+        client_feed_test::say(c, "220 ready\r\n");
+        char buf[256];
+        while (::recv(c, buf, sizeof buf, 0) > 0) {
+        }
+    });
+    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(server.port.port));
+    REQUIRE(target);
+    live::LiveOptions o;
+    o.timeout_ms = 1000;
+    live::LiveSession session(*target, o);
+    REQUIRE(session.open());
+    CHECK(session.error().empty());
+    size_t kept = 0;
+    for (const auto& e : test::events_of(session.trace(), EventKind::bytes)) kept += e.bytes.size();
+    CHECK(kept == 24 * 100 * 48 + 11);
+    session.close();
+}

@@ -121,6 +121,7 @@ int cmd_connect(const ConnectOptions& o, const CommonOptions& c) {
     lo.tls.insecure = o.insecure;
     lo.keep_secrets = o.keep_secrets;
     lo.timeout_ms = o.timeout_seconds * 1000;
+    lo.max_reply_bytes = std::size_t(o.max_reply_mib) << 20;
     live::LiveSession session(*target, lo);
     session.on_event = [&](const Event& e) {
         out(view::format_event(e, to));

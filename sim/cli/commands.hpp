@@ -73,6 +73,7 @@ struct ConnectOptions {
     bool insecure = false;
     bool keep_secrets = false;
     int timeout_seconds = 30;
+    int max_reply_mib = 64;
     // A standard session by mailsim's own SMTP client engine instead of commands.
     std::string send_file;             // the message (RFC 5322 text)
     std::string from;

@@ -131,7 +131,11 @@ int main(int argc, char** argv) {
         ->check(input_file);
     connect_cmd->add_flag("--insecure", connect.insecure, "go on when the certificate does not verify (a warning is recorded)");
     connect_cmd->add_flag("--keep-secrets", connect.keep_secrets, "keep passwords and AUTH lines in the trace (redacted by default)");
-    connect_cmd->add_option("--timeout", connect.timeout_seconds, "seconds to wait for a reply")->check(CLI::Range(1, 3600));
+    connect_cmd->add_option("--timeout", connect.timeout_seconds, "seconds of silence before a reply is given up (default 30)")
+        ->check(CLI::Range(1, 3600));
+    connect_cmd->add_option("--max-reply", connect.max_reply_mib,
+                            "MiB a server's reply may be, a message fetched whole included (default 64)")
+        ->check(CLI::Range(1, 4096));
     connect_cmd->add_option("--send", connect.send_file,
                             "SMTP: send this message (RFC 5322 text) with mailsim's own client engine, then QUIT")
         ->check(input_file);

@@ -104,6 +104,7 @@ bool Link::read_socket(int timeout_ms, std::string& into, bool* closed) {
         return false;
     }
     into.append(buf, static_cast<size_t>(n));
+    received_ += static_cast<std::uint64_t>(n);
     return true;
 }
 
@@ -138,6 +139,10 @@ std::optional<std::string> Link::receive(int timeout_ms) {
         return std::nullopt;
     }
     char buf[16384];
+    // One wait on the socket a call: a peer that sends a record a byte at a
+    // time does not keep the caller here (it looks at its own clock and at
+    // interrupt() between calls).
+    bool waited = false;
     for (;;) {
         const int n = SSL_read(impl_->ssl, buf, sizeof buf);
         if (n > 0) {
@@ -148,8 +153,10 @@ std::optional<std::string> Link::receive(int timeout_ms) {
         const int err = SSL_get_error(impl_->ssl, n);
         flush_tls();  // a session ticket or key update may want an answer
         if (err != SSL_ERROR_WANT_READ) return std::string();  // closed (close_notify) or broken
+        if (waited) return std::nullopt;
         std::string cipher;
         if (!read_socket(timeout_ms, cipher, &closed)) return closed ? std::optional<std::string>(std::string()) : std::nullopt;
+        waited = true;
         BIO_write(impl_->rbio, cipher.data(), static_cast<int>(cipher.size()));
     }
 }

@@ -74,8 +74,13 @@ public:
 
     // Sends everything (through TLS once it is on); false when the connection is gone.
     bool send(std::string_view bytes);
-    // Waits up to `timeout_ms` for bytes; nullopt on time-out, "" when the peer closed.
+    // Waits once, up to `timeout_ms`, for bytes: nullopt when none came to
+    // hand over (on TLS: also when ciphertext came but not yet a whole
+    // record), "" when the peer closed. bytes_received() says whether the
+    // peer sent anything at all.
     std::optional<std::string> receive(int timeout_ms);
+    // Every byte read from the socket so far, ciphertext included.
+    std::uint64_t bytes_received() const { return received_; }
     // The TLS handshake as a client, for `server_name`; on failure `error`
     // says why (a certificate that does not verify names the reason). Its
     // waits are tenths of a second: `interrupted`, when set from another
@@ -96,6 +101,7 @@ private:
     std::unique_ptr<Impl> impl_;
     TlsFacts facts_;
     std::string peer_;
+    std::uint64_t received_ = 0;
 };
 
 }  // namespace mailsim::live

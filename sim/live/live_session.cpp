@@ -108,6 +108,7 @@ bool LiveSession::open() {
         return false;
     }
     if (cut_short()) return false;  // (a Disconnect during the connect: no ClientHello, no wait)
+    sent();                         // the greeting is the first reply
     if (target_.implicit_tls && !upgrade(false)) return false;
     if (!await_reply(true)) return false;
     if (!options_.starttls || target_.implicit_tls) return true;
@@ -158,15 +159,53 @@ bool LiveSession::send_line(const std::string& line) {
     if (!link_) return fail({"live.error.not_connected", {}});
     const std::string wire = line + "\r\n";
     for (const auto& u : annotator_.feed(Direction::to_server, wire)) record(u);
+    sent();
     if (!link_->send(wire)) return fail({"live.error.gone", {}});
     return true;
 }
 
+void LiveSession::sent() {
+    reply_start_ = std::chrono::steady_clock::now();
+    reply_from_ = link_ ? link_->bytes_received() : 0;
+}
+
 std::optional<std::string> LiveSession::receive_bytes() {
+    using clock = std::chrono::steady_clock;
+    using ms = std::chrono::milliseconds;
+    const ms timeout(options_.timeout_ms);
+    clock::time_point heard = clock::now();  // silence is counted from here
+    std::uint64_t seen = link_->bytes_received();
     // Waited for in slices, so that interrupt() is seen within one.
-    for (int waited = 0; waited < options_.timeout_ms; waited += kWaitSliceMs) {
+    for (;;) {
         if (cut_short()) return std::nullopt;
-        auto got = link_->receive(std::min(kWaitSliceMs, options_.timeout_ms - waited));
+        const std::uint64_t reply_bytes = link_->bytes_received() - reply_from_;
+        const auto now = clock::now();
+        const auto allowed = timeout + ms(reply_bytes * 1000 / kMinReplyRate);
+        // (Nothing at all yet is silence, the time-out's: the connection stays.)
+        if (reply_bytes > 0 && now - reply_start_ >= allowed) {
+            give_up_reply({"live.error.reply_slow",
+                           {{"bytes", std::to_string(reply_bytes)},
+                            {"seconds", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - reply_start_).count())},
+                            {"rate", std::to_string(kMinReplyRate)}}});
+            return std::nullopt;
+        }
+        if (now - heard >= timeout) {
+            fail({"live.error.timeout", {{"seconds", std::to_string(options_.timeout_ms / 1000)}}});
+            return std::nullopt;
+        }
+        auto left = timeout - (now - heard);
+        if (reply_bytes > 0) left = std::min(left, allowed - (now - reply_start_));
+        const int slice = static_cast<int>(std::clamp<long long>(std::chrono::ceil<ms>(left).count(), 1, kWaitSliceMs));
+        auto got = link_->receive(slice);
+        if (link_->bytes_received() != seen) {  // (ciphertext too: a record on its way is not silence)
+            seen = link_->bytes_received();
+            heard = clock::now();
+        }
+        if (seen - reply_from_ > options_.max_reply_bytes) {
+            if (got) for (const auto& u : annotator_.feed(Direction::to_client, *got)) record(u);
+            give_up_reply({"live.error.reply_long", {{"bytes", std::to_string(options_.max_reply_bytes)}}});
+            return std::nullopt;
+        }
         if (!got) continue;
         if (got->empty()) {
             for (const auto& u : annotator_.finish(Direction::to_client)) record(u);
@@ -177,8 +216,13 @@ std::optional<std::string> LiveSession::receive_bytes() {
         }
         return got;
     }
-    fail({"live.error.timeout", {{"seconds", std::to_string(options_.timeout_ms / 1000)}}});
-    return std::nullopt;
+}
+
+void LiveSession::give_up_reply(Failure why) {
+    // What the server sent of the reply is kept, cut where it stopped.
+    for (const auto& u : annotator_.finish(Direction::to_client)) record(u);
+    fail(std::move(why));
+    close();
 }
 
 void LiveSession::interrupt() { interrupted_.store(true); }
@@ -267,6 +311,7 @@ bool LiveSession::drive(Engine& engine, Events events) {
         for (auto& o : engine.take_output()) {
             if (cut_short()) return false;
             for (const auto& u : annotator_.feed(Direction::to_server, o.bytes)) record(u);
+            sent();
             if (!link_->send(o.bytes)) return fail({"live.error.gone", {}});
         }
         events();
@@ -374,6 +419,7 @@ bool LiveSession::upgrade(bool after_command) {
     // The protocol starts again inside TLS: after STARTTLS without a new greeting.
     annotator_ = protocol::Annotator(target_.protocol);
     if (after_command) annotator_.observe(Direction::to_client, {}, {}, {});
+    sent();  // (implicit TLS: the greeting's time starts after the handshake)
     return true;
 }
 

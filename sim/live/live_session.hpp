@@ -22,6 +22,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -46,11 +47,23 @@ struct Target {
 // error names what is wrong (and `why`, when given, says it as a key).
 Result<Target> parse_target(std::string_view url, Failure* why = nullptr);
 
+// The slowest a reply may come once its time-out has passed, in bytes a
+// second (Postfix's smtp_min_data_rate, 500, for the same purpose).
+inline constexpr std::uint64_t kMinReplyRate = 500;
+
 struct LiveOptions {
     bool starttls = false;     // upgrade after the greeting (and, for SMTP, EHLO)
     TlsOptions tls;
     bool keep_secrets = false;
-    int timeout_ms = 30000;    // for a reply, and for the handshake
+    // A reply that does not come: silence this long ends the wait (the
+    // connection stays, a command may follow); so does the handshake's.
+    int timeout_ms = 30000;
+    // A server's reply, hostile or broken, is bounded: from the client's
+    // last send it must come whole within timeout_ms plus a second for
+    // every kMinReplyRate bytes it has sent so far (one byte a tenth of a
+    // second does not keep the wait going), and be at most max_reply_bytes
+    // (a message fetched whole is one reply). Either ends the session.
+    std::size_t max_reply_bytes = std::size_t(64) << 20;
     std::string client_name = "mailsim";  // EHLO's argument, and the trace's client host
 };
 
@@ -133,9 +146,15 @@ private:
     bool fail(Failure why);
     // Reads until the reply to what was sent (or the greeting) is whole.
     bool await_reply(bool greeting);
-    // The next bytes from the server, or nullopt with error_ set: time-out,
-    // interrupt() (the connection then closed), or closed by the server.
+    // The next bytes from the server, or nullopt with error_ set: silence
+    // for the time-out, interrupt() (the connection then closed), closed by
+    // the server, or a reply too slow or too long (LiveOptions; closed).
     std::optional<std::string> receive_bytes();
+    // The client sent: what comes next is a new reply (its clock and its
+    // size start again).
+    void sent();
+    // A reply that broke a bound: the session ends (what came is recorded).
+    void give_up_reply(Failure why);
     // After interrupt(): sets live.error.interrupted, closes, and is true,
     // so that nothing more is sent or awaited (a request queued before the
     // Disconnect sends no command).
@@ -163,6 +182,8 @@ private:
     bool in_text_ = false;         // SMTP after 354: lines are message text up to "."
     std::string greeting_;         // the server's first reply, for an engine that starts after open()
     std::atomic<bool> interrupted_{false};
+    std::chrono::steady_clock::time_point reply_start_;  // the client's last send
+    std::uint64_t reply_from_ = 0;                        // Link::bytes_received() then
 };
 
 }  // namespace mailsim::live
