@@ -33,7 +33,8 @@ namespace test {
 
 using namespace mailsim;
 
-// Users: bob (local), carol (forwarded: 251), dave (moved: 551), erin (busy: 450).
+// Users: bob (local; password "secret" for AUTH), carol (forwarded: 251),
+// dave (moved: 551), erin (busy: 450).
 struct ScriptedPolicy : smtp::ServerPolicy {
     std::vector<std::pair<std::string, smtp::Reply>> overrides;  // command → reply
     std::vector<std::string> accepted;                          // message texts stored
@@ -54,6 +55,9 @@ struct ScriptedPolicy : smtp::ServerPolicy {
         if (content.find("PLEASE-FAIL-451") != std::string::npos) return {451, "4.3.0", "Local error in processing"};
         accepted.push_back(content);
         return {250, "2.0.0", "Ok: queued as TEST1"};
+    }
+    bool authenticate(const std::string& user, const std::string& password) override {
+        return (user == "bob" || user == "bob@hamburger.edu") && password == "secret";
     }
     smtp::Reply verify(const std::string& a) override {
         if (a == "bob") return {250, "2.1.5", "Bob <bob@hamburger.edu>"};

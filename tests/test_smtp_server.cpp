@@ -487,3 +487,107 @@ TEST_CASE("without SMTPUTF8 a UTF-8 address gets 553 5.6.7, the parameter 555, b
     h.send("RCPT TO:<bob@hamburger.edu>\r\n");
     REQUIRE(h.last_code() == 250);  // the session goes on
 }
+
+namespace {
+// A server that offers AUTH (and, with `tls`, STARTTLS first).
+test::ServerHarness auth_server(bool starttls = false) {
+    smtp::ServerSettings s;
+    s.auth = true;
+    s.starttls = starttls;
+    return test::ServerHarness(s);
+}
+}  // namespace
+
+TEST_CASE("AUTH off (the simulation's default): not offered, an unknown command as before") {
+    ServerHarness h;
+    h.ready();
+    h.send("AUTH PLAIN AGJvYgBzZWNyZXQ=\r\n");
+    CHECK(h.last() == "500 5.5.2 Error: command not recognized: AUTH\r\n");
+}
+
+TEST_CASE("AUTH PLAIN with an initial response: 235, and the transaction carries the user (RFC 4954, RFC 4616)") {
+    auto h = auth_server();
+    h.start();
+    h.send("EHLO client.example\r\n");
+    CHECK(h.last().find("250-AUTH PLAIN LOGIN\r\n") != std::string::npos);
+    h.send("AUTH PLAIN AGJvYgBzZWNyZXQ=\r\n");  // NUL bob NUL secret
+    CHECK(h.last() == "235 2.7.0 Authentication successful\r\n");
+    h.send("AUTH PLAIN AGJvYgBzZWNyZXQ=\r\n");
+    CHECK(h.last() == "503 5.5.1 Error: already authenticated\r\n");
+    h.send("MAIL FROM:<bob@hamburger.edu>\r\n");
+    CHECK(h.last_code() == 250);
+    CHECK(h.session->envelope().auth_user == "bob");
+    h.send("AUTH PLAIN AGJvYgBzZWNyZXQ=\r\n");
+    CHECK(h.last() == "503 5.5.1 Error: MAIL transaction in progress\r\n");
+}
+
+TEST_CASE("AUTH PLAIN with an empty challenge, and LOGIN's two challenges") {
+    auto h = auth_server();
+    h.ready();
+    h.send("AUTH PLAIN\r\n");
+    CHECK(h.last() == "334 \r\n");
+    h.send("Ym9iQGhhbWJ1cmdlci5lZHUAYm9iQGhhbWJ1cmdlci5lZHUAc2VjcmV0\r\n");  // authzid = authcid = bob@hamburger.edu
+    CHECK(h.last() == "235 2.7.0 Authentication successful\r\n");
+
+    auto l = auth_server();
+    l.ready();
+    l.send("AUTH LOGIN\r\n");
+    CHECK(l.last() == "334 VXNlcm5hbWU6\r\n");  // "Username:"
+    l.send("Ym9i\r\n");
+    CHECK(l.last() == "334 UGFzc3dvcmQ6\r\n");  // "Password:"
+    l.send("c2VjcmV0\r\n");
+    CHECK(l.last() == "235 2.7.0 Authentication successful\r\n");
+
+    auto i = auth_server();  // LOGIN with the user name on the command line
+    i.ready();
+    i.send("AUTH LOGIN Ym9i\r\n");
+    CHECK(i.last() == "334 UGFzc3dvcmQ6\r\n");
+    i.send("d3Jvbmc=\r\n");  // "wrong"
+    CHECK(i.last() == "535 5.7.8 Error: authentication failed: invalid user name or password\r\n");
+    i.send("MAIL FROM:<bob@hamburger.edu>\r\n");  // the session goes on, not logged in
+    CHECK(i.last_code() == 250);
+    CHECK(i.session->envelope().auth_user.empty());
+}
+
+TEST_CASE("AUTH's errors: cancel, not base64, a bad PLAIN message, another user, an unknown mechanism, before EHLO") {
+    auto h = auth_server();
+    h.start();
+    h.send("AUTH PLAIN AGJvYgBzZWNyZXQ=\r\n");
+    CHECK(h.last() == "503 Error: send EHLO first\r\n");  // (enhanced codes come with EHLO, RFC 2034)
+    h.send("EHLO client.example\r\n");
+    h.send("AUTH PLAIN\r\n");
+    h.send("*\r\n");
+    CHECK(h.last() == "501 5.0.0 Authentication aborted\r\n");
+    h.send("AUTH LOGIN\r\n");
+    h.send("not base64!\r\n");
+    CHECK(h.last() == "501 5.5.2 Cannot decode response (not base64)\r\n");
+    h.send("AUTH PLAIN Ym9i\r\n");  // "bob": no NULs
+    CHECK(h.last() == "501 5.5.2 Invalid PLAIN response: authzid NUL authcid NUL password\r\n");
+    h.send("AUTH PLAIN Y2Fyb2wAYm9iAHNlY3JldA==\r\n");  // carol NUL bob NUL secret
+    CHECK(h.last() == "535 5.7.8 Error: authentication failed: may not act as another user\r\n");
+    h.send("AUTH CRAM-MD5\r\n");
+    CHECK(h.last() == "504 5.5.4 Unrecognized authentication type: CRAM-MD5\r\n");
+    h.send("AUTH\r\n");
+    CHECK(h.last() == "501 5.5.4 Syntax: AUTH mechanism [initial-response]\r\n");
+    h.send("NOOP\r\n");  // after all that, commands are commands again
+    CHECK(h.last_code() == 250);
+}
+
+TEST_CASE("where STARTTLS is offered, AUTH waits for TLS (530), and a login does not outlive STARTTLS") {
+    auto h = auth_server(true);
+    h.start();
+    h.send("EHLO client.example\r\n");
+    CHECK(h.last().find("STARTTLS") != std::string::npos);
+    CHECK(h.last().find("AUTH") == std::string::npos);
+    h.send("AUTH PLAIN AGJvYgBzZWNyZXQ=\r\n");
+    CHECK(h.last() == "530 5.7.0 Must issue a STARTTLS command first\r\n");
+    h.send("STARTTLS\r\n");
+    CHECK(h.last_code() == 220);
+    h.send("EHLO client.example\r\n");
+    CHECK(h.last().find("250-AUTH PLAIN LOGIN\r\n") != std::string::npos);
+    h.send("AUTH PLAIN AGJvYgBzZWNyZXQ=\r\n");
+    CHECK(h.last_code() == 235);
+    h.send("MAIL FROM:<bob@hamburger.edu>\r\n");
+    CHECK(h.session->envelope().auth_user == "bob");
+    CHECK(h.session->envelope().tls);
+}

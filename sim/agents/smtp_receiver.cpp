@@ -65,7 +65,7 @@ smtp::Reply SmtpReceiver::check_recipient(const smtp::Envelope& env, const std::
     std::string local = to_lower(smtp::local_part_of(mailbox));
     bool postmaster = domain.empty() && local == "postmaster";
     if (!postmaster && !server_.is_local_domain(domain)) {
-        if (submission_) return {250, "2.1.5", str_cat({"Recipient <", mailbox, "> OK (will relay)"})};
+        if (submission_ || !env.auth_user.empty()) return {250, "2.1.5", str_cat({"Recipient <", mailbox, "> OK (will relay)"})};
         return {554, "5.7.1", fmt::format(FMT_COMPILE("<{}>: Relay access denied"), mailbox)};
     }
     const auto& cfg = server_.config();
@@ -142,10 +142,11 @@ smtp::Reply SmtpReceiver::accept_message(const smtp::Envelope& env, const std::s
     // The trace line, then the content, written into one buffer:
     //   Received: from <helo> (<peer>)\r\n\tby <host> (mailsim) with <proto> id <qid>[\r\n\tfor <rcpt>]; <date>\r\n
     std::string full;
-    // RFC 3848: ESMTPA after AUTH, ESMTPS over STARTTLS, ESMTPSA both. The
-    // simulated servers do neither (not on port 587 either), so a session
-    // that began with EHLO is ESMTP, one that began with HELO SMTP.
-    std::string_view with = env.esmtp ? "ESMTP" : "SMTP";
+    // RFC 3848: ESMTPS over TLS, ESMTPA after AUTH, ESMTPSA both; a session
+    // that began with HELO is SMTP. (The simulated agents use neither TLS
+    // nor AUTH: their mail says ESMTP; real clients in serve mode may.)
+    static constexpr std::string_view kWith[] = {"ESMTP", "ESMTPS", "ESMTPA", "ESMTPSA"};
+    std::string_view with = env.esmtp ? kWith[(env.tls ? 1 : 0) + (env.auth_user.empty() ? 0 : 2)] : "SMTP";
     bool one_rcpt = env.forward_paths.size() == 1;
     std::string_view for_rcpt = one_rcpt ? std::string_view(env.forward_paths.front()) : "";
     std::string date = w.date_now();
@@ -163,6 +164,15 @@ smtp::Reply SmtpReceiver::accept_message(const smtp::Envelope& env, const std::s
     smtp::Reply ok{250, "2.0.0", str_cat({"Ok: queued as ", qid})};
     if (!onward.empty()) server_.enqueue(env.reverse_path, std::move(onward), std::move(full), std::move(qid), env.mode);
     return ok;
+}
+
+bool SmtpReceiver::authenticate(const std::string& user, const std::string& password) {
+    std::string local = user;
+    if (const size_t at = user.rfind('@'); at != std::string::npos) {
+        if (!server_.is_local_domain(user.substr(at + 1))) return false;
+        local = user.substr(0, at);
+    }
+    return server_.password_matches(local, password);
 }
 
 smtp::Reply SmtpReceiver::verify(const std::string& argument) {

@@ -2,7 +2,8 @@
 //
 // One per connection (it knows whether the peer came in on the submission
 // port 587, RFC 6409, where the server's own users may send anywhere, or on
-// port 25, where it takes mail only for its own domain: no open relay).
+// port 25, where it takes mail only for its own domain: no open relay,
+// unless the client logged in with AUTH as one of the server's users).
 // It applies the scenario's reply overrides, checks recipients against the
 // server's users, lists and forwards, and at the end of DATA stores the
 // message in mailboxes or queues it onward, adding a Received line.
@@ -25,6 +26,7 @@ public:
     smtp::Reply check_sender(const smtp::Envelope& env, const std::string& reverse_path) override;
     smtp::Reply check_recipient(const smtp::Envelope& env, const std::string& mailbox) override;
     smtp::Reply accept_message(const smtp::Envelope& env, const std::string& content) override;
+    bool authenticate(const std::string& user, const std::string& password) override;
     smtp::Reply verify(const std::string& argument) override;
     smtp::Reply expand(const std::string& argument) override;
     std::vector<std::string> status_lines() override;

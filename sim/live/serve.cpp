@@ -120,7 +120,10 @@ private:
 };
 
 Server::Server(scenario::Scenario s, ServeOptions o) : scenario_(std::move(s)), opts_(std::move(o)) {
-    for (auto& server : scenario_.servers) server.smtp.smtputf8 = true;  // real clients may send UTF-8 addresses (RFC 6531)
+    for (auto& server : scenario_.servers) {
+        server.smtp.smtputf8 = true;  // real clients may send UTF-8 addresses (RFC 6531)
+        server.smtp.auth = true;      // and log in (RFC 4954), as Thunderbird does on port 587
+    }
 }
 
 Server::~Server() { close(); }

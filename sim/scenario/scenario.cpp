@@ -110,6 +110,10 @@ const std::vector<SettingRow>& setting_rows() {
          boolean(&smtp::ServerSettings::enhancedstatuscodes)},
         {{"smtputf8", "RFC 6531", "offer SMTPUTF8: UTF-8 addresses after MAIL ... SMTPUTF8 (default off; 553 5.6.7 without it)"},
          boolean(&smtp::ServerSettings::smtputf8)},
+        {{"auth", "RFC 4954",
+          "offer AUTH PLAIN LOGIN for the server's users, after STARTTLS where it is offered (530 before); a user "
+          "logged in may relay (default off; serve mode turns it on)"},
+         boolean(&smtp::ServerSettings::auth)},
         {{"rfc821_mode", "RFC 821 §4.1.1", "implement SEND, SOML, SAML and TURN (otherwise 502)"},
          boolean(&smtp::ServerSettings::rfc821_mode)},
         {{"vrfy", "RFC 5321 §3.5", "answer VRFY (otherwise 252)"}, boolean(&smtp::ServerSettings::vrfy)},

@@ -24,6 +24,7 @@ struct Policy : smtp::ServerPolicy {
         return m.size() % 2 ? smtp::Reply(250, "2.1.5", "Ok") : smtp::Reply(550, "5.1.1", "No");
     }
     smtp::Reply accept_message(const smtp::Envelope&, const std::string&) override { return {250, "2.0.0", "Ok"}; }
+    bool authenticate(const std::string& u, const std::string& p) override { return u == "u" && p == "x"; }
     smtp::Reply verify(const std::string&) override { return {252, "2.0.0", "?"}; }
     smtp::Reply expand(const std::string&) override { return {550, "5.1.1", "No"}; }
     std::vector<std::string> status_lines() override { return {"ok"}; }
@@ -72,6 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view in(reinterpret_cast<const char*>(data), size);
     smtp::ServerSettings ss;
     ss.rfc821_mode = size % 3 == 0;
+    ss.auth = size % 2 == 0;  // AUTH's exchanges too
     ss.message_size_limit = 200;
     Policy policy;
     smtp::ServerSession server(ss, policy);

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Real clients against `mailsim serve`, on 127.0.0.1 only (issue 12).
 
-    interop.py MAILSIM TMPDIR clients   Python smtplib (plain and STARTTLS), curl smtp://,
+    interop.py MAILSIM TMPDIR clients   Python smtplib (plain, STARTTLS, AUTH), curl smtp://,
                                         then poplib, imaplib (whole, one part, <partial>),
                                         curl pop3:// and imap://, and the webmail's raw view
     interop.py MAILSIM TMPDIR limits    each limit broken by a peer, a good session after it
@@ -124,10 +124,36 @@ def clients():
     with smtplib.SMTP("127.0.0.1", s.port["smtp"], timeout=10) as c:
         c.ehlo("student-pc")
         check(c.has_extn("starttls"), "EHLO offers STARTTLS")
+        check(not c.has_extn("auth"), "AUTH is not offered before TLS")
+        code, text = c.docmd("AUTH", "PLAIN AGJvYgBzZWNyZXQ=")
+        check(code == 530, "AUTH before TLS gets 530 (%d %r)" % (code, text))
         c.starttls(context=s.ctx)
         c.ehlo("student-pc")
         check(not c.has_extn("starttls"), "after the handshake EHLO no longer offers STARTTLS")
+        check(c.esmtp_features.get("auth", "").split() == ["PLAIN", "LOGIN"], "after the handshake EHLO offers AUTH PLAIN LOGIN")
+        try:
+            c.login("bob", "wrong")
+            check(False, "a wrong password is refused")
+        except smtplib.SMTPAuthenticationError as e:
+            check(e.smtp_code == 535, "a wrong password gets 535 (%d)" % e.smtp_code)
+        code, _ = c.login("bob", "secret")
+        check(code == 235, "smtplib's login (AUTH PLAIN) gets 235")
         c.sendmail("alice@crepes.fr", ["bob@hamburger.edu"], sent[1])
+    # RFC 4954 with port 25's relay rule: mail for another domain only from a user logged in.
+    with smtplib.SMTP("127.0.0.1", s.port["smtp"], timeout=10) as c:
+        c.ehlo("student-pc")
+        c.mail("bob@hamburger.edu")
+        code, text = c.rcpt("alice@crepes.fr")
+        check(code == 554, "RCPT for another domain without a login gets 554, no open relay (%d %r)" % (code, text))
+        c.rset()
+        c.starttls(context=s.ctx)
+        c.ehlo("student-pc")
+        c.user, c.password = "bob@hamburger.edu", "secret"
+        code, _ = c.auth("LOGIN", c.auth_login, initial_response_ok=False)
+        check(code == 235, "AUTH LOGIN, user and password each after a 334, gets 235")
+        c.mail("bob@hamburger.edu")
+        code, text = c.rcpt("alice@crepes.fr")
+        check(code == 250 and b"will relay" in text, "logged in, the same RCPT is taken for relaying (%d %r)" % (code, text))
     eml = os.path.join(TMP, "third.eml")
     with open(eml, "wb") as f:
         f.write(sent[2])
@@ -140,6 +166,8 @@ def clients():
         head = got[: len(got) - len(raw)]
         check(got.endswith(raw) and head.startswith(b"Return-Path: <alice@crepes.fr>\r\n") and b"Received: " in head,
               "message %d by POP3 RETR: the bytes sent in, after the Return-Path and Received the server added" % (i + 1))
+        with_ = [b"with ESMTP id", b"with ESMTPSA id", b"with ESMTP id"][i]
+        check(with_ in head, "message %d's Received says %r (RFC 3848)" % (i + 1, with_))
     m = imaplib.IMAP4_SSL("127.0.0.1", s.port["imaps"], ssl_context=s.ctx, timeout=10)
     m.login("bob", "secret")
     m.select("INBOX")
@@ -178,8 +206,12 @@ def clients():
     passes = [e for e in events if e.get("verb") == "PASS"]
     check(passes and all(e["bytes"] == "PASS [redacted]\r\n" and e.get("detail", {}).get("redacted") for e in passes),
           "POP3 PASS is recorded as [redacted] (%d)" % len(passes))
-    check(not [e for e in events if e.get("dir") == "c2s" and "secret" in e.get("bytes", "")],
-          "no password in clear in anything a client sent, as recorded")
+    auths = [e for e in events if e.get("verb") == "AUTH"]
+    check(len(auths) >= 2 and all(e["bytes"].endswith(" [redacted]\r\n") for e in auths if len(e["bytes"].split()) > 2),
+          "SMTP AUTH lines are recorded with the response [redacted] (%d)" % len(auths))
+    check(not [e for e in events if e.get("dir") == "c2s" and
+               any(x in e.get("bytes", "") for x in ("secret", "c2VjcmV0", "AGJvYgBzZWNyZXQ=", "d3Jvbmc="))],
+          "no password in clear or in base64 in anything a client sent, as recorded")
     check(not [e for e in events if e.get("key") == "agent.http.secret_from_seed"],
           "the webmail's cookies are signed with a random secret, not the seed's")
     conns = {e["conn"] for e in events if e.get("kind") == "connect"}

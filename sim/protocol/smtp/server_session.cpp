@@ -4,10 +4,12 @@
 
 #include <array>
 #include <cctype>
+#include <utility>
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "codec/base64.hpp"
 #include "core/ascii.hpp"
 #include "protocol/catalog.hpp"
 #include "protocol/smtp/path.hpp"
@@ -148,10 +150,13 @@ void ServerSession::receive(std::string_view bytes) {
 // command = verb [SP arguments] CRLF   (RFC 5321 §4.1.1)
 void ServerSession::on_command_line(const protocol::Line& line) {
     if (line.too_long) {
+        auth_step_ = AuthStep::none;  // (an AUTH response too long ends the exchange)
         reply(500, "5.5.2", fmt::format(FMT_COMPILE("Line too long (a command line is at most {} octets, RFC 5321 4.5.3.1.4)"),
                                         settings_.command_line_limit));
         return;
     }
+    // After a 334 challenge the line is the client's answer, not a command.
+    if (auth_step_ != AuthStep::none) return on_auth_line(line.text);
     std::string_view text = line.text;
     size_t sp = text.find(' ');
     std::string_view args = sp == std::string_view::npos ? std::string_view{} : text.substr(sp + 1);
@@ -164,6 +169,7 @@ void ServerSession::on_command_line(const protocol::Line& line) {
         return;
     }
     if (iequals(text.substr(0, sp), "STARTTLS")) return on_starttls(args);
+    if (settings_.auth && iequals(text.substr(0, sp), "AUTH")) return on_auth(args);
     // Found, the verb is the row's (upper case, static); else only the reply needs it.
     std::string_view verb = row ? row->verb : std::string_view{};
     if (!row || (verb == "EHLO" && !settings_.esmtp)) {
@@ -296,6 +302,7 @@ void ServerSession::on_ehlo(std::string_view args, const std::optional<Reply>& f
     if (settings_.enhancedstatuscodes) r.lines.push_back("ENHANCEDSTATUSCODES");
     if (settings_.smtputf8) r.lines.push_back("SMTPUTF8");
     if (settings_.starttls && !settings_.tls_active) r.lines.push_back("STARTTLS");
+    if (auth_offered()) r.lines.push_back("AUTH PLAIN LOGIN");
     if (settings_.vrfy) r.lines.push_back("VRFY");
     if (settings_.expn) r.lines.push_back("EXPN");
     r.lines.push_back("HELP");
@@ -317,15 +324,80 @@ void ServerSession::on_starttls(std::string_view args) {
     framer_.take_rest();
     settings_.tls_active = true;
     reset_transaction();
+    auth_user_.clear();  // RFC 4954 §4: a login before TLS does not carry over
     env_.client_name.clear();
     env_.esmtp = false;
     identified_ = false;
     set_state(State::Greeting);
 }
 
+// auth = "AUTH" SP sasl-mech [SP initial-response] CRLF   (RFC 4954 §4)
+void ServerSession::on_auth(std::string_view args) {
+    if (auto o = policy_.override_for("AUTH", args); o && !o->positive()) return reply(*o);
+    if (!identified_ || !env_.esmtp) return reply(503, "5.5.1", "Error: send EHLO first");
+    if (!auth_offered()) return reply(530, "5.7.0", "Must issue a STARTTLS command first");
+    if (state_ == State::Mail || state_ == State::Rcpt) return reply(503, "5.5.1", "Error: MAIL transaction in progress");
+    if (!auth_user_.empty()) return reply(503, "5.5.1", "Error: already authenticated");
+    args = trim(args);
+    const size_t sp = args.find(' ');
+    const std::string_view mech = args.substr(0, sp);
+    if (mech.empty()) return reply(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
+    // "=" is an initial response of no bytes (§4).
+    const std::optional<std::string_view> initial =
+        sp == std::string_view::npos ? std::nullopt : std::optional(trim(args.substr(sp + 1)));
+    if (iequals(mech, "PLAIN")) {
+        if (initial) return auth_plain(*initial == "=" ? std::string_view{} : *initial);
+        auth_step_ = AuthStep::plain;
+        return reply(334, "", "");  // PLAIN's challenge is empty (RFC 4616)
+    }
+    if (iequals(mech, "LOGIN")) {
+        auth_step_ = AuthStep::login_user;
+        if (initial) return on_auth_line(*initial);  // the user name came with the command
+        return reply(334, "", "VXNlcm5hbWU6");        // "Username:"
+    }
+    reply(504, "5.5.4", fmt::format(FMT_COMPILE("Unrecognized authentication type: {}"), to_upper(mech.substr(0, 20))));
+}
+
+void ServerSession::on_auth_line(std::string_view text) {
+    const AuthStep step = std::exchange(auth_step_, AuthStep::none);
+    if (text == "*") return reply(501, "5.0.0", "Authentication aborted");  // §4: the client cancels
+    if (step == AuthStep::plain) return auth_plain(text);
+    std::vector<codec::CodecError> errors;
+    std::string decoded = codec::base64_decode(text, &errors);
+    if (!errors.empty()) return reply(501, "5.5.2", "Cannot decode response (not base64)");
+    if (step == AuthStep::login_user) {
+        login_user_ = std::move(decoded);
+        auth_step_ = AuthStep::login_password;
+        return reply(334, "", "UGFzc3dvcmQ6");  // "Password:"
+    }
+    auth_finish(std::exchange(login_user_, {}), decoded);
+}
+
+// RFC 4616: message = [authzid] UTF8NUL authcid UTF8NUL passwd, in base64.
+void ServerSession::auth_plain(std::string_view response) {
+    std::vector<codec::CodecError> errors;
+    const std::string plain = codec::base64_decode(response, &errors);
+    if (!errors.empty()) return reply(501, "5.5.2", "Cannot decode response (not base64)");
+    const size_t nul1 = plain.find('\0');
+    const size_t nul2 = nul1 == std::string::npos ? nul1 : plain.find('\0', nul1 + 1);
+    if (nul2 == std::string::npos) return reply(501, "5.5.2", "Invalid PLAIN response: authzid NUL authcid NUL password");
+    const std::string authzid = plain.substr(0, nul1), authcid = plain.substr(nul1 + 1, nul2 - nul1 - 1);
+    if (!authzid.empty() && authzid != authcid)  // acting for someone else: not here
+        return reply(535, "5.7.8", "Error: authentication failed: may not act as another user");
+    auth_finish(authcid, plain.substr(nul2 + 1));
+}
+
+void ServerSession::auth_finish(const std::string& user, const std::string& password) {
+    if (!policy_.authenticate(user, password))
+        return reply(535, "5.7.8", "Error: authentication failed: invalid user name or password");
+    auth_user_ = user;
+    reply(235, "2.7.0", "Authentication successful");
+}
+
 void ServerSession::begin_transaction(MailMode mode, std::string_view args, const std::optional<Reply>& forced) {
     commands_since_mail_ = 0;
     env_.tls = settings_.tls_active;
+    env_.auth_user = auth_user_;
     if (!identified_) {
         reply(503, "5.5.1", "Error: send HELO/EHLO first");
         return;
@@ -339,6 +411,8 @@ void ServerSession::begin_transaction(MailMode mode, std::string_view args, cons
     Envelope env;
     env.client_name = env_.client_name;
     env.esmtp = env_.esmtp;
+    env.tls = env_.tls;
+    env.auth_user = env_.auth_user;
     env.mode = mode;
     for (const auto& [kw, value] : p.params) {
         if (kw == "SIZE" && settings_.size && env_.esmtp) {

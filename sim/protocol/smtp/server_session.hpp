@@ -2,7 +2,8 @@
 //
 // RFC 5321 (SMTP), RFC 821 (SEND, SOML, SAML, TURN in "RFC 821 mode"),
 // RFC 1870 (SIZE), RFC 6152 (8BITMIME), RFC 2920 (PIPELINING),
-// RFC 2034/3463 (ENHANCEDSTATUSCODES).
+// RFC 2034/3463 (ENHANCEDSTATUSCODES), RFC 3207 (STARTTLS), RFC 4954 (AUTH
+// PLAIN and LOGIN, when offered).
 //
 // Bytes go in through receive(); replies come out of take_output(), and
 // session events (state changes, a TURN) out of next_event(). The engine owns
@@ -15,7 +16,8 @@
 // (STYLE.md #9): unknown commands 500, bad arguments 501, out of order 503,
 // over-long lines 500.
 //
-// Not done here: STARTTLS, AUTH, BDAT/CHUNKING, DSN parameters.
+// Not done here: BDAT/CHUNKING, DSN parameters, AUTH mechanisms other than
+// PLAIN (RFC 4616) and LOGIN.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +45,7 @@ struct Envelope {
     std::uint64_t declared_size = 0;          // SIZE=
     bool tls = false;                         // the session runs over TLS (Received: "with ESMTPS", RFC 3848)
     bool smtputf8 = false;                    // MAIL ... SMTPUTF8 (RFC 6531 §3.4): UTF-8 addresses and header fields
+    std::string auth_user;                    // who logged in with AUTH, "" nobody (Received: "with ESMTPA", RFC 3848)
 };
 
 // Limits and features of one server, each with its RFC (STYLE.md #7).
@@ -68,6 +71,8 @@ struct ServerSettings {
                                                // RSET, HELP, ...) since the last MAIL before 421 and a close
     bool starttls = false;                     // RFC 3207: STARTTLS offered (a transport that can do TLS says so)
     bool tls_active = false;                   // the connection already runs over TLS (implicit TLS, RFC 8314)
+    bool auth = false;                         // RFC 4954: AUTH PLAIN LOGIN offered, once TLS is on where
+                                               // STARTTLS is offered (530 before); off: AUTH is unknown (500)
 };
 
 class ServerPolicy {
@@ -81,6 +86,9 @@ public:
     virtual Reply check_recipient(const Envelope& env, const std::string& mailbox) = 0;
     // End of DATA: 250 (stored/queued) or 451/452/552/554.
     virtual Reply accept_message(const Envelope& env, const std::string& content) = 0;
+    // AUTH: the user name ("bob", or "bob@its.domain") and password a
+    // client gave are one of this server's users'.
+    virtual bool authenticate(const std::string& user, const std::string& password) = 0;
     virtual Reply verify(const std::string& argument) = 0;  // VRFY
     virtual Reply expand(const std::string& argument) = 0;  // EXPN
     virtual std::vector<std::string> status_lines() = 0;    // HELP STATUS → 211
@@ -156,6 +164,11 @@ private:
     void on_saml(std::string_view args, const std::optional<Reply>& forced);
     void on_turn(std::string_view args, const std::optional<Reply>& forced);
     void on_starttls(std::string_view args);
+    void on_auth(std::string_view args);
+    void on_auth_line(std::string_view text);
+    void auth_plain(std::string_view response);
+    void auth_finish(const std::string& user, const std::string& password);
+    bool auth_offered() const { return settings_.auth && (settings_.tls_active || !settings_.starttls); }
     void begin_transaction(MailMode mode, std::string_view args, const std::optional<Reply>& forced);
 
     ServerSettings settings_;
@@ -172,6 +185,11 @@ private:
     bool data_8bit_ = false;
     bool close_ = false;
     size_t commands_since_mail_ = 0;
+    // AUTH: the client line the server waits for after a 334 challenge.
+    enum class AuthStep { none, plain, login_user, login_password };
+    AuthStep auth_step_ = AuthStep::none;
+    std::string login_user_;  // AUTH LOGIN: the user name while the password is asked for
+    std::string auth_user_;   // after 235; kept across EHLO and RSET, dropped by STARTTLS
     protocol::Outbox<SessionEvent> outbox_;
 };
 
