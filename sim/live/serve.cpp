@@ -14,7 +14,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <ctime>
 
 #include <fmt/format.h>
 #include <openssl/rand.h>
@@ -169,12 +168,19 @@ bool Server::open(std::string* error) {
         scenario_.mails.clear();
         scenario_.fetches.clear();
     }
-    scenario_.start_epoch = std::time(nullptr);
+    // Time 0 is the start of the second serving began in (as in live mode):
+    // start_epoch + the World's time is the time of day, so that a Received
+    // line's date is not a fraction of a second behind the Date its client
+    // wrote a moment before.
+    const std::int64_t wall_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    start_ns_ = steady_ns() - wall_us % 1'000'000 * 1000;
+    scenario_.start_epoch = wall_us / 1'000'000;
     world_ = scenario::build_world(scenario_, opts_.record);
+    world_->run_until(wall_now());  // (the LISTEN notes at the moment they are said)
     Trace& t = world_->trace();
     t.source.kind = "serve";
     t.source.clock = "wall";
-    start_ns_ = steady_ns();
     // Real clients log in to the webmail: its cookies are signed with a
     // random secret, not one derived from the scenario's seed.
     for (const auto& ms : world_->servers()) {

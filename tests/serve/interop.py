@@ -108,6 +108,7 @@ def clients():
     sent = [message("第一封 plain", "Hello Bob,\n系统 plain SMTP.\n"),
             message("第二封 STARTTLS", "Hello Bob,\n系统 over TLS.\n"),
             message("third by curl", "Hello Bob,\nsent by curl.\n")]
+    first_connect = time.time()
     with smtplib.SMTP("127.0.0.1", s.port["smtp"], timeout=10) as c:
         c.sendmail("alice@crepes.fr", ["bob@hamburger.edu"], sent[0])
     # RFC 6531: serve mode offers SMTPUTF8; a UTF-8 address is taken only after MAIL ... SMTPUTF8.
@@ -214,6 +215,10 @@ def clients():
           "no password in clear or in base64 in anything a client sent, as recorded")
     check(not [e for e in events if e.get("key") == "agent.http.secret_from_seed"],
           "the webmail's cookies are signed with a random secret, not the seed's")
+    # The trace's wall clock is the time of day: start_epoch + t, not up to a second behind it.
+    at = trace["source"]["start_epoch"] + [e for e in events if e.get("kind") == "connect"][0]["t"] / 1e6
+    check(first_connect - 0.05 <= at <= first_connect + 5,
+          "the first connection's time in the trace is when it was made (%.3f s after)" % (at - first_connect))
     conns = {e["conn"] for e in events if e.get("kind") == "connect"}
     check(len(conns) >= 8, "the trace has every connection (%d)" % len(conns))
 
