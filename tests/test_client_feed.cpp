@@ -325,3 +325,24 @@ TEST_CASE("a long reply that comes slowly but steadily is not cut by the time-ou
     CHECK(kept == 24 * 100 * 48 + 11);
     session.close();
 }
+
+TEST_CASE("silence in the middle of a reply ends the session (what is left must not be taken for the next reply)", "[live]") {
+    client_feed_test::TalkingServer server([](int c) {
+        if (!client_feed_test::say(c, "220-part of a greeting\r\n")) return;
+        char buf[64];
+        while (::recv(c, buf, sizeof buf, 0) > 0) {
+        }
+    });
+    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(server.port.port));
+    REQUIRE(target);
+    live::LiveOptions o;
+    o.timeout_ms = 1000;
+    live::LiveSession session(*target, o);
+    CHECK_FALSE(session.open());
+    CHECK(session.failure().key == "live.error.reply_stalled");
+    CHECK(session.error() == "the server went silent for 1 s in the middle of its reply (24 bytes came); closed the connection");
+    CHECK_FALSE(session.connected());
+    const auto bytes = test::events_of(session.trace(), EventKind::bytes);
+    REQUIRE(bytes.size() == 1);
+    CHECK(bytes[0].bytes == "220-part of a greeting\r\n");
+}

@@ -43,6 +43,52 @@ TEST_CASE("a command line's secrets are redacted as live mode redacts them") {
     CHECK_FALSE(redact_secrets("pop3", "+OK", "pop3.reply.+OK", "+OK PASS secret\r\n", false));
 }
 
+TEST_CASE("a credential where the mechanism should be, or after tabs, is redacted too, and mechanisms are told from credentials") {
+    using protocol::redact_secrets;
+    CHECK(redact_secrets("smtp", "AUTH", "smtp.cmd.AUTH", "AUTH AGJvYgBzZWNyZXQ=\r\n", true) == "AUTH [redacted]\r\n");
+    CHECK(redact_secrets("smtp", "AUTH", "smtp.cmd.AUTH", "AUTH\tPLAIN\tAGJvYgBzZWNyZXQ=\r\n", true) == "AUTH PLAIN [redacted]\r\n");
+    CHECK(redact_secrets("imap", "AUTHENTICATE", "imap.cmd.AUTHENTICATE", "a AUTHENTICATE AGJvYgBzZWNyZXQ=\r\n", true) ==
+          "a AUTHENTICATE [redacted]\r\n");
+    CHECK_FALSE(redact_secrets("smtp", "AUTH", "smtp.cmd.AUTH", "AUTH CRAM-MD5\r\n", true));
+    CHECK(protocol::sasl_mechanism_name("SCRAM-SHA-256"));
+    CHECK(protocol::sasl_mechanism_name("plain"));
+    CHECK_FALSE(protocol::sasl_mechanism_name("AGJvYgBzZWNyZXQ="));
+    CHECK_FALSE(protocol::sasl_mechanism_name("Ym9i"));
+    CHECK_FALSE(protocol::sasl_mechanism_name("ABCDEFGHIJKLMNOPQRSTU"));  // 21 letters
+}
+
+TEST_CASE("AUTH's answers are answers even when the client does not wait for the 334s, and the replies pair up after") {
+    // A client that sends AUTH LOGIN, the user name and the password at
+    // once (pasted, or pipelined): the two lines are known to be answers
+    // from the command itself, so they are redacted before any 334 came.
+    protocol::Annotator a("smtp");
+    a.feed(Direction::to_client, "220 mail.hamburger.edu ESMTP\r\n");
+    const auto c = a.feed(Direction::to_server, "AUTH LOGIN\r\nYm9i\r\nc2VjcmV0\r\nMAIL FROM:<bob@hamburger.edu>\r\n");
+    REQUIRE(c.size() == 4);
+    CHECK(c[0].a.verb == "AUTH");
+    CHECK(c[1].a.key == "smtp.auth.response");
+    CHECK(c[2].a.key == "smtp.auth.response");
+    CHECK(c[3].a.verb == "MAIL");
+    CHECK(protocol::redact_secrets("smtp", c[2].a.verb, c[2].a.key, c[2].bytes, true) == "[redacted]\r\n");
+    const auto r = a.feed(Direction::to_client, "334 VXNlcm5hbWU6\r\n334 UGFzc3dvcmQ6\r\n235 2.7.0 ok\r\n250 2.1.0 ok\r\n");
+    REQUIRE(r.size() == 4);
+    CHECK(r[3].a.verb == "250");
+    // The same with the answer to PLAIN's empty challenge, and a refusal
+    // that ends the exchange: the next line is a command again.
+    protocol::Annotator b("smtp");
+    b.feed(Direction::to_client, "220 hi\r\n");
+    CHECK(b.feed(Direction::to_server, "AUTH PLAIN\r\n")[0].a.verb == "AUTH");
+    b.feed(Direction::to_client, "530 5.7.0 Must issue a STARTTLS command first\r\n");
+    CHECK(b.feed(Direction::to_server, "MAIL FROM:<bob@hamburger.edu>\r\n")[0].a.verb == "MAIL");
+    protocol::Annotator d("smtp");
+    d.feed(Direction::to_client, "220 hi\r\n");
+    d.feed(Direction::to_server, "AUTH PLAIN\r\n");
+    d.feed(Direction::to_client, "334 \r\n");
+    CHECK(d.feed(Direction::to_server, "AGJvYgBzZWNyZXQ=\r\n")[0].a.key == "smtp.auth.response");
+    d.feed(Direction::to_client, "235 2.7.0 ok\r\n");
+    CHECK(d.feed(Direction::to_server, "MAIL FROM:<bob@hamburger.edu>\r\n")[0].a.verb == "MAIL");
+}
+
 TEST_CASE("an HTTP login form and its session cookies are redacted and the request still parses") {
     const std::string post =
         "POST /login HTTP/1.1\r\nHost: mail.hamburger.edu\r\nContent-Type: application/x-www-form-urlencoded\r\n"

@@ -567,13 +567,15 @@ TEST_CASE("AUTH's errors: cancel, not base64, a bad PLAIN message, another user,
     CHECK(h.last() == "535 5.7.8 Error: authentication failed: may not act as another user\r\n");
     h.send("AUTH CRAM-MD5\r\n");
     CHECK(h.last() == "504 5.5.4 Unrecognized authentication type: CRAM-MD5\r\n");
+    h.send("AUTH AGJvYgBzZWNyZXQ=\r\n");  // the mechanism left out: the credential is not said back
+    CHECK(h.last() == "504 5.5.4 Unrecognized authentication type\r\n");
     h.send("AUTH\r\n");
     CHECK(h.last() == "501 5.5.4 Syntax: AUTH mechanism [initial-response]\r\n");
     h.send("NOOP\r\n");  // after all that, commands are commands again
     CHECK(h.last_code() == 250);
 }
 
-TEST_CASE("where STARTTLS is offered, AUTH waits for TLS (530), and a login does not outlive STARTTLS") {
+TEST_CASE("where STARTTLS is offered, AUTH waits for TLS (530) and is offered after the handshake") {
     auto h = auth_server(true);
     h.start();
     h.send("EHLO client.example\r\n");
@@ -590,4 +592,30 @@ TEST_CASE("where STARTTLS is offered, AUTH waits for TLS (530), and a login does
     h.send("MAIL FROM:<bob@hamburger.edu>\r\n");
     CHECK(h.session->envelope().auth_user == "bob");
     CHECK(h.session->envelope().tls);
+}
+
+TEST_CASE("after AUTH, MAIL's AUTH= parameter is taken and dropped (RFC 4954 §5), and without AUTH offered it is 555") {
+    auto h = auth_server();
+    h.ready();
+    h.send("MAIL FROM:<bob@hamburger.edu> AUTH=<>\r\n");
+    CHECK(h.last_code() == 250);
+    ServerHarness off;
+    off.ready();
+    off.send("MAIL FROM:<bob@hamburger.edu> AUTH=<>\r\n");
+    CHECK(off.last() == "555 5.5.4 Unsupported option: AUTH\r\n");
+}
+
+TEST_CASE("a teacher's rule for AUTH answers instead of the exchange: 535 refuses, 235 lets the client in") {
+    auto h = auth_server();
+    h.policy.overrides.push_back({"AUTH", smtp::Reply(535, "5.7.8", "Authentication credentials invalid")});
+    h.ready();
+    h.send("AUTH PLAIN AGJvYgBzZWNyZXQ=\r\n");  // the right password, refused by the rule
+    CHECK(h.last() == "535 5.7.8 Authentication credentials invalid\r\n");
+    auto g = auth_server();
+    g.policy.overrides.push_back({"AUTH", smtp::Reply(235, "2.7.0", "Authentication successful")});
+    g.ready();
+    g.send("AUTH LOGIN\r\n");
+    CHECK(g.last() == "235 2.7.0 Authentication successful\r\n");
+    g.send("MAIL FROM:<x@y.z>\r\n");
+    CHECK_FALSE(g.session->envelope().auth_user.empty());
 }

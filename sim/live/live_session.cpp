@@ -159,8 +159,8 @@ bool LiveSession::send_line(const std::string& line) {
     if (!link_) return fail({"live.error.not_connected", {}});
     const std::string wire = line + "\r\n";
     for (const auto& u : annotator_.feed(Direction::to_server, wire)) record(u);
-    sent();
     if (!link_->send(wire)) return fail({"live.error.gone", {}});
+    sent();  // (after: a long upload does not eat into the reply's time)
     return true;
 }
 
@@ -190,6 +190,13 @@ std::optional<std::string> LiveSession::receive_bytes() {
             return std::nullopt;
         }
         if (now - heard >= timeout) {
+            // Silence after part of a reply: what is left of it may yet
+            // come and be taken for the next one's, so the session ends.
+            if (reply_bytes > 0) {
+                give_up_reply({"live.error.reply_stalled",
+                               {{"bytes", std::to_string(reply_bytes)}, {"seconds", std::to_string(options_.timeout_ms / 1000)}}});
+                return std::nullopt;
+            }
             fail({"live.error.timeout", {{"seconds", std::to_string(options_.timeout_ms / 1000)}}});
             return std::nullopt;
         }
@@ -311,8 +318,8 @@ bool LiveSession::drive(Engine& engine, Events events) {
         for (auto& o : engine.take_output()) {
             if (cut_short()) return false;
             for (const auto& u : annotator_.feed(Direction::to_server, o.bytes)) record(u);
-            sent();
             if (!link_->send(o.bytes)) return fail({"live.error.gone", {}});
+            sent();
         }
         events();
         if (engine.wants_close()) {

@@ -56,7 +56,8 @@ struct LiveOptions {
     TlsOptions tls;
     bool keep_secrets = false;
     // A reply that does not come: silence this long ends the wait (the
-    // connection stays, a command may follow); so does the handshake's.
+    // connection stays, a command may follow; after part of a reply the
+    // session ends); so does the handshake's.
     int timeout_ms = 30000;
     // A server's reply, hostile or broken, is bounded: from the client's
     // last send it must come whole within timeout_ms plus a second for

@@ -177,7 +177,6 @@ bool Server::open(std::string* error) {
     start_ns_ = steady_ns() - wall_us % 1'000'000 * 1000;
     scenario_.start_epoch = wall_us / 1'000'000;
     world_ = scenario::build_world(scenario_, opts_.record);
-    world_->run_until(wall_now());  // (the LISTEN notes at the moment they are said)
     Trace& t = world_->trace();
     t.source.kind = "serve";
     t.source.clock = "wall";
@@ -191,6 +190,7 @@ bool Server::open(std::string* error) {
         for (unsigned char b : key) secret += {hex[b >> 4], hex[b & 15]};
         ms->set_webmail_secret(std::move(secret));
     }
+    world_->run_until(wall_now());  // (the LISTEN notes at the moment they are said; the secrets set first)
     epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (epoll_fd_ < 0) {
         *error = std::string("cannot make an epoll instance: ") + std::strerror(errno);

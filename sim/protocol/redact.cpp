@@ -30,6 +30,7 @@ size_t words_kept(std::string_view protocol, std::string_view verb, std::string_
     if (verb == "AUTH") return 2;                                  // AUTH PLAIN initial-response
     if (verb == "LOGIN" && protocol == "imap") return 2;           // tag LOGIN user password
     if (verb == "AUTHENTICATE") return 3;                          // tag AUTHENTICATE PLAIN initial-response
+    // (AUTH and AUTHENTICATE keep one word less when the mechanism is missing: redact_secrets.)
     return kAll;
 }
 
@@ -122,7 +123,7 @@ std::vector<std::string_view> command_words(std::string_view line) {
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
     std::vector<std::string_view> out;
     for (size_t pos = 0; pos < line.size();) {
-        const size_t sp = line.find(' ', pos);
+        const size_t sp = line.find_first_of(" \t", pos);
         const size_t end = sp == std::string_view::npos ? line.size() : sp;
         if (end > pos) out.push_back(line.substr(pos, end - pos));
         pos = end + 1;
@@ -130,13 +131,25 @@ std::vector<std::string_view> command_words(std::string_view line) {
     return out;
 }
 
+bool sasl_mechanism_name(std::string_view word) {
+    static constexpr std::string_view kUsual[] = {"plain", "login", "cram-md5", "digest-md5", "xoauth2", "oauthbearer",
+                                                  "scram-sha-1", "scram-sha-256", "gssapi", "ntlm", "external", "anonymous"};
+    for (auto u : kUsual)
+        if (iequals(word, u)) return true;
+    if (word.empty() || word.size() > 20) return false;
+    for (char c : word)
+        if (!(ascii_digit(c) || (c >= 'A' && c <= 'Z') || c == '-' || c == '_')) return false;
+    return true;
+}
+
 std::optional<std::string> redact_secrets(std::string_view protocol, std::string_view verb, std::string_view key,
                                           std::string_view bytes, bool from_client) {
     if (protocol == "http") return redact_http(bytes);
     if (!from_client) return std::nullopt;
-    const size_t keep = words_kept(protocol, verb, key);
+    size_t keep = words_kept(protocol, verb, key);
     if (keep == kAll) return std::nullopt;
     const auto w = command_words(bytes);
+    if ((verb == "AUTH" || verb == "AUTHENTICATE") && w.size() >= keep && !sasl_mechanism_name(w[keep - 1])) --keep;
     if (keep >= w.size()) return std::nullopt;
     return keep == 0 ? std::string(kRedacted) + "\r\n" : keep_words(w, keep);
 }

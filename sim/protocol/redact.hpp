@@ -9,7 +9,9 @@
 //
 // Redacted: POP3 PASS's argument and APOP's digest; IMAP LOGIN's user and
 // password and AUTHENTICATE's initial response; SMTP AUTH's initial
-// response; every line answering a 334 or "+" challenge (keys
+// response (and, when the word after AUTH or AUTHENTICATE is no mechanism's
+// name, everything after the command: a client that left the mechanism
+// out sent its credentials there); every line answering a 334 or "+" challenge (keys
 // smtp.auth.response, imap.auth.response); HTTP: the values of a Cookie
 // field, the value of a Set-Cookie field's cookie, and a form's password
 // fields (application/x-www-form-urlencoded), with Content-Length made to
@@ -25,8 +27,13 @@ namespace mailsim::protocol {
 
 inline constexpr std::string_view kRedacted = "[redacted]";
 
-// The words of a command line, without its line end (split at spaces).
+// The words of a command line, without its line end (split at spaces and tabs).
 std::vector<std::string_view> command_words(std::string_view line);
+
+// A SASL mechanism's name (RFC 4422 §3.1: 1 to 20 of A-Z, 0-9, "-", "_"),
+// or one of the usual ones in lower case; not a base64 credential. Servers
+// echo only such a word back ("unsupported mechanism X").
+bool sasl_mechanism_name(std::string_view word);
 
 // The unit's bytes with its secrets replaced, or nullopt when it carries
 // none. `protocol` is "smtp", "pop3", "imap" or "http"; `verb` and `key` are

@@ -155,6 +155,20 @@ def clients():
         c.mail("bob@hamburger.edu")
         code, text = c.rcpt("alice@crepes.fr")
         check(code == 250 and b"will relay" in text, "logged in, the same RCPT is taken for relaying (%d %r)" % (code, text))
+    # PLAIN's answer after its empty 334; LOGIN's two answers sent without waiting for the 334s.
+    with smtplib.SMTP("127.0.0.1", s.port["smtp"], timeout=10) as c:
+        c.starttls(context=s.ctx)
+        c.ehlo("student-pc")
+        code, text = c.docmd("AUTH", "PLAIN")
+        check(code == 334 and text == b"", "AUTH PLAIN without a response gets an empty 334 (%d %r)" % (code, text))
+        code, text = c.docmd("AGJvYgBzZWNyZXQ=")
+        check(code == 235, "the response on a line of its own gets 235 (%d %r)" % (code, text))
+    with smtplib.SMTP("127.0.0.1", s.port["smtp"], timeout=10) as c:
+        c.starttls(context=s.ctx)
+        c.ehlo("student-pc")
+        c.send(b"AUTH LOGIN\r\nYm9i\r\nc2VjcmV0\r\n")
+        codes = [c.getreply()[0] for _ in range(3)]
+        check(codes == [334, 334, 235], "AUTH LOGIN with its answers in one write: 334, 334, 235 (%r)" % codes)
     eml = os.path.join(TMP, "third.eml")
     with open(eml, "wb") as f:
         f.write(sent[2])

@@ -9,6 +9,7 @@
 #include "codec/base64.hpp"
 #include "core/ascii.hpp"
 #include "core/printable.hpp"
+#include "protocol/redact.hpp"
 
 namespace mailsim::imap {
 
@@ -284,7 +285,9 @@ void ImapServerSession::on_login(Command& c) {
 void ImapServerSession::on_authenticate(Command& c) {
     auto mech = c.args.atom();
     if (!mech) return bad_syntax(c.tag, "AUTHENTICATE", "AUTHENTICATE mechanism [initial-response]");
-    if (!iequals(*mech, "PLAIN")) return tagged(c.tag, "NO", fmt::format("unsupported mechanism {}", mech->substr(0, 20)));
+    if (!iequals(*mech, "PLAIN"))  // (named back only when it is a name: not a credential sent in its place)
+        return tagged(c.tag, "NO", protocol::sasl_mechanism_name(*mech) ? fmt::format("unsupported mechanism {}", *mech)
+                                                                         : std::string("unsupported mechanism"));
     if (c.args.space()) {  // SASL-IR: the response comes with the command
         auth_tag_ = c.tag;
         return on_auth_response(std::string(c.args.rest()));

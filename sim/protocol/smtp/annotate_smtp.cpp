@@ -49,7 +49,7 @@ struct SmtpState : Annotator::State {
         if (client_role(dir)) {
             if (text) {
                 a.key = "smtp.message";
-            } else if (auth) {
+            } else if (auth || auth_lines > 0) {
                 a.key = "smtp.auth.response";
             } else if (const catalog::CommandRow* row = catalog::find_command("smtp", first_word(unit))) {
                 a.verb.assign(row->verb);
@@ -82,6 +82,7 @@ struct SmtpState : Annotator::State {
             return;
         }
         auth = false;
+        if (p.verb == "AUTH") auth_lines = 0;  // the exchange is over (235, 535, 501...)
         if (p.verb == "RCPT") rcpt_to.emplace_back(std::move(p.path), a.verb);
         if ((p.verb == "DATA" || p.verb == "SEND" || p.verb == "SOML" || p.verb == "SAML") && a.verb == "354")
             text = p.verb == "DATA";
@@ -108,14 +109,33 @@ struct SmtpState : Annotator::State {
             reset_envelope();
             return;
         }
-        if (a.key == "smtp.auth.response") return;
+        if (a.key == "smtp.auth.response") {
+            if (auth_lines > 0) --auth_lines;
+            return;
+        }
         const std::string verb = a.verb;
+        if (verb == "AUTH") auth_lines = auth_responses(unit);
         if (verb == "MAIL" || verb == "SEND" || verb == "SOML" || verb == "SAML") {
             reset_envelope();
             mail_from = between_angles(unit_args(unit, a.verb));
         }
         if (verb == "HELO" || verb == "EHLO" || verb == "RSET") reset_envelope();
         pending.push_back({verb, verb == "RCPT" ? between_angles(unit_args(unit, a.verb)) : std::string{}});
+    }
+
+    // The lines a client sends after AUTH before the exchange ends, known
+    // from the command itself: a client that does not wait for each 334
+    // (pipelined, or pasted) still has its answers taken as answers, and
+    // redacted. PLAIN: one, none with an initial response; LOGIN: the user
+    // name and the password, one less with an initial response. Other
+    // mechanisms: as the 334s come.
+    static int auth_responses(std::string_view unit) {
+        const std::string args = unit_args(unit, "AUTH");
+        const std::string_view mech = first_word(args);
+        const bool initial = args.find_first_not_of(" \t", mech.size()) != std::string::npos;
+        if (iequals(mech, "PLAIN")) return initial ? 0 : 1;
+        if (iequals(mech, "LOGIN")) return initial ? 1 : 2;
+        return 0;
     }
 
     void reset_envelope() {
@@ -132,6 +152,7 @@ struct SmtpState : Annotator::State {
     bool greeted = false;
     bool text = false;     // DATA was answered 354: the client sends text
     bool auth = false;     // a 334 challenge waits for the client's line
+    int auth_lines = 0;    // answers the AUTH command still has coming (auth_responses)
     std::string mail_from;
     std::vector<std::pair<std::string, std::string>> rcpt_to;
 };
