@@ -225,6 +225,17 @@ struct TalkingServer {
     }
 };
 
+// A session to the talking server (not yet open) with this time-out and reply cap.
+std::unique_ptr<live::LiveSession> session_to(const TalkingServer& server, int timeout_ms,
+                                              std::size_t max_reply_bytes = live::LiveOptions{}.max_reply_bytes) {
+    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(server.port.port));
+    REQUIRE(target);
+    live::LiveOptions o;
+    o.timeout_ms = timeout_ms;
+    o.max_reply_bytes = max_reply_bytes;
+    return std::make_unique<live::LiveSession>(*target, o);
+}
+
 // Sends all of `s`; false once the client is gone.
 bool say(int fd, std::string_view s) {
     while (!s.empty()) {
@@ -245,11 +256,8 @@ TEST_CASE("a server that sends its greeting a byte at a time, never ending it, i
         for (int i = 0; i < 2000 && client_feed_test::say(c, "x"); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
     });
-    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(server.port.port));
-    REQUIRE(target);
-    live::LiveOptions o;
-    o.timeout_ms = 1000;
-    live::LiveSession session(*target, o);
+    auto owned = client_feed_test::session_to(server, 1000);
+    live::LiveSession& session = *owned;
     const auto t0 = std::chrono::steady_clock::now();
     CHECK_FALSE(session.open());
     const auto took = std::chrono::steady_clock::now() - t0;
@@ -276,12 +284,8 @@ TEST_CASE("a reply that never ends is given up at max_reply_bytes, fast, with wh
         for (int i = 0; i < 20000 && client_feed_test::say(c, lines); ++i) {
         }
     });
-    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(server.port.port));
-    REQUIRE(target);
-    live::LiveOptions o;
-    o.timeout_ms = 20000;
-    o.max_reply_bytes = 1 << 20;
-    live::LiveSession session(*target, o);
+    auto owned = client_feed_test::session_to(server, 20000, 1 << 20);
+    live::LiveSession& session = *owned;
     const auto t0 = std::chrono::steady_clock::now();
     CHECK_FALSE(session.open());
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
@@ -313,11 +317,8 @@ TEST_CASE("a long reply that comes slowly but steadily is not cut by the time-ou
         while (::recv(c, buf, sizeof buf, 0) > 0) {
         }
     });
-    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(server.port.port));
-    REQUIRE(target);
-    live::LiveOptions o;
-    o.timeout_ms = 1000;
-    live::LiveSession session(*target, o);
+    auto owned = client_feed_test::session_to(server, 1000);
+    live::LiveSession& session = *owned;
     REQUIRE(session.open());
     CHECK(session.error().empty());
     size_t kept = 0;
@@ -333,11 +334,8 @@ TEST_CASE("silence in the middle of a reply ends the session (what is left must 
         while (::recv(c, buf, sizeof buf, 0) > 0) {
         }
     });
-    auto target = live::parse_target("smtp://127.0.0.1:" + std::to_string(server.port.port));
-    REQUIRE(target);
-    live::LiveOptions o;
-    o.timeout_ms = 1000;
-    live::LiveSession session(*target, o);
+    auto owned = client_feed_test::session_to(server, 1000);
+    live::LiveSession& session = *owned;
     CHECK_FALSE(session.open());
     CHECK(session.failure().key == "live.error.reply_stalled");
     CHECK(session.error() == "the server went silent for 1 s in the middle of its reply (24 bytes came); closed the connection");
