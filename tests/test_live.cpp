@@ -437,6 +437,24 @@ TEST_CASE("the committed fetch traces load, replay, and hold no password", "[liv
     }
 }
 
+TEST_CASE("the committed Thunderbird session with serve loads and replays: IDLE's push, its own message, APPEND to Sent", "[live]") {
+    const std::string path = std::string(MAILSIM_SOURCE_DIR) + "/traces/serve-thunderbird.json";
+    auto t = load_trace(path);
+    REQUIRE(t);
+    CHECK(t->source.kind == "serve");
+    CHECK(slurp(path).find("secret") == std::string::npos);
+    CHECK(slurp(path).find("[redacted]") != std::string::npos);
+    CHECK(with_key(*t, "smtp.message").size() == 3);  // two by swaks, one by Thunderbird
+    int st = -1;
+    const std::string out = sh(std::string(MAILSIM_CLI) + " replay " + path, &st);
+    CHECK(st == 0);
+    CHECK(out.find("ID (\"name\" \"Thunderbird\"") != std::string::npos);
+    CHECK(out.find(" IDLE") != std::string::npos);
+    CHECK(out.find("S: * 2 EXISTS") != std::string::npos);  // the message that came while it idled
+    CHECK(out.find("append \"Sent\"") != std::string::npos);
+    CHECK(out.find("Subject: =?UTF-8?B?") != std::string::npos);  // its Chinese subject, RFC 2047
+}
+
 TEST_CASE("mailsim connect --send delivers through a real Postfix over STARTTLS, and AUTH PLAIN is checked by Dovecot", "[live]") {
     Lab lab;
     pid_t master = 0;
