@@ -1,8 +1,10 @@
 // cmd_serve.cpp — `mailsim serve [SCENARIO]`: the scenario's mail server on
 // real ports for real clients, each exchange printed as it happens and the
 // whole saved as a trace when serving ends (Ctrl-C, SIGTERM or --seconds).
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -73,6 +75,7 @@ int cmd_serve(const ServeOptions& o, const CommonOptions& c) {
     to.color = c.color;
     to.states = c.states;
 
+    const std::vector<scenario::FaultSpec> faults = parsed->faults;  // (said at the start: real clients meet them too)
     live::Server server(std::move(*parsed), so);
     std::string error;
     if (!server.open(&error)) {
@@ -92,6 +95,30 @@ int cmd_serve(const ServeOptions& o, const CommonOptions& c) {
     out += "  users:";
     for (const auto& u : ms->config().users) out += fmt::format(" {}@{} (password {})", u.name, ms->domain(), u.password);
     out += "\n";
+    // The scenario's faults and reply overrides apply to real clients, timed
+    // from the start of serving: said here, so that a 421 or a 550 is not a
+    // surprise (the default scenario answers its greeting with 421 from 45 s to 75 s).
+    const auto secs = [](SimTime t) { return fmt::format("{:g} s", static_cast<double>(t) / kSecond); };
+    for (const auto& f : faults) {
+        const bool here = f.host == server.served_host() || f.a == server.served_host() || f.b == server.served_host();
+        if (!here) continue;
+        out += fmt::format("  fault from the scenario: {} from {} {}\n", scenario::to_string(f.type), secs(f.from),
+                           f.until ? "to " + secs(f.until) : std::string("on"));
+    }
+    for (const auto& r : ms->config().overrides) {
+        const auto fault_of = [&](const scenario::FaultSpec& f) {  // (a greeting-421 fault is a CONNECT rule: said once)
+            return f.type == scenario::FaultSpec::Type::greeting_421 && f.host == server.served_host() && r.command == "CONNECT" &&
+                   r.from == f.from && (f.until ? r.until == f.until : r.until == std::numeric_limits<SimTime>::max());
+        };
+        if (std::any_of(faults.begin(), faults.end(), fault_of)) continue;
+        const std::string reply = r.protocol == "smtp" ? r.reply.summary() : r.response;
+        std::string when;
+        if (r.from > 0) when += " from " + secs(r.from);
+        if (r.until != std::numeric_limits<SimTime>::max()) when += " to " + secs(r.until);
+        if (r.times > 0) when += fmt::format(" ({} time{})", r.times, r.times == 1 ? "" : "s");
+        out += fmt::format("  reply override: {} {}{} → {}{}\n", r.protocol, r.command,
+                           r.match.empty() ? std::string() : " matching \"" + r.match + "\"", reply, when);
+    }
     if (const auto* cert = server.certificate())
         out += fmt::format("  TLS certificate {}{}\n    SHA-256 {}\n", cert->cert_file(),
                            server.made_certificate() ? " (made now)" : "", cert->fingerprint());
