@@ -89,6 +89,33 @@ TEST_CASE("AUTH's answers are answers even when the client does not wait for the
     CHECK(d.feed(Direction::to_server, "MAIL FROM:<bob@hamburger.edu>\r\n")[0].a.verb == "MAIL");
 }
 
+TEST_CASE("through the annotator: a tab after the verb, and AUTH's answers the server takes for commands") {
+    // The verb is found before a tab too, so the line is redacted as AUTH's / PASS's.
+    protocol::Annotator a("smtp");
+    a.feed(Direction::to_client, "220 hi\r\n");
+    auto u = a.feed(Direction::to_server, "AUTH\tPLAIN\tAGJvYgBzZWNyZXQ=\r\n");
+    REQUIRE(u.size() == 1);
+    CHECK(u[0].a.verb == "AUTH");
+    CHECK(protocol::redact_secrets("smtp", u[0].a.verb, u[0].a.key, u[0].bytes, true) == "AUTH PLAIN [redacted]\r\n");
+    protocol::Annotator p("pop3");
+    p.feed(Direction::to_client, "+OK hi\r\n");
+    u = p.feed(Direction::to_server, "PASS\tsecret\r\n");
+    REQUIRE(u.size() == 1);
+    CHECK(protocol::redact_secrets("pop3", u[0].a.verb, u[0].a.key, u[0].bytes, true) == "PASS [redacted]\r\n");
+    // A pasted LOGIN whose user name is not base64: the server answers it
+    // 501 and reads the password as a command (500). The replies still
+    // pair with what they answer: the 354 is DATA's, and the text after it
+    // is the message.
+    protocol::Annotator s("smtp");
+    s.feed(Direction::to_client, "220 hi\r\n");
+    s.feed(Direction::to_server, "AUTH LOGIN\r\nbob\r\nsecret\r\nMAIL FROM:<bob@hamburger.edu>\r\nRCPT TO:<alice@crepes.fr>\r\nDATA\r\n");
+    s.feed(Direction::to_client, "334 VXNlcm5hbWU6\r\n501 5.5.2 Cannot decode response\r\n500 5.5.2 Error: command not recognized\r\n"
+                                 "250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go on\r\n");
+    u = s.feed(Direction::to_server, "Subject: hi\r\n\r\nhello\r\n.\r\n");
+    REQUIRE(u.size() == 1);
+    CHECK(u[0].a.key == "smtp.message");
+}
+
 TEST_CASE("an HTTP login form and its session cookies are redacted and the request still parses") {
     const std::string post =
         "POST /login HTTP/1.1\r\nHost: mail.hamburger.edu\r\nContent-Type: application/x-www-form-urlencoded\r\n"

@@ -575,6 +575,29 @@ TEST_CASE("AUTH's errors: cancel, not base64, a bad PLAIN message, another user,
     CHECK(h.last_code() == 250);
 }
 
+TEST_CASE("a server that takes passwords does not say back a line it does not know (it may be one)") {
+    auto h = auth_server();
+    h.ready();
+    h.send("AUTH LOGIN\r\nbob\r\nsecret\r\n");  // pasted, the user name not in base64
+    REQUIRE(h.replies.size() == 3);
+    CHECK(h.replies[0] == "334 VXNlcm5hbWU6\r\n");
+    CHECK(h.replies[1] == "501 5.5.2 Cannot decode response (not base64)\r\n");
+    CHECK(h.replies[2] == "500 5.5.2 Error: command not recognized\r\n");
+    h.send("TURN\r\n");  // a verb it knows of is still named
+    CHECK(h.last() == "502 5.5.1 TURN command not implemented\r\n");
+}
+
+TEST_CASE("a login from a teacher's 2xx AUTH rule before STARTTLS does not outlive the handshake") {
+    auto h = auth_server(true);
+    h.policy.overrides.push_back({"AUTH", smtp::Reply(235, "2.7.0", "Authentication successful")});
+    h.ready();
+    h.send("AUTH PLAIN\r\n");
+    CHECK(h.last_code() == 235);
+    h.send("STARTTLS\r\nEHLO client.example\r\nMAIL FROM:<bob@hamburger.edu>\r\n");
+    CHECK(h.last_code() == 250);
+    CHECK(h.session->envelope().auth_user.empty());
+}
+
 TEST_CASE("where STARTTLS is offered, AUTH waits for TLS (530) and is offered after the handshake") {
     auto h = auth_server(true);
     h.start();

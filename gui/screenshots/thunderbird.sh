@@ -3,25 +3,36 @@
 # (swaks's message, one pushed by IMAP IDLE, one it sent itself through the
 # submission port and saved to Sent with APPEND) and the 550 that a
 # teacher's reply override gives it. Makes thunderbird-inbox.png and
-# thunderbird-550.png here, and the serve traces in $OUT (default /tmp/tbshots).
+# thunderbird-550.png here, and the serve traces in $OUT (default: a new
+# folder under /tmp; a given OUT must not exist yet).
 #
 #   gui/screenshots/thunderbird.sh [BUILD_DIR]
 #
-# Needs Debian's thunderbird, xvfb, xdotool, x11-apps (xwd), netpbm and
-# swaks. Everything stays on 127.0.0.1; the account is set up by a user.js
-# (IMAP on 1143 and SMTP submission on 2587, no TLS: Thunderbird would ask
-# about serve's own certificate in a dialog), the password typed into
-# Thunderbird's prompt.
+# Needs Debian's thunderbird, xvfb, xdotool, x11-apps (xwd), netpbm, swaks
+# and python3. Everything stays on 127.0.0.1; the account is set up by a
+# user.js (IMAP on 1143 and SMTP submission on 2587, no TLS: Thunderbird
+# would ask about serve's own certificate in a dialog), the password typed
+# into Thunderbird's prompt. Without TLS serve offers no SMTP AUTH, so
+# Thunderbird sends without logging in (it logs in to IMAP). The "Send"
+# button is clicked where it stands in its 418x137 confirmation dialog.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../../build}" && pwd)
-out=${OUT:-/tmp/tbshots}
-rm -rf "$out" && mkdir -p "$out/profile"
+if [ -n "${OUT:-}" ]; then
+    [ ! -e "$OUT" ] || { echo "thunderbird.sh: $OUT exists; give a new folder" >&2; exit 2; }
+    out=$OUT
+else
+    out=$(mktemp -d /tmp/tbshots.XXXXXX)
+fi
+mkdir -p "$out/profile"
 export DISPLAY=:77
 Xvfb :77 -screen 0 1280x800x24 >/dev/null 2>&1 &
 xvfb=$!
-serve_pid=
-cleanup() { pkill -f "thunderbird -profile $out" || true; [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; kill $xvfb 2>/dev/null || true; }
+serve_pid= tb_pid=
+stop() {  # PID: ends it and waits (serve writes its trace on the way out)
+    if [ -n "$1" ]; then kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; fi
+}
+cleanup() { stop "$tb_pid"; stop "$serve_pid"; stop "$xvfb"; }
 trap cleanup EXIT
 shot() {  # PNG [WINDOW]: the screen, or one window (a dialog: Xvfb has no compositor, the screen shows it black)
     if [ -n "${2:-}" ]; then xwd -id "$2"; else xwd -root; fi | xwdtopnm 2>/dev/null | pnmtopng > "$1"
@@ -32,10 +43,12 @@ serve() {  # SCENARIO TRACE
         --ready-file "$out/ready" --trace "$2" > "$2.log" 2>&1 &
     serve_pid=$!
     for _ in $(seq 50); do [ -s "$out/ready" ] && break; sleep 0.1; done
+    [ -s "$out/ready" ] || { echo "thunderbird.sh: mailsim serve did not start:" >&2; cat "$2.log" >&2; exit 1; }
     rm -f "$out/ready"
 }
 thunderbird_with() {  # COMPOSE-ARGUMENTS: starts, answers the password prompt, sends the message
     thunderbird -profile "$out/profile" --no-remote -compose "$1" > "$out/thunderbird.log" 2>&1 &
+    tb_pid=$!
     w=$(win "Enter your password for bob"); xdotool type --window "$w" --delay 50 secret; xdotool key --window "$w" Return
     w=$(win "^Write: "); sleep 3; xdotool key --window "$w" ctrl+Return
     w=$(win "^Send Message$"); sleep 1
@@ -93,8 +106,8 @@ swaks --server 127.0.0.1:2525 --from carol@crepes.fr --to bob@hamburger.edu --h-
 sleep 6
 shot "$out/inbox-full.png"
 pngtopnm "$out/inbox-full.png" | pnmcut -left 0 -top 0 -width 1152 -height 800 | pnmtopng > "$here/thunderbird-inbox.png"
-pkill -f "thunderbird -profile $out"; sleep 2
-kill "$serve_pid"; wait "$serve_pid" || true
+stop "$tb_pid"; tb_pid=; sleep 1
+stop "$serve_pid"; serve_pid=
 
 # 2. A teacher's override: RCPT for alice gets 550; Thunderbird says so.
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); s.setdefault("overrides",[]).append({"server":"mail.hamburger.edu","command":"RCPT","match":"alice","reply":"550 5.1.1 <alice@crepes.fr>: teacher says no (550 practice)"}); json.dump(s,open(sys.argv[2],"w"))' "$out/quiet.json" "$out/550.json"
@@ -102,4 +115,6 @@ serve "$out/550.json" "$out/serve-thunderbird-550.json"
 thunderbird_with "to='alice@crepes.fr',subject='550 test',body='Will the teacher let this through?'"
 w=$(win "^Send Message Error$"); sleep 1
 shot "$here/thunderbird-550.png" "$w"
+stop "$tb_pid"; tb_pid=
+stop "$serve_pid"; serve_pid=
 echo "made $here/thunderbird-inbox.png and thunderbird-550.png; traces in $out"

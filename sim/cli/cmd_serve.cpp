@@ -98,10 +98,12 @@ int cmd_serve(const ServeOptions& o, const CommonOptions& c) {
     // The scenario's faults and reply overrides apply to real clients, timed
     // from the start of serving: said here, so that a 421 or a 550 is not a
     // surprise (the default scenario answers its greeting with 421 from 45 s to 75 s).
-    const auto secs = [](SimTime t) { return fmt::format("{:g} s", static_cast<double>(t) / kSecond); };
+    const auto secs = [](SimTime t) {
+        return t % kSecond == 0 ? fmt::format("{} s", t / kSecond) : fmt::format("{:.3f} s", static_cast<double>(t) / kSecond);
+    };
     for (const auto& f : faults) {
-        const bool here = f.host == server.served_host() || f.a == server.served_host() || f.b == server.served_host();
-        if (!here) continue;
+        // (A link between simulated hosts is not on a real client's way.)
+        if (f.type == scenario::FaultSpec::Type::link_down || f.host != server.served_host()) continue;
         out += fmt::format("  fault from the scenario: {} from {} {}\n", scenario::to_string(f.type), secs(f.from),
                            f.until ? "to " + secs(f.until) : std::string("on"));
     }

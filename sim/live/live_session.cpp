@@ -167,6 +167,7 @@ bool LiveSession::send_line(const std::string& line) {
 void LiveSession::sent() {
     reply_start_ = std::chrono::steady_clock::now();
     reply_from_ = link_ ? link_->bytes_received() : 0;
+    reply_plain_ = 0;
 }
 
 std::optional<std::string> LiveSession::receive_bytes() {
@@ -178,7 +179,11 @@ std::optional<std::string> LiveSession::receive_bytes() {
     // Waited for in slices, so that interrupt() is seen within one.
     for (;;) {
         if (cut_short()) return std::nullopt;
-        const std::uint64_t reply_bytes = link_->bytes_received() - reply_from_;
+        // The reply's bytes as the protocol sees them: TLS's own records
+        // after a send (TLS 1.3's session tickets) are no part of it, unless
+        // there are more of them than a handshake's leftovers ever are.
+        const std::uint64_t raw = link_->bytes_received() - reply_from_;
+        const std::uint64_t reply_bytes = raw > kTlsLeftovers ? std::max(reply_plain_, raw) : reply_plain_;
         const auto now = clock::now();
         const auto allowed = timeout + ms(reply_bytes * 1000 / kMinReplyRate);
         // (Nothing at all yet is silence, the time-out's: the connection stays.)
@@ -214,6 +219,7 @@ std::optional<std::string> LiveSession::receive_bytes() {
             return std::nullopt;
         }
         if (!got) continue;
+        reply_plain_ += got->size();
         if (got->empty()) {
             for (const auto& u : annotator_.finish(Direction::to_client)) record(u);
             fail({"live.error.server_closed", {}});

@@ -185,6 +185,8 @@ private:
     std::atomic<bool> interrupted_{false};
     std::chrono::steady_clock::time_point reply_start_;  // the client's last send
     std::uint64_t reply_from_ = 0;                        // Link::bytes_received() then
+    std::uint64_t reply_plain_ = 0;                       // the reply's bytes since (after TLS)
+    static constexpr std::uint64_t kTlsLeftovers = 32 * 1024;
 };
 
 }  // namespace mailsim::live

@@ -40,7 +40,7 @@ std::string_view first_line(std::string_view unit) {
 
 std::string_view first_word(std::string_view s) {
     size_t end = 0;
-    while (end < s.size() && s[end] != ' ' && s[end] != '\r' && s[end] != '\n') ++end;
+    while (end < s.size() && s[end] != ' ' && s[end] != '\t' && s[end] != '\r' && s[end] != '\n') ++end;
     return s.substr(0, end);
 }
 

@@ -43,7 +43,7 @@ inline size_t line_end(std::string_view buf, size_t from = 0) {
 }
 // The unit's first line without its line end.
 std::string_view first_line(std::string_view unit);
-// The first word of `s` (up to a space or the line end).
+// The first word of `s` (up to a space, a tab or the line end).
 std::string_view first_word(std::string_view s);
 // Where a dot-terminated block ends (RFC 1939 §3, RFC 5321 §4.5.2): the
 // position just past the "." line that closes lines starting at `from`; 0

@@ -149,7 +149,8 @@ std::optional<std::string> redact_secrets(std::string_view protocol, std::string
     size_t keep = words_kept(protocol, verb, key);
     if (keep == kAll) return std::nullopt;
     const auto w = command_words(bytes);
-    if ((verb == "AUTH" || verb == "AUTHENTICATE") && w.size() >= keep && !sasl_mechanism_name(w[keep - 1])) --keep;
+    // (A password in capitals of 20 or fewer looks like a mechanism's name and stays: a heuristic's price.)
+    if ((verb == "AUTH" || verb == "AUTHENTICATE") && keep > 0 && w.size() >= keep && !sasl_mechanism_name(w[keep - 1])) --keep;
     if (keep >= w.size()) return std::nullopt;
     return keep == 0 ? std::string(kRedacted) + "\r\n" : keep_words(w, keep);
 }

@@ -2,6 +2,7 @@
 // from one table; one state, changed only by set_state().
 #include "protocol/pop3/server_session.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -115,7 +116,10 @@ void Pop3ServerSession::receive(std::string_view bytes) {
         for (const auto& r : kCommands)
             if (r.verb == verb) row = &r;
         if (!row) {
-            err(verb.empty() ? "empty command" : fmt::format("unknown command: {}", verb.substr(0, 20)));
+            // Named back only when it looks like a verb (a few letters): a
+            // line that is not one may be a password sent at the wrong time.
+            const bool word = verb.size() <= 8 && std::all_of(verb.begin(), verb.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+            err(verb.empty() ? "empty command" : word ? fmt::format("unknown command: {}", verb) : std::string("unknown command"));
             continue;
         }
         if (!(row->states & bit(state_))) {

@@ -78,11 +78,17 @@ struct SmtpState : Annotator::State {
         pending.pop_front();
         if (a.verb == "334") {  // a challenge: the next client line answers it, and gets the reply
             auth = true;
+            if (p.verb == "AUTH") ++challenges;
             pending.push_front(std::move(p));
             return;
         }
         auth = false;
-        if (p.verb == "AUTH") auth_lines = 0;  // the exchange is over (235, 535, 501...)
+        if (p.verb == "AUTH") {  // the exchange is over (235, 535, 501...)
+            // Answers sent ahead that no 334 asked for are lines the server
+            // reads as commands: each gets a reply of its own, next.
+            for (int i = answers - challenges; i > 0; --i) pending.push_front({"?", {}});
+            auth_lines = answers = challenges = 0;
+        }
         if (p.verb == "RCPT") rcpt_to.emplace_back(std::move(p.path), a.verb);
         if ((p.verb == "DATA" || p.verb == "SEND" || p.verb == "SOML" || p.verb == "SAML") && a.verb == "354")
             text = p.verb == "DATA";
@@ -111,10 +117,14 @@ struct SmtpState : Annotator::State {
         }
         if (a.key == "smtp.auth.response") {
             if (auth_lines > 0) --auth_lines;
+            ++answers;
             return;
         }
         const std::string verb = a.verb;
-        if (verb == "AUTH") auth_lines = auth_responses(unit);
+        if (verb == "AUTH") {
+            auth_lines = auth_responses(unit);
+            answers = challenges = 0;
+        }
         if (verb == "MAIL" || verb == "SEND" || verb == "SOML" || verb == "SAML") {
             reset_envelope();
             mail_from = between_angles(unit_args(unit, a.verb));
@@ -153,6 +163,8 @@ struct SmtpState : Annotator::State {
     bool text = false;     // DATA was answered 354: the client sends text
     bool auth = false;     // a 334 challenge waits for the client's line
     int auth_lines = 0;    // answers the AUTH command still has coming (auth_responses)
+    int answers = 0;       // lines taken as answers since the AUTH, and
+    int challenges = 0;    // the 334s that asked for them
     std::string mail_from;
     std::vector<std::pair<std::string, std::string>> rcpt_to;
 };

@@ -177,8 +177,12 @@ void ServerSession::on_command_line(const protocol::Line& line) {
     if (!row || (verb == "EHLO" && !settings_.esmtp)) {
         // An RFC 821 server does not know EHLO either: the client falls back to HELO.
         std::string upper = to_upper(text.substr(0, sp));
+        // A server that takes passwords names back only verbs it knows of:
+        // a line it does not know may be a password pasted at the wrong time.
+        const bool say = !settings_.auth || catalog::find_command("smtp", upper) != nullptr;
         reply(500, "5.5.2", upper.empty() ? std::string("Error: bad syntax, empty command")
-                                          : fmt::format(FMT_COMPILE("Error: command not recognized: {}"), upper.substr(0, 20)));
+                            : say         ? fmt::format(FMT_COMPILE("Error: command not recognized: {}"), upper.substr(0, 20))
+                                          : std::string("Error: command not recognized"));
         return;
     }
     std::optional<Reply> forced;
@@ -326,7 +330,7 @@ void ServerSession::on_starttls(std::string_view args) {
     framer_.take_rest();
     settings_.tls_active = true;
     reset_transaction();
-    auth_user_.clear();  // RFC 3207 §4.2: nothing from before TLS carries over (no login can come before it here)
+    auth_user_.clear();  // RFC 3207 §4.2: nothing from before TLS carries over (a teacher's 2xx AUTH rule may have let one in)
     env_.client_name.clear();
     env_.esmtp = false;
     identified_ = false;
