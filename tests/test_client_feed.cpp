@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <thread>
 
 #include "live/client_feed.hpp"
+#include "live/tls_server.hpp"
 #include "support.hpp"
 
 using namespace mailsim;
@@ -343,4 +345,41 @@ TEST_CASE("silence in the middle of a reply ends the session (what is left must 
     const auto bytes = test::events_of(session.trace(), EventKind::bytes);
     REQUIRE(bytes.size() == 1);
     CHECK(bytes[0].bytes == "220-part of a greeting\r\n");
+}
+
+TEST_CASE("over TLS a record sent a byte at a time is a reply too slow and not a wait without end", "[live]") {
+    char dir[] = "/tmp/mailsim-tls-trickle-XXXXXX";
+    REQUIRE(::mkdtemp(dir) != nullptr);
+    bool made = false;
+    auto cert = live::ServerCertificate::own(dir, &made);
+    REQUIRE(cert);
+    client_feed_test::TalkingServer server([&cert](int c) {
+        live::ServerTls tls(*cert);
+        char buf[4096];
+        std::string plain;
+        while (!tls.handshake_done()) {  // the handshake, as serve does it
+            const ssize_t n = ::recv(c, buf, sizeof buf, 0);
+            if (n <= 0 || !tls.feed(std::string_view(buf, static_cast<size_t>(n)), plain)) return;
+            if (!client_feed_test::say(c, tls.take_cipher())) return;
+        }
+        // One record, its bytes a tenth of a second apart (about 7 s in all).
+        tls.write("220 a greeting that comes one byte of its record at a time\r\n");
+        const std::string record = tls.take_cipher();
+        for (char ch : record) {
+            if (!client_feed_test::say(c, std::string_view(&ch, 1))) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    });
+    auto target = live::parse_target("smtps://127.0.0.1:" + std::to_string(server.port.port));
+    REQUIRE(target);
+    live::LiveOptions o;
+    o.timeout_ms = 1000;
+    o.tls.insecure = true;  // (serve's own certificate, made above)
+    live::LiveSession session(*target, o);
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK_FALSE(session.open());
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(4));
+    CHECK(session.failure().key == "live.error.reply_slow");
+    CHECK_FALSE(session.connected());
+    std::system((std::string("rm -rf ") + dir).c_str());
 }

@@ -130,6 +130,10 @@ bool Link::send(std::string_view bytes) {
     return true;
 }
 
+bool Link::tls_holds_part() const {
+    return impl_->ssl && (SSL_has_pending(impl_->ssl) == 1 || BIO_ctrl_pending(impl_->rbio) > 0);
+}
+
 std::optional<std::string> Link::receive(int timeout_ms) {
     std::string got;
     bool closed = false;

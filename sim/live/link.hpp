@@ -81,6 +81,9 @@ public:
     std::optional<std::string> receive(int timeout_ms);
     // Every byte read from the socket so far, ciphertext included.
     std::uint64_t bytes_received() const { return received_; }
+    // TLS holds ciphertext it has not yet made plaintext of (part of a
+    // record): a reply is on its way.
+    bool tls_holds_part() const;
     // The TLS handshake as a client, for `server_name`; on failure `error`
     // says why (a certificate that does not verify names the reason). Its
     // waits are tenths of a second: `interrupted`, when set from another

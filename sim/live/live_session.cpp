@@ -182,8 +182,10 @@ std::optional<std::string> LiveSession::receive_bytes() {
         // The reply's bytes as the protocol sees them: TLS's own records
         // after a send (TLS 1.3's session tickets) are no part of it, unless
         // there are more of them than a handshake's leftovers ever are.
+        // (Part of a record held, sent a byte at a time, is a reply coming too.)
         const std::uint64_t raw = link_->bytes_received() - reply_from_;
-        const std::uint64_t reply_bytes = raw > kTlsLeftovers ? std::max(reply_plain_, raw) : reply_plain_;
+        const std::uint64_t reply_bytes =
+            raw > kTlsLeftovers || (raw > 0 && link_->tls_holds_part()) ? std::max(reply_plain_, raw) : reply_plain_;
         const auto now = clock::now();
         const auto allowed = timeout + ms(reply_bytes * 1000 / kMinReplyRate);
         // (Nothing at all yet is silence, the time-out's: the connection stays.)
