@@ -8,6 +8,7 @@
 #include "core/trace_json.hpp"
 #include "protocol/annotate.hpp"
 #include "protocol/redact.hpp"
+#include "protocol/sasl.hpp"
 #include "scenario/scenario.hpp"
 #include "support.hpp"
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/ascii.hpp"
+#include "protocol/sasl.hpp"
 
 namespace mailsim::protocol {
 
@@ -129,17 +130,6 @@ std::vector<std::string_view> command_words(std::string_view line) {
         pos = end + 1;
     }
     return out;
-}
-
-bool sasl_mechanism_name(std::string_view word) {
-    static constexpr std::string_view kUsual[] = {"plain", "login", "cram-md5", "digest-md5", "xoauth2", "oauthbearer",
-                                                  "scram-sha-1", "scram-sha-256", "gssapi", "ntlm", "external", "anonymous"};
-    for (auto u : kUsual)
-        if (iequals(word, u)) return true;
-    if (word.empty() || word.size() > 20) return false;
-    for (char c : word)
-        if (!(ascii_digit(c) || (c >= 'A' && c <= 'Z') || c == '-' || c == '_')) return false;
-    return true;
 }
 
 std::optional<std::string> redact_secrets(std::string_view protocol, std::string_view verb, std::string_view key,

@@ -30,11 +30,6 @@ inline constexpr std::string_view kRedacted = "[redacted]";
 // The words of a command line, without its line end (split at spaces and tabs).
 std::vector<std::string_view> command_words(std::string_view line);
 
-// A SASL mechanism's name (RFC 4422 §3.1: 1 to 20 of A-Z, 0-9, "-", "_"),
-// or one of the usual ones in lower case; not a base64 credential. Servers
-// echo only such a word back ("unsupported mechanism X").
-bool sasl_mechanism_name(std::string_view word);
-
 // The unit's bytes with its secrets replaced, or nullopt when it carries
 // none. `protocol` is "smtp", "pop3", "imap" or "http"; `verb` and `key` are
 // the unit's labels (annotate.hpp, or an engine's Outgoing); `from_client`

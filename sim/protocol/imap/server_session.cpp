@@ -6,10 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "codec/base64.hpp"
 #include "core/ascii.hpp"
 #include "core/printable.hpp"
-#include "protocol/redact.hpp"
+#include "protocol/sasl.hpp"
 
 namespace mailsim::imap {
 
@@ -302,14 +301,10 @@ void ImapServerSession::on_auth_response(const std::string& text) {
     std::string tag = std::move(auth_tag_);
     auth_tag_.clear();
     if (text == "*") return tagged(tag, "BAD", "AUTHENTICATE cancelled");
-    std::vector<codec::CodecError> errors;
-    std::string plain = text == "=" ? std::string{} : codec::base64_decode(text, &errors);
-    if (!errors.empty()) return tagged(tag, "BAD", "AUTHENTICATE: the response is not valid base64");
-    size_t nul1 = plain.find('\0');
-    size_t nul2 = nul1 == std::string::npos ? nul1 : plain.find('\0', nul1 + 1);
-    if (nul2 == std::string::npos) return tagged(tag, "BAD", "AUTHENTICATE PLAIN: authzid NUL authcid NUL password");
-    std::string authzid = plain.substr(0, nul1), authcid = plain.substr(nul1 + 1, nul2 - nul1 - 1);
-    if ((!authzid.empty() && authzid != authcid) || !login(authcid, plain.substr(nul2 + 1)))
+    const protocol::SaslPlain p = protocol::decode_sasl_plain(text == "=" ? std::string_view{} : std::string_view(text));
+    if (!p.base64) return tagged(tag, "BAD", "AUTHENTICATE: the response is not valid base64");
+    if (!p.whole) return tagged(tag, "BAD", "AUTHENTICATE PLAIN: authzid NUL authcid NUL password");
+    if ((!p.authzid.empty() && p.authzid != p.authcid) || !login(p.authcid, p.password))
         return tagged(tag, "NO", "AUTHENTICATE failed: invalid user name or password");
     tagged(tag, "OK", fmt::format("[CAPABILITY {}] AUTHENTICATE completed, logged in as {}", capabilities(), user_),
            "imap.code.CAPABILITY");

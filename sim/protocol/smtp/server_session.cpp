@@ -12,7 +12,7 @@
 #include "codec/base64.hpp"
 #include "core/ascii.hpp"
 #include "protocol/catalog.hpp"
-#include "protocol/redact.hpp"
+#include "protocol/sasl.hpp"
 #include "protocol/smtp/path.hpp"
 
 namespace mailsim::smtp {
@@ -388,18 +388,13 @@ void ServerSession::on_auth_line(std::string_view text) {
     auth_finish(user, decoded);
 }
 
-// RFC 4616: message = [authzid] UTF8NUL authcid UTF8NUL passwd, in base64.
 void ServerSession::auth_plain(std::string_view response) {
-    std::vector<codec::CodecError> errors;
-    const std::string plain = codec::base64_decode(response, &errors);
-    if (!errors.empty()) return reply(501, "5.5.2", "Cannot decode response (not base64)");
-    const size_t nul1 = plain.find('\0');
-    const size_t nul2 = nul1 == std::string::npos ? nul1 : plain.find('\0', nul1 + 1);
-    if (nul2 == std::string::npos) return reply(501, "5.5.2", "Invalid PLAIN response: authzid NUL authcid NUL password");
-    const std::string authzid = plain.substr(0, nul1), authcid = plain.substr(nul1 + 1, nul2 - nul1 - 1);
-    if (!authzid.empty() && authzid != authcid)  // acting for someone else: not here
+    const protocol::SaslPlain p = protocol::decode_sasl_plain(response);
+    if (!p.base64) return reply(501, "5.5.2", "Cannot decode response (not base64)");
+    if (!p.whole) return reply(501, "5.5.2", "Invalid PLAIN response: authzid NUL authcid NUL password");
+    if (!p.authzid.empty() && p.authzid != p.authcid)  // acting for someone else: not here
         return reply(535, "5.7.8", "Error: authentication failed: may not act as another user");
-    auth_finish(authcid, plain.substr(nul2 + 1));
+    auth_finish(p.authcid, p.password);
 }
 
 void ServerSession::auth_finish(const std::string& user, const std::string& password) {
