@@ -2,7 +2,7 @@
 // and aiosmtpd, all loaded by Postfix's smtp-source in the same run (issue 12).
 //
 //   bench_serve [--messages 20000] [--sessions 20] [--size 2048] [--rounds 1]
-//               [--server-cpu N --load-cpu M]
+//               [--server-cpu N --load-cpu M] [--load-processes N]
 //
 // Each server listens on a free 127.0.0.1 port; smtp-source sends
 // --messages messages of --size bytes over --sessions parallel sessions,
@@ -19,6 +19,9 @@
 // message, the load, not the server, sets the rate, and the CPU time is
 // the figure that compares the servers. --server-cpu and --load-cpu pin
 // every server to one CPU and smtp-source to another, the same for all.
+// --load-processes N shares the same load (sessions and messages) among N
+// smtp-source processes, so that on a machine where one smtp-source
+// process is slower than the server the load can use every CPU.
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -120,29 +123,45 @@ struct Run {
     double load_cpu_s = 0;  // smtp-source's CPU seconds
 };
 
-Run run_load(int port, int messages, int sessions, int size, bool reuse, int cpu) {
-    std::vector<std::string> argv = {"smtp-source", "-s", std::to_string(sessions), "-m", std::to_string(messages),
-                                     "-l", std::to_string(size), "-f", "alice@crepes.fr", "-t", "bob@hamburger.edu"};
-    if (reuse) argv.push_back("-d");
-    argv.push_back("127.0.0.1:" + std::to_string(port));
+// Runs the load: `processes` smtp-source processes at once, sharing out
+// `messages` and `sessions` between them (the first ones take the
+// remainders), each on CPU `cpu` when it is not -1. One process is the
+// load as issue 12 gives it; more let the load use more than one CPU, so
+// that a server, not smtp-source, sets the pace.
+Run run_load(int port, int messages, int sessions, int size, bool reuse, int cpu, int processes) {
     const auto t0 = std::chrono::steady_clock::now();
-    const pid_t pid = spawn(argv, {}, cpu);
-    int status = 0;
-    rusage use{};
-    ::wait4(pid, &status, 0, &use);
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        std::fprintf(stderr, "bench_serve: smtp-source failed (status %d)\n", status);
-        return {};
+    std::vector<pid_t> pids;
+    for (int p = 0; p < processes; ++p) {
+        const int m = messages / processes + (p < messages % processes ? 1 : 0);
+        const int s = sessions / processes + (p < sessions % processes ? 1 : 0);
+        std::vector<std::string> argv = {"smtp-source", "-s", std::to_string(s), "-m", std::to_string(m),
+                                         "-l", std::to_string(size), "-f", "alice@crepes.fr", "-t", "bob@hamburger.edu"};
+        if (reuse) argv.push_back("-d");
+        argv.push_back("127.0.0.1:" + std::to_string(port));
+        pids.push_back(spawn(argv, {}, cpu));
     }
     const auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-    return {messages / s, secs(use.ru_utime) + secs(use.ru_stime)};
+    double cpu_s = 0;
+    bool failed = false;
+    for (const pid_t pid : pids) {
+        int status = 0;
+        rusage use{};
+        ::wait4(pid, &status, 0, &use);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            std::fprintf(stderr, "bench_serve: smtp-source failed (status %d)\n", status);
+            failed = true;
+        }
+        cpu_s += secs(use.ru_utime) + secs(use.ru_stime);
+    }
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (failed) return {};
+    return {messages / s, cpu_s};
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    int messages = 20000, sessions = 20, size = 2048, rounds = 1, server_cpu = -1, load_cpu = -1;
+    int messages = 20000, sessions = 20, size = 2048, rounds = 1, server_cpu = -1, load_cpu = -1, processes = 1;
     std::string mailsim = "build/mailsim";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i];
@@ -153,12 +172,17 @@ int main(int argc, char** argv) {
         else if (k == "--rounds") rounds = v;
         else if (k == "--server-cpu") server_cpu = v;
         else if (k == "--load-cpu") load_cpu = v;
+        else if (k == "--load-processes") processes = v;
         else if (k == "--mailsim") mailsim = argv[i + 1];
         else {
             std::fprintf(stderr, "usage: bench_serve [--messages N] [--sessions N] [--size BYTES] [--rounds N] [--mailsim PATH] "
-                                 "[--server-cpu N --load-cpu M]\n");
+                                 "[--server-cpu N --load-cpu M] [--load-processes N]\n");
             return 2;
         }
+    }
+    if (processes < 1 || processes > sessions || messages < 1 || rounds < 1) {
+        std::fprintf(stderr, "bench_serve: --load-processes must be from 1 to --sessions, --messages and --rounds at least 1\n");
+        return 2;
     }
     if (std::system("command -v smtp-source >/dev/null && command -v smtp-sink >/dev/null") != 0) {
         std::fprintf(stderr, "bench_serve: needs Postfix's smtp-source and smtp-sink: apt-get install postfix\n");
@@ -181,6 +205,7 @@ int main(int argc, char** argv) {
                 ::sysconf(_SC_NPROCESSORS_ONLN));
     if (server_cpu >= 0) std::printf("; servers on CPU %d", server_cpu);
     if (load_cpu >= 0) std::printf("; smtp-source on CPU %d", load_cpu);
+    if (processes > 1) std::printf("; the load shared by %d smtp-source processes", processes);
     std::printf("\n");
     std::fflush(stdout);  // before the forks
     // Averages over the rounds: [target][mode], mode 0 reuse, 1 a connection a message.
@@ -198,7 +223,7 @@ int main(int argc, char** argv) {
             for (int i = 0; i < 200 && !port_open(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
             for (int reuse = 1; reuse >= 0; --reuse) {
                 const double cpu0 = cpu_seconds(pid);
-                const Run r = run_load(port, messages, sessions, size, reuse == 1, load_cpu);
+                const Run r = run_load(port, messages, sessions, size, reuse == 1, load_cpu, processes);
                 const double server_us = (cpu_seconds(pid) - cpu0) / messages * 1e6;
                 const double load_us = r.load_cpu_s / messages * 1e6;
                 Figures& f = avg[t][reuse == 1 ? 0 : 1];
