@@ -342,13 +342,16 @@ std::string format_summary(const Outcome& s, const TranscriptOptions& o) {
                       {"queued", std::to_string(s.still_queued)},
                       {"connections", std::to_string(s.connections)}}) +
            "\n" +
-           text::get(o.lang, "cli.summary_mails",
-                     {{"sent", std::to_string(s.mails_sent)},
-                      {"delivered", std::to_string(s.mails_delivered)},
-                      {"bounced", std::to_string(s.mails_bounced)},
-                      {"queued", std::to_string(s.mails_queued)},
-                      {"refused", std::to_string(s.refused)}}) +
-           "\n" +
+           // No user agent wrote mail (a serve, live or imported session, where
+           // real clients did): the line would only count zeros.
+           (s.mails_sent == 0 ? std::string{}
+                              : text::get(o.lang, "cli.summary_mails",
+                                          {{"sent", std::to_string(s.mails_sent)},
+                                           {"delivered", std::to_string(s.mails_delivered)},
+                                           {"bounced", std::to_string(s.mails_bounced)},
+                                           {"queued", std::to_string(s.mails_queued)},
+                                           {"refused", std::to_string(s.refused)}}) +
+                                    "\n") +
            (s.mails_lost == 0 ? std::string{}
                               : text::get(o.lang, "cli.summary_lost", {{"lost", std::to_string(s.mails_lost)}}) + "\n");
 }
