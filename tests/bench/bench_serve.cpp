@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -180,8 +181,13 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    if (processes < 1 || processes > sessions || messages < 1 || rounds < 1) {
-        std::fprintf(stderr, "bench_serve: --load-processes must be from 1 to --sessions, --messages and --rounds at least 1\n");
+    if (sessions < 1 || messages < 1 || rounds < 1 || size < 1) {
+        std::fprintf(stderr, "bench_serve: --messages, --sessions, --rounds and --size must be at least 1\n");
+        return 2;
+    }
+    if (processes < 1 || processes > std::min(sessions, messages)) {  // each process has a session and a message
+        std::fprintf(stderr, "bench_serve: --load-processes must be from 1 to the smaller of --sessions and --messages (%d)\n",
+                     std::min(sessions, messages));
         return 2;
     }
     if (std::system("command -v smtp-source >/dev/null && command -v smtp-sink >/dev/null") != 0) {
