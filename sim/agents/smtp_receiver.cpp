@@ -167,12 +167,9 @@ smtp::Reply SmtpReceiver::accept_message(const smtp::Envelope& env, const std::s
 }
 
 bool SmtpReceiver::authenticate(const std::string& user, const std::string& password) {
-    std::string local = user;
-    if (const size_t at = user.rfind('@'); at != std::string::npos) {
-        if (!server_.is_local_domain(user.substr(at + 1))) return false;
-        local = user.substr(0, at);
-    }
-    return server_.password_matches(local, password);
+    // "bob", or "bob@" this server's domain.
+    if (user.find('@') != std::string::npos && !server_.is_local_domain(smtp::domain_of(user))) return false;
+    return server_.password_matches(smtp::local_part_of(user), password);
 }
 
 smtp::Reply SmtpReceiver::verify(const std::string& argument) {

@@ -1,7 +1,6 @@
 // cmd_serve.cpp — `mailsim serve [SCENARIO]`: the scenario's mail server on
 // real ports for real clients, each exchange printed as it happens and the
 // whole saved as a trace when serving ends (Ctrl-C, SIGTERM or --seconds).
-#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <limits>
@@ -75,7 +74,9 @@ int cmd_serve(const ServeOptions& o, const CommonOptions& c) {
     to.color = c.color;
     to.states = c.states;
 
-    const std::vector<scenario::FaultSpec> faults = parsed->faults;  // (said at the start: real clients meet them too)
+    // (Said at the start: real clients meet them too.)
+    const std::vector<scenario::FaultSpec> faults = parsed->faults;
+    const std::vector<scenario::OverrideSpec> overrides = parsed->overrides;
     live::Server server(std::move(*parsed), so);
     std::string error;
     if (!server.open(&error)) {
@@ -107,12 +108,10 @@ int cmd_serve(const ServeOptions& o, const CommonOptions& c) {
         out += fmt::format("  fault from the scenario: {} from {} {}\n", scenario::to_string(f.type), secs(f.from),
                            f.until ? "to " + secs(f.until) : std::string("on"));
     }
-    for (const auto& r : ms->config().overrides) {
-        const auto fault_of = [&](const scenario::FaultSpec& f) {  // (a greeting-421 fault is a CONNECT rule: said once)
-            return f.type == scenario::FaultSpec::Type::greeting_421 && f.host == server.served_host() && r.command == "CONNECT" &&
-                   r.from == f.from && (f.until ? r.until == f.until : r.until == std::numeric_limits<SimTime>::max());
-        };
-        if (std::any_of(faults.begin(), faults.end(), fault_of)) continue;
+    // (The scenario's own rules: the server's also hold the CONNECT rule a greeting-421 fault became, said above.)
+    for (const auto& spec : overrides) {
+        if (spec.server != server.served_host()) continue;
+        const agents::OverrideRule& r = spec.rule;
         const std::string reply = r.protocol == "smtp" ? r.reply.summary() : r.response;
         std::string when;
         if (r.from > 0) when += " from " + secs(r.from);
